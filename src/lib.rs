@@ -3,11 +3,26 @@
 //! The library is the product; the `puffery` binary only parses arguments, calls it and prints.
 //! The library never prints.
 //!
+//! ```
+//! use puffery::{DocFormat, DocInput, Scanner};
+//! let scanner = Scanner::builtin().unwrap();
+//! let doc = DocInput::new(b"Shop Now on Amazon! A proven, reliable solution.", DocFormat::Text);
+//! let result = scanner.scan(&doc);
+//! assert!(result.findings.iter().any(|f| f.rule == "cta.retailer"));
+//! assert_eq!(result.missing[0].kind, "affiliate");
+//! ```
 
+pub mod encoding;
 pub mod error;
+pub mod html;
 pub mod input;
 pub mod links;
+pub mod matcher;
+pub mod output;
+pub mod rules;
 pub mod scan;
+pub mod text;
+pub mod verdict;
 
 pub use error::Error;
-pub use scan::{DocFormat, DocInput, DocResult, Finding};
+pub use scan::{DocFormat, DocInput, DocResult, Finding, Scanner, ScannerOptions};

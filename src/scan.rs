@@ -140,3 +140,240 @@ pub struct DocResult {
     /// Disclosures that come after what needed them.
     pub late: Vec<Requirement>,
 }
+
+use crate::Error;
+use crate::encoding::decode;
+use crate::links::{Classifier, LinkContext};
+use crate::matcher::Matcher;
+use crate::rules::RuleSet;
+use crate::text::Extracted;
+
+/// Settings of a scan that are not rules.
+#[derive(Clone, Debug)]
+pub struct ScannerOptions {
+    /// Score at which a document is `promotional`.
+    pub threshold: f64,
+    /// Language to select rules for, overriding what documents declare.
+    pub lang: Option<String>,
+}
+
+impl Default for ScannerOptions {
+    fn default() -> ScannerOptions {
+        ScannerOptions {
+            threshold: crate::verdict::DEFAULT_THRESHOLD,
+            lang: None,
+        }
+    }
+}
+
+/// Rules, matcher and link classifier, compiled once; `Send + Sync`, shared by all threads.
+#[derive(Debug)]
+pub struct Scanner {
+    /// The rules, in the order the matcher knows them.
+    pub rules: RuleSet,
+    matcher: Matcher,
+    links: Classifier,
+    opts: ScannerOptions,
+}
+
+/// A finding before it is mapped to the source: the rule and the text span.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TextHit {
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Scanner {
+    /// The built-in rules with default options.
+    pub fn builtin() -> Result<Scanner, Error> {
+        Scanner::new(RuleSet::builtin()?, ScannerOptions::default())
+    }
+
+    /// Compiles `rules`.
+    pub fn new(rules: RuleSet, opts: ScannerOptions) -> Result<Scanner, Error> {
+        let matcher = Matcher::new(&rules)?;
+        Ok(Scanner {
+            rules,
+            matcher,
+            links: Classifier::builtin(),
+            opts,
+        })
+    }
+
+    /// Scans one document.
+    pub fn scan(&self, doc: &DocInput<'_>) -> DocResult {
+        let decoded = decode(doc.bytes, doc.charset, doc.format == DocFormat::Html);
+        let ex: Extracted = match doc.format {
+            DocFormat::Html => crate::html::extract_html(&decoded.text),
+            DocFormat::Text => crate::text::extract_text(&decoded.text),
+        };
+        let lang = self
+            .opts
+            .lang
+            .clone()
+            .or_else(|| doc.lang.map(primary_lang))
+            .or_else(|| ex.lang.clone());
+        let hits = self.matches(&ex, lang.as_deref());
+        let work = &decoded.text;
+        let mut chars = CharCounter::new(work);
+        // Findings: text span -> work span -> source span.
+        let mut findings = Vec::with_capacity(hits.len());
+        let mut disclosures = Vec::new();
+        for h in &hits {
+            let r = &self.rules.rules[h.rule].rule;
+            let (ws, we) = (ex.map.start(h.start), ex.map.end(h.end));
+            let (start, end) = (decoded.src_start(ws), decoded.src_end(we));
+            let (char_start, char_end) = (chars.at(ws), chars.at(we));
+            if let Some(kind) = &r.disclosure {
+                disclosures.push(Disclosure {
+                    kind: kind.clone(),
+                    rule: r.id.clone(),
+                    start,
+                    end,
+                    weak: r.weak,
+                });
+            }
+            findings.push(Finding {
+                rule: r.id.clone(),
+                category: r.category.clone(),
+                severity: r.severity.as_str().to_string(),
+                weight: r.weight,
+                start,
+                end,
+                char_start,
+                char_end,
+                matched: work[ws..we].to_string(),
+                scope: ex.scope_at(h.start).as_str().to_string(),
+            });
+        }
+        let page_url = doc.url;
+        let links: Vec<LinkOut> = ex
+            .links
+            .iter()
+            .map(|l| {
+                let ctx = LinkContext {
+                    page_url,
+                    rel: &l.rel,
+                    class: l.class.as_deref(),
+                    plugin_attrs: &l.plugin_attrs,
+                };
+                LinkOut {
+                    url: l.href.clone(),
+                    text: l.text.clone(),
+                    rel: l.rel.clone(),
+                    start: decoded.src_start(l.start),
+                    end: decoded.src_end(l.end),
+                    hidden: l.hidden,
+                    affiliate: self.links.classify(&l.href, &ctx),
+                }
+            })
+            .collect();
+        let mut result = DocResult {
+            bytes: doc.bytes.len(),
+            format: doc.format,
+            lang,
+            score: 0.0,
+            label: String::new(),
+            findings,
+            links,
+            disclosures,
+            missing: Vec::new(),
+            late: Vec::new(),
+        };
+        crate::verdict::decide(self, &ex, &hits, &mut result);
+        result
+    }
+
+    /// Rule matches in the extracted text that apply to this language and scope.
+    fn matches(&self, ex: &Extracted, lang: Option<&str>) -> Vec<TextHit> {
+        let rules = &self.rules.rules;
+        let mut hits: Vec<TextHit> = self
+            .matcher
+            .find(&ex.text)
+            .into_iter()
+            .filter_map(|h| {
+                let r = &rules[h.rule as usize].rule;
+                let lang_ok =
+                    r.lang.is_empty() || lang.is_none_or(|l| r.lang.iter().any(|x| x == l));
+                let scope_ok = r.scope.is_empty() || r.scope.contains(&ex.scope_at(h.start));
+                (lang_ok && scope_ok).then_some(TextHit {
+                    rule: h.rule as usize,
+                    start: h.start,
+                    end: h.end,
+                })
+            })
+            .collect();
+        // Rules that count only in a context (`requires`): keep them where the context is found.
+        let found = |prefix: &str| {
+            hits.iter()
+                .any(|h| crate::rules::id_matches(&rules[h.rule].rule.id, prefix))
+        };
+        let keep: Vec<bool> = hits
+            .iter()
+            .map(|h| {
+                let req = &rules[h.rule].rule.requires;
+                req.is_empty() || req.iter().any(|p| found(p))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        hits.retain(|_| keep.next().unwrap_or(true));
+        hits
+    }
+
+    /// The threshold and other options.
+    pub fn options(&self) -> &ScannerOptions {
+        &self.opts
+    }
+}
+
+/// `en-US` -> `en`; ISO 639-3 codes of common languages -> ISO 639-1.
+fn primary_lang(tag: &str) -> String {
+    let p = tag
+        .split([',', '-', '_'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match p.as_str() {
+        "eng" => "en".into(),
+        "deu" | "ger" => "de".into(),
+        "fra" | "fre" => "fr".into(),
+        "spa" => "es".into(),
+        "ita" => "it".into(),
+        "nld" | "dut" => "nl".into(),
+        "por" => "pt".into(),
+        _ => p,
+    }
+}
+
+/// Counts code points up to increasing byte offsets without rescanning from the start.
+struct CharCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(text: &'a str) -> CharCounter<'a> {
+        CharCounter {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// Code points in `text[..pos]`.
+    fn at(&mut self, pos: usize) -> usize {
+        let count = |s: &[u8]| s.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        let b = self.text.as_bytes();
+        let pos = pos.min(b.len());
+        if pos >= self.byte {
+            self.chars += count(&b[self.byte..pos]);
+        } else {
+            self.chars -= count(&b[pos..self.byte]);
+        }
+        self.byte = pos;
+        self.chars
+    }
+}

@@ -1,0 +1,290 @@
+//! Character encodings: UTF-8 (with or without BOM), UTF-16 by BOM, `<meta charset>`, an HTTP
+//! charset hint, and legacy encodings such as Windows-1252, through `encoding_rs`.
+//!
+//! Decoding yields the UTF-8 text the extractors work on and, when that text is not the input
+//! byte for byte, an [`OffsetMap`] back to the input, so offsets stay byte offsets into the
+//! original. Invalid bytes become U+FFFD; nothing here panics on any input.
+//!
+//! ```
+//! use puffery::encoding::decode;
+//! let latin1 = b"<meta charset=\"iso-8859-1\"><p>Gr\xfc\xdfe</p>";
+//! let d = decode(latin1, None, true);
+//! assert_eq!(d.encoding, "windows-1252");
+//! let at = d.text.find("Grüße").unwrap();
+//! assert_eq!(d.src_start(at), 31);
+//! assert_eq!(d.src_end(at + "Grüße".len()), 36);
+//! ```
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+
+use crate::text::{OffsetMap, Seg};
+
+/// A document decoded to UTF-8.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    /// The text.
+    pub text: Cow<'a, str>,
+    /// Text offsets to input offsets; `None` when they are the same.
+    pub map: Option<OffsetMap>,
+    /// The encoding used (WHATWG name, lower-case).
+    pub encoding: &'static str,
+}
+
+impl Decoded<'_> {
+    /// The input offset where text offset `pos` starts.
+    pub fn src_start(&self, pos: usize) -> usize {
+        self.map.as_ref().map_or(pos, |m| m.start(pos))
+    }
+
+    /// The input offset where text offset `pos` ends.
+    pub fn src_end(&self, pos: usize) -> usize {
+        self.map.as_ref().map_or(pos, |m| m.end(pos))
+    }
+}
+
+/// Decodes `bytes`: BOM first, then the container's `hint`, then (for HTML) a `<meta>` charset
+/// in the first 1024 bytes, then UTF-8 if the bytes are valid UTF-8 or mostly so, else
+/// Windows-1252 (what browsers assume for undeclared Western pages).
+pub fn decode<'a>(bytes: &'a [u8], hint: Option<&str>, html: bool) -> Decoded<'a> {
+    let (enc, skip) = match Encoding::for_bom(bytes) {
+        Some((e, n)) => (e, n),
+        None => {
+            let declared = hint
+                .and_then(|h| Encoding::for_label(h.trim().as_bytes()))
+                .or_else(|| if html { meta_charset(bytes) } else { None })
+                .map(|e| {
+                    // A page cannot really be UTF-16 if its meta tag was readable as ASCII.
+                    if e.name().starts_with("UTF-16") {
+                        UTF_8
+                    } else {
+                        e.output_encoding()
+                    }
+                });
+            (declared.unwrap_or_else(|| guess(bytes)), 0)
+        }
+    };
+    let body = &bytes[skip..];
+    if enc == UTF_8 {
+        return decode_utf8(body, skip);
+    }
+    decode_legacy(body, skip, enc)
+}
+
+fn guess(bytes: &[u8]) -> &'static Encoding {
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    // Mostly valid UTF-8 with a few bad bytes is UTF-8 with damage, not Latin-1.
+    let mut good_multibyte = 0usize;
+    let mut bad = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        good_multibyte += chunk.valid().bytes().filter(|b| *b >= 0xC0).count();
+        bad += usize::from(!chunk.invalid().is_empty());
+    }
+    if good_multibyte > bad {
+        UTF_8
+    } else {
+        WINDOWS_1252
+    }
+}
+
+fn decode_utf8(body: &[u8], skip: usize) -> Decoded<'_> {
+    if let Ok(s) = std::str::from_utf8(body) {
+        let map = (skip > 0).then(|| {
+            let mut m = OffsetMap::default();
+            m.push(Seg {
+                text: 0,
+                src: skip,
+                text_len: s.len(),
+                src_len: s.len(),
+            });
+            m
+        });
+        return Decoded {
+            text: Cow::Borrowed(s),
+            map,
+            encoding: "utf-8",
+        };
+    }
+    let mut text = String::with_capacity(body.len() + 16);
+    let mut map = OffsetMap::default();
+    let mut src = skip;
+    for chunk in body.utf8_chunks() {
+        let v = chunk.valid();
+        map.push(Seg {
+            text: text.len(),
+            src,
+            text_len: v.len(),
+            src_len: v.len(),
+        });
+        text.push_str(v);
+        src += v.len();
+        let bad = chunk.invalid().len();
+        if bad > 0 {
+            map.push(Seg {
+                text: text.len(),
+                src,
+                text_len: 3,
+                src_len: bad,
+            });
+            text.push('\u{FFFD}');
+            src += bad;
+        }
+    }
+    Decoded {
+        text: Cow::Owned(text),
+        map: Some(map),
+        encoding: "utf-8",
+    }
+}
+
+fn decode_legacy<'a>(body: &'a [u8], skip: usize, enc: &'static Encoding) -> Decoded<'a> {
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(body.len() + body.len() / 4);
+    let mut map = OffsetMap::default();
+    let single = enc.is_single_byte();
+    let mut pending = 0usize;
+    let mut i = 0usize;
+    let mut buf = [0u8; 32];
+    while i < body.len() {
+        if single && body[i] < 0x80 {
+            // ASCII is itself in every single-byte encoding: copy the run.
+            let run = body[i..].iter().take_while(|b| **b < 0x80).count();
+            let s = std::str::from_utf8(&body[i..i + run]).unwrap_or("");
+            map.push(Seg {
+                text: text.len(),
+                src: skip + i,
+                text_len: run,
+                src_len: run,
+            });
+            text.push_str(s);
+            i += run;
+            pending = i;
+            continue;
+        }
+        let (_, _, written, _) = decoder.decode_to_utf8(&body[i..=i], &mut buf, false);
+        i += 1;
+        if written > 0 {
+            map.push(Seg {
+                text: text.len(),
+                src: skip + pending,
+                text_len: written,
+                src_len: i - pending,
+            });
+            text.push_str(std::str::from_utf8(&buf[..written]).unwrap_or("\u{FFFD}"));
+            pending = i;
+        }
+    }
+    let (_, _, written, _) = decoder.decode_to_utf8(&[], &mut buf, true);
+    if written > 0 {
+        map.push(Seg {
+            text: text.len(),
+            src: skip + pending,
+            text_len: written,
+            src_len: body.len() - pending,
+        });
+        text.push_str(std::str::from_utf8(&buf[..written]).unwrap_or("\u{FFFD}"));
+    }
+    Decoded {
+        text: Cow::Owned(text),
+        map: Some(map),
+        encoding: enc_name(enc),
+    }
+}
+
+fn enc_name(enc: &'static Encoding) -> &'static str {
+    match enc.name() {
+        "windows-1252" => "windows-1252",
+        "UTF-8" => "utf-8",
+        other => other,
+    }
+}
+
+/// The charset a `<meta charset>` or `<meta http-equiv content="...; charset=...">` in the first
+/// 1024 bytes declares.
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower = head.to_ascii_lowercase();
+    let mut at = 0;
+    while let Some(m) = memchr::memmem::find(&lower[at..], b"<meta") {
+        let start = at + m;
+        let end = memchr::memchr(b'>', &lower[start..]).map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(c) = memchr::memmem::find(tag, b"charset") {
+            let rest = &tag[c + 7..];
+            let rest = rest.trim_ascii_start();
+            if let Some(rest) = rest.strip_prefix(b"=") {
+                let rest = rest.trim_ascii_start();
+                let rest = rest
+                    .strip_prefix(b"\"")
+                    .or_else(|| rest.strip_prefix(b"'"))
+                    .unwrap_or(rest);
+                let label_end = rest
+                    .iter()
+                    .position(|b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>'))
+                    .unwrap_or(rest.len());
+                if let Some(e) = Encoding::for_label(&rest[..label_end]) {
+                    return Some(e);
+                }
+            }
+        }
+        at = end;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_is_skipped_and_offsets_kept() {
+        let d = decode(b"\xEF\xBB\xBFShop now", None, false);
+        assert_eq!(d.text, "Shop now");
+        assert_eq!(d.src_start(0), 3);
+        assert_eq!(d.src_end(8), 11);
+    }
+
+    #[test]
+    fn invalid_utf8_never_panics_and_maps() {
+        let bytes = b"caf\xC3\xA9 na\xC3\xAFve r\xC3\xA9sum\xC3\xA9 \xFF\xFE miracle \xC3";
+        let d = decode(bytes, None, false);
+        assert_eq!(d.encoding, "utf-8");
+        let at = d.text.find("miracle").unwrap();
+        assert_eq!(&bytes[d.src_start(at)..d.src_end(at + 7)], b"miracle");
+    }
+
+    #[test]
+    fn undeclared_latin1_is_windows_1252() {
+        let d = decode(b"Caf\xe9 \x93proven\x94", None, false);
+        assert_eq!(d.text, "Caf\u{e9} \u{201C}proven\u{201D}");
+    }
+
+    #[test]
+    fn http_hint_and_meta() {
+        assert_eq!(
+            decode(b"abc", Some("ISO-8859-1"), false).encoding,
+            "windows-1252"
+        );
+        let d = decode(
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=shift_jis\">\x82\xa0",
+            None,
+            true,
+        );
+        assert_eq!(d.encoding, "Shift_JIS");
+        assert!(d.text.ends_with('\u{3042}'));
+        let at = d.text.len() - 3;
+        let n =
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=shift_jis\">".len();
+        assert_eq!((d.src_start(at), d.src_end(at + 3)), (n, n + 2));
+    }
+
+    #[test]
+    fn utf16_by_bom() {
+        let d = decode(b"\xFF\xFEH\x00i\x00", None, false);
+        assert_eq!(d.text, "Hi");
+        assert_eq!(d.src_end(2), 6);
+    }
+}

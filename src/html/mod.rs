@@ -1,0 +1,782 @@
+//! Visible text, links and scopes from HTML, with byte offsets into the source.
+//!
+//! A single forward pass over the bytes, following the WHATWG tokenizer's states where they
+//! matter for what a reader sees: tags and attributes (quoted, unquoted, unterminated),
+//! comments, raw-text elements (`script`, `style`, `noscript`, `iframe`, ...), RCDATA (`title`,
+//! `textarea`), character references. A stack of open elements, with the implied end tags that
+//! real pages lean on (`p`, `li`, `td`, ...), tracks what is hidden (`hidden`, `aria-hidden`,
+//! inline `display:none` / `visibility:hidden`, `template`), what is a link, a button, a heading
+//! or a footer. No tree is built; memory is the text plus a bounded stack. Why this and not a DOM
+//! parser: DESIGN.md.
+//!
+//! ```
+//! use puffery::html::extract_html;
+//! let doc = r#"<p>Try <b>it</b> &amp; <a href="https://amzn.to/x" rel="sponsored nofollow">Shop
+//!   Now</a></p><div style="display: none">hidden offer</div><script>buy()</script>"#;
+//! let ex = extract_html(doc);
+//! assert_eq!(ex.text, "Try it & Shop Now");
+//! assert_eq!(ex.links[0].href, "https://amzn.to/x");
+//! assert_eq!(ex.links[0].rel, ["sponsored", "nofollow"]);
+//! assert_eq!(ex.links[0].text, "Shop Now");
+//! ```
+
+pub mod entities;
+
+use memchr::{memchr, memmem};
+
+use crate::rules::Scope;
+use crate::text::{Extracted, RawLink, TextBuilder};
+
+/// Open elements deeper than this are not tracked (their text is still scanned).
+pub const MAX_DEPTH: usize = 1024;
+
+/// A lower-cased tag name, truncated to 16 bytes (no allocation per tag).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Name {
+    buf: [u8; 16],
+    len: u8,
+}
+
+impl Name {
+    fn new(raw: &[u8]) -> Name {
+        let mut buf = [0u8; 16];
+        let len = raw.len().min(16);
+        for (d, s) in buf.iter_mut().zip(&raw[..len]) {
+            *d = s.to_ascii_lowercase();
+        }
+        Name {
+            buf,
+            len: len as u8,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+    }
+}
+
+struct Open {
+    name: Name,
+    hidden: bool,
+    button: bool,
+    heading: bool,
+    footer: bool,
+    link: Option<usize>,
+}
+
+/// An attribute: name range and value range in the source.
+#[derive(Clone, Copy)]
+struct Attr {
+    name: (usize, usize),
+    value: Option<(usize, usize)>,
+}
+
+struct Tag {
+    name: Name,
+    attrs_from: usize,
+    self_closing: bool,
+    /// Offset just past the tag's `>` (the document's end if unterminated).
+    end: usize,
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "keygen"
+            | "basefont"
+            | "bgsound"
+            | "frame"
+    )
+}
+
+/// Elements that do not break a line of text.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "big"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "label"
+            | "mark"
+            | "nobr"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "tt"
+            | "u"
+            | "var"
+            | "wbr"
+    )
+}
+
+/// Elements whose content is not markup, and that a reader does not see.
+fn is_raw_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "xmp"
+            | "title"
+            | "textarea"
+    )
+}
+
+fn is_heading(name: &str) -> bool {
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+/// Start tags that close an open element of the same kind (the implied end tags real pages use).
+fn closes(new: &str, open: &str) -> bool {
+    match new {
+        "p" | "li" | "option" | "tr" => open == new,
+        "dt" | "dd" => matches!(open, "dt" | "dd"),
+        "td" | "th" => matches!(open, "td" | "th"),
+        "div" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "section"
+        | "article" | "blockquote" | "pre" | "form" | "header" | "footer" | "nav" | "aside"
+        | "dl" | "hr" | "figure" | "main" => open == "p",
+        _ => false,
+    }
+}
+
+struct Extractor<'a> {
+    doc: &'a str,
+    bytes: &'a [u8],
+    b: TextBuilder,
+    stack: Vec<Open>,
+    overflow: usize,
+    hidden: usize,
+    buttons: usize,
+    links_open: usize,
+    headings: usize,
+    footers: usize,
+    foreign: usize,
+    footer_start: usize,
+    attrs: Vec<Attr>,
+    out: Extracted,
+    link_text_from: Vec<usize>,
+}
+
+/// Extracts visible text, links and scopes from an HTML document.
+pub fn extract_html(doc: &str) -> Extracted {
+    let mut x = Extractor {
+        doc,
+        bytes: doc.as_bytes(),
+        b: TextBuilder::new(true),
+        stack: Vec::new(),
+        overflow: 0,
+        hidden: 0,
+        buttons: 0,
+        links_open: 0,
+        headings: 0,
+        footers: 0,
+        foreign: 0,
+        footer_start: 0,
+        attrs: Vec::new(),
+        out: Extracted::default(),
+        link_text_from: Vec::new(),
+    };
+    x.run();
+    x.finish()
+}
+
+impl<'a> Extractor<'a> {
+    fn run(&mut self) {
+        let len = self.bytes.len();
+        let mut pos = 0;
+        let mut text_from = 0;
+        while let Some(off) = memchr(b'<', &self.bytes[pos..]) {
+            let lt = pos + off;
+            let next = self.bytes.get(lt + 1).copied();
+            match next {
+                Some(b'!') => {
+                    self.text(text_from, lt);
+                    let end = if self.bytes[lt..].starts_with(b"<!--") {
+                        comment_end(self.bytes, lt)
+                    } else {
+                        memchr(b'>', &self.bytes[lt..]).map_or(len, |e| lt + e + 1)
+                    };
+                    pos = end;
+                    text_from = end;
+                }
+                Some(b'?') => {
+                    self.text(text_from, lt);
+                    pos = memchr(b'>', &self.bytes[lt..]).map_or(len, |e| lt + e + 1);
+                    text_from = pos;
+                }
+                Some(b'/') => {
+                    let after = self.bytes.get(lt + 2).copied();
+                    self.text(text_from, lt);
+                    let end = memchr(b'>', &self.bytes[lt..]).map_or(len, |e| lt + e + 1);
+                    if after.is_some_and(|c| c.is_ascii_alphabetic()) {
+                        let name_end = lt
+                            + 2
+                            + self.bytes[lt + 2..]
+                                .iter()
+                                .position(|c| c.is_ascii_whitespace() || *c == b'/' || *c == b'>')
+                                .unwrap_or(len - lt - 2);
+                        let name = Name::new(&self.bytes[lt + 2..name_end]);
+                        self.end_tag(name, lt, end);
+                    }
+                    pos = end;
+                    text_from = end;
+                }
+                Some(c) if c.is_ascii_alphabetic() => {
+                    self.text(text_from, lt);
+                    let tag = self.parse_tag(lt);
+                    pos = self.start_tag(&tag, lt);
+                    text_from = pos;
+                }
+                _ => pos = lt + 1,
+            }
+            if pos >= len {
+                break;
+            }
+        }
+        self.text(text_from, len);
+    }
+
+    fn finish(mut self) -> Extracted {
+        let len = self.bytes.len();
+        while let Some(open) = self.stack.pop() {
+            self.close(open, len);
+        }
+        let (text, map) = self.b.finish();
+        let mut out = self.out;
+        out.text = text;
+        out.map = map;
+        out
+    }
+
+    /// Scans `doc[from..to]` as text, if a reader sees it.
+    fn text(&mut self, from: usize, to: usize) {
+        if from >= to || self.hidden > 0 {
+            return;
+        }
+        let scope = self.scope();
+        let at = self.b.text.len();
+        if self.out.scopes.last().map_or(Scope::Text, |s| s.1) != scope {
+            self.out.scopes.push((at, scope));
+        }
+        self.b.push_text(&self.doc[from..to], from, false);
+    }
+
+    fn scope(&self) -> Scope {
+        if self.buttons > 0 {
+            Scope::Button
+        } else if self.links_open > 0 {
+            Scope::Link
+        } else if self.headings > 0 {
+            Scope::Heading
+        } else {
+            Scope::Text
+        }
+    }
+
+    fn parse_tag(&mut self, lt: usize) -> Tag {
+        let b = self.bytes;
+        let len = b.len();
+        let mut i = lt + 1;
+        while i < len && !b[i].is_ascii_whitespace() && b[i] != b'/' && b[i] != b'>' {
+            i += 1;
+        }
+        let name = Name::new(&b[lt + 1..i]);
+        let attrs_from = self.attrs.len();
+        let mut self_closing = false;
+        loop {
+            while i < len && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                self_closing = b[i] == b'/' && b.get(i + 1) == Some(&b'>');
+                i += 1;
+            }
+            if i >= len {
+                return Tag {
+                    name,
+                    attrs_from,
+                    self_closing: false,
+                    end: len,
+                };
+            }
+            if b[i] == b'>' {
+                return Tag {
+                    name,
+                    attrs_from,
+                    self_closing,
+                    end: i + 1,
+                };
+            }
+            self_closing = false;
+            let name_start = i;
+            i += 1; // the first character may be '='
+            while i < len && !b[i].is_ascii_whitespace() && !matches!(b[i], b'/' | b'>' | b'=') {
+                i += 1;
+            }
+            let name_end = i;
+            while i < len && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let mut value = None;
+            if i < len && b[i] == b'=' {
+                i += 1;
+                while i < len && b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if i < len && (b[i] == b'"' || b[i] == b'\'') {
+                    let q = b[i];
+                    let v = i + 1;
+                    match memchr(q, &b[v..]) {
+                        Some(e) => {
+                            value = Some((v, v + e));
+                            i = v + e + 1;
+                        }
+                        None => {
+                            // Unterminated quote: the rest of the document is this value.
+                            return Tag {
+                                name,
+                                attrs_from,
+                                self_closing: false,
+                                end: len,
+                            };
+                        }
+                    }
+                } else {
+                    let v = i;
+                    while i < len && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    value = Some((v, i));
+                }
+            }
+            self.attrs.push(Attr {
+                name: (name_start, name_end),
+                value,
+            });
+        }
+    }
+
+    /// The value of attribute `name` (lower-case) of the tag being handled, entity-decoded.
+    fn attr(&self, from: usize, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+        self.attrs[from..].iter().find_map(|a| {
+            let n = &self.doc[a.name.0..a.name.1];
+            if n.eq_ignore_ascii_case(name) {
+                Some(match a.value {
+                    Some((s, e)) => entities::decode_str(&self.doc[s..e]),
+                    None => std::borrow::Cow::Borrowed(""),
+                })
+            } else {
+                None
+            }
+        })
+    }
+
+    fn attr_range(&self, from: usize, name: &str) -> Option<(usize, usize)> {
+        self.attrs[from..]
+            .iter()
+            .find(|a| self.doc[a.name.0..a.name.1].eq_ignore_ascii_case(name))
+            .and_then(|a| a.value)
+    }
+
+    fn is_hidden(&self, from: usize, name: &str) -> bool {
+        if name == "template" || self.attr(from, "hidden").is_some() {
+            return true;
+        }
+        if self
+            .attr(from, "aria-hidden")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        {
+            return true;
+        }
+        self.attr(from, "style").is_some_and(|s| {
+            let s: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
+    }
+
+    /// Handles a start tag; returns where scanning resumes.
+    fn start_tag(&mut self, tag: &Tag, lt: usize) -> usize {
+        let from = tag.attrs_from;
+        let name_owned = tag.name;
+        let name = name_owned.as_str();
+        let mut resume = tag.end;
+        if !is_inline(name) {
+            if name == "img" {
+                self.b.space(lt);
+            } else {
+                self.b.brk(lt);
+            }
+        }
+        match name {
+            "html" => {
+                if let Some(lang) = self.attr(from, "lang") {
+                    let primary = lang.split(['-', '_']).next().unwrap_or("").trim();
+                    if !primary.is_empty() {
+                        self.out.lang = Some(primary.to_ascii_lowercase());
+                    }
+                }
+            }
+            "script" => {
+                if let Some(src) = self.attr(from, "src") {
+                    self.out.scripts.push(src.into_owned());
+                }
+            }
+            "svg" | "math" => self.foreign += 1,
+            _ => {}
+        }
+        if is_raw_skipped(name) {
+            // Content up to the matching end tag is not markup; an unclosed one runs to the end.
+            resume = if tag.end >= self.bytes.len() {
+                tag.end
+            } else {
+                raw_text_end(self.bytes, tag.end, name)
+            };
+            if name == "textarea" || name == "title" {
+                self.b.brk(resume);
+            }
+            self.attrs.truncate(from);
+            return resume;
+        }
+        if name == "plaintext" {
+            self.text(tag.end, self.bytes.len());
+            self.attrs.truncate(from);
+            return self.bytes.len();
+        }
+        if name == "input" {
+            let kind = self
+                .attr(from, "type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if matches!(kind.as_str(), "submit" | "button")
+                && self.hidden == 0
+                && !self.is_hidden(from, name)
+                && let Some((s, e)) = self.attr_range(from, "value")
+            {
+                self.b.brk(s);
+                let at = self.b.text.len();
+                self.out.scopes.push((at, Scope::Attr));
+                self.b.push_text(&self.doc[s..e], s, false);
+                self.b.brk(e);
+                let back = self.scope();
+                self.out.scopes.push((self.b.text.len(), back));
+            }
+        }
+        let void = is_void(name) || (tag.self_closing && self.foreign > 0);
+        if !void {
+            // Implied end tags.
+            if let Some(top) = self.stack.last()
+                && closes(name, top.name.as_str())
+            {
+                let open = self.stack.pop().expect("top exists");
+                self.close(open, lt);
+            }
+            if name == "a"
+                && let Some(i) = self.stack.iter().rposition(|o| o.link.is_some())
+            {
+                // An anchor inside an anchor closes the first.
+                self.pop_to(i, lt);
+            }
+            if self.stack.len() >= MAX_DEPTH {
+                self.overflow += 1;
+            } else {
+                let open = self.open(tag, lt);
+                self.stack.push(open);
+            }
+        }
+        if name == "br" {
+            self.b.brk(lt);
+        }
+        self.attrs.truncate(from);
+        resume
+    }
+
+    fn open(&mut self, tag: &Tag, lt: usize) -> Open {
+        let from = tag.attrs_from;
+        let name = tag.name.as_str();
+        let hidden = self.is_hidden(from, name);
+        let class = self.attr(from, "class");
+        let class_has = |words: &[&str]| {
+            class.as_deref().is_some_and(|c| {
+                c.split_ascii_whitespace().any(|t| {
+                    let t = t.to_ascii_lowercase();
+                    words.iter().any(|w| t.contains(w))
+                })
+            })
+        };
+        let role = self.attr(from, "role").map(|r| r.to_ascii_lowercase());
+        let button = name == "button"
+            || role.as_deref() == Some("button")
+            || (name == "a" && class_has(&["btn", "button"]));
+        let id_has_footer = self
+            .attr(from, "id")
+            .is_some_and(|i| i.to_ascii_lowercase().contains("footer"));
+        let footer = name == "footer"
+            || role.as_deref() == Some("contentinfo")
+            || (matches!(name, "div" | "section" | "aside")
+                && (id_has_footer || class_has(&["footer"])));
+        let link = if name == "a"
+            && let Some(href) = self.attr(from, "href")
+        {
+            let rel = self
+                .attr(from, "rel")
+                .map(|r| {
+                    r.split_ascii_whitespace()
+                        .map(|t| t.to_ascii_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let plugin_attrs = self.attrs[from..]
+                .iter()
+                .map(|a| self.doc[a.name.0..a.name.1].to_ascii_lowercase())
+                .filter(|n| {
+                    matches!(
+                        n.as_str(),
+                        "data-linkid" | "data-lasso-id" | "data-lasso-name" | "data-nolasso"
+                    ) || n.starts_with("data-amzn")
+                        || n.starts_with("data-aff")
+                })
+                .collect();
+            self.out.links.push(RawLink {
+                href: href.trim().to_string(),
+                rel,
+                class: class.as_deref().map(str::to_string),
+                plugin_attrs,
+                start: lt,
+                end: tag.end,
+                text_pos: self.b.text.len(),
+                hidden: hidden || self.hidden > 0,
+                ..RawLink::default()
+            });
+            self.link_text_from.push(self.b.text.len());
+            Some(self.out.links.len() - 1)
+        } else {
+            None
+        };
+        let heading = is_heading(name);
+        let open = Open {
+            name: tag.name,
+            hidden,
+            button,
+            heading,
+            footer,
+            link,
+        };
+        self.count(&open, 1);
+        open
+    }
+
+    fn count(&mut self, open: &Open, up: isize) {
+        let step = |v: &mut usize| *v = v.saturating_add_signed(up);
+        if open.hidden {
+            step(&mut self.hidden);
+        }
+        if open.button {
+            step(&mut self.buttons);
+        }
+        if open.link.is_some() {
+            step(&mut self.links_open);
+        }
+        if open.heading {
+            step(&mut self.headings);
+        }
+        if open.footer {
+            if up > 0 && self.footers == 0 {
+                self.footer_start = self.b.text.len();
+            }
+            step(&mut self.footers);
+            if up < 0 && self.footers == 0 {
+                self.out.footer.push((self.footer_start, self.b.text.len()));
+            }
+        }
+    }
+
+    fn close(&mut self, open: Open, end: usize) {
+        if let Some(i) = open.link {
+            let from = self.link_text_from.pop().unwrap_or(self.b.text.len());
+            let link = &mut self.out.links[i];
+            link.end = end.max(link.end);
+            link.text = self.b.text[from.min(self.b.text.len())..]
+                .trim()
+                .to_string();
+        }
+        if matches!(open.name.as_str(), "svg" | "math") {
+            self.foreign = self.foreign.saturating_sub(1);
+        }
+        self.count(&open, -1);
+    }
+
+    fn pop_to(&mut self, i: usize, end: usize) {
+        while self.stack.len() > i {
+            let open = self.stack.pop().expect("len > i");
+            self.close(open, end);
+        }
+    }
+
+    fn end_tag(&mut self, name: Name, lt: usize, end: usize) {
+        let n = name.as_str();
+        if !is_inline(n) {
+            self.b.brk(lt);
+        }
+        if n == "br" {
+            return;
+        }
+        if let Some(i) = self.stack.iter().rposition(|o| o.name == name) {
+            self.pop_to(i, end);
+        } else if self.overflow > 0 {
+            self.overflow -= 1;
+        }
+    }
+}
+
+/// Where a comment starting at `lt` (`<!--`) ends.
+fn comment_end(b: &[u8], lt: usize) -> usize {
+    let body = lt + 4;
+    if b[body..].starts_with(b">") {
+        return body + 1;
+    }
+    if b[body..].starts_with(b"->") {
+        return body + 2;
+    }
+    memmem::find(&b[body..], b"-->").map_or(b.len(), |e| body + e + 3)
+}
+
+/// Where the raw text of element `name` that starts at `from` ends: just past its end tag.
+fn raw_text_end(b: &[u8], from: usize, name: &str) -> usize {
+    let finder = memmem::Finder::new(b"</");
+    let mut at = from;
+    while let Some(e) = finder.find(&b[at..]) {
+        let s = at + e + 2;
+        let n = name.len();
+        if b.len() >= s + n
+            && b[s..s + n].eq_ignore_ascii_case(name.as_bytes())
+            && b.get(s + n)
+                .is_none_or(|c| c.is_ascii_whitespace() || *c == b'/' || *c == b'>')
+        {
+            return memchr(b'>', &b[s..]).map_or(b.len(), |g| s + g + 1);
+        }
+        at = s;
+    }
+    b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(doc: &str) -> String {
+        extract_html(doc).text
+    }
+
+    #[test]
+    fn invisible_markup_is_skipped() {
+        let doc = "<head><title>Buy now</title><style>.a{}</style></head><body>\
+            <script>var a = '<p>Order now</p>';</script>\
+            <script type=\"application/ld+json\">{\"offer\":\"today only\"}</script>\
+            <noscript>Shop now</noscript><template><p>Act now</p></template>\
+            <!-- limited time --><div hidden>Only 3 left</div>\
+            <span aria-hidden=\"true\">Add to cart</span>\
+            <div style=\"DISPLAY : none\">Buy it</div>\
+            <div style=\"visibility:hidden\">Sale</div><p>Visible</p></body>";
+        assert_eq!(text(doc), "Visible");
+    }
+
+    #[test]
+    fn blocks_break_inline_joins() {
+        assert_eq!(text("<p>Shop</p><p>now</p>"), "Shop\nnow");
+        assert_eq!(text("<p><b>Shop</b> <i>now</i></p>"), "Shop now");
+        assert_eq!(text("<p>Shop<br>now</p>"), "Shop\nnow");
+    }
+
+    #[test]
+    fn offsets_point_into_the_source() {
+        let doc = "<p>A &ldquo;proven&rdquo; <b>cure</b>&nbsp;for all</p>";
+        let ex = extract_html(doc);
+        assert_eq!(ex.text, "A \"proven\" cure for all");
+        let at = ex.text.find("\"proven\" cure").unwrap();
+        let (s, e) = (ex.map.start(at), ex.map.end(at + "\"proven\" cure".len()));
+        assert_eq!(&doc[s..e], "&ldquo;proven&rdquo; <b>cure");
+    }
+
+    #[test]
+    fn malformed_markup_survives() {
+        assert_eq!(text("<p>a < b and c<d</p>"), "a < b and c");
+        assert_eq!(text("<div class=\"x>never closed"), "");
+        assert_eq!(text("<script>never closed"), "");
+        assert_eq!(text("</div></span>text<p>"), "text");
+        assert_eq!(text("<!-->x<!--->y"), "xy");
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let doc = "<div>".repeat(100_000) + "deep" + &"</div>".repeat(100_000);
+        assert_eq!(text(&doc), "deep");
+    }
+
+    #[test]
+    fn links_and_scopes() {
+        let doc = "<h2>Best deal</h2><a class=\"btn btn-primary\" href=\"/go/x?a=1&amp;b=2\" \
+            data-lasso-id=7>Buy</a> <a href=x>plain</a><button>Add to cart</button>\
+            <input type=submit value=\"Order now\"><footer><p>As an Amazon Associate</p></footer>";
+        let ex = extract_html(doc);
+        assert_eq!(ex.links[0].href, "/go/x?a=1&b=2");
+        assert_eq!(ex.links[0].plugin_attrs, ["data-lasso-id"]);
+        assert_eq!(
+            &doc[ex.links[0].start..ex.links[0].end],
+            "<a class=\"btn btn-primary\" href=\"/go/x?a=1&amp;b=2\" data-lasso-id=7>Buy</a>"
+        );
+        let scope = |p: &str| ex.scope_at(ex.text.find(p).unwrap());
+        assert_eq!(scope("Best"), Scope::Heading);
+        assert_eq!(scope("Buy"), Scope::Button);
+        assert_eq!(scope("plain"), Scope::Link);
+        assert_eq!(scope("Add to"), Scope::Button);
+        assert_eq!(scope("Order"), Scope::Attr);
+        assert!(ex.in_footer(ex.text.find("As an").unwrap()));
+        assert!(!ex.in_footer(ex.text.find("Best").unwrap()));
+    }
+
+    #[test]
+    fn lang_and_scripts() {
+        let ex = extract_html(
+            "<html lang=\"de-DE\"><script src=\"//s.skimresources.com/js/1.skimlinks.js\"></script>",
+        );
+        assert_eq!(ex.lang.as_deref(), Some("de"));
+        assert_eq!(ex.scripts, ["//s.skimresources.com/js/1.skimlinks.js"]);
+    }
+}

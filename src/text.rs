@@ -1,0 +1,444 @@
+//! Scannable text with a map back to the source.
+//!
+//! Both extractors (plain text here, HTML in [`crate::html`]) build one normalized text: runs
+//! of whitespace become one space, block boundaries a newline, typographic quotes straight ones,
+//! entities their characters. Every piece remembers the source bytes it came from in an
+//! [`OffsetMap`], so a match in the text maps back to exact byte offsets in the input.
+//!
+//! ```
+//! use puffery::text::extract_text;
+//! let doc = "Buy  it\u{00A0}now: https://amzn.to/3abc.";
+//! let ex = extract_text(doc);
+//! assert_eq!(ex.text, "Buy it now: https://amzn.to/3abc.");
+//! let at = ex.text.find("it now").unwrap();
+//! let (s, e) = (ex.map.start(at), ex.map.end(at + "it now".len()));
+//! assert_eq!(&doc[s..e], "it\u{00A0}now");
+//! assert_eq!(ex.links[0].href, "https://amzn.to/3abc");
+//! ```
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::matcher::fold_char;
+use crate::rules::Scope;
+
+/// One piece of the map: `text_len` bytes of text at `text` came from `src_len` bytes of
+/// source at `src`. Equal lengths map byte for byte; others map as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seg {
+    /// Offset in the text.
+    pub text: usize,
+    /// Offset in the source.
+    pub src: usize,
+    /// Length in the text.
+    pub text_len: usize,
+    /// Length in the source.
+    pub src_len: usize,
+}
+
+/// Maps offsets in a derived text back to its source.
+#[derive(Clone, Debug, Default)]
+pub struct OffsetMap {
+    segs: Vec<Seg>,
+}
+
+impl OffsetMap {
+    /// The source offset where text offset `pos` starts.
+    pub fn start(&self, pos: usize) -> usize {
+        // The last segment that starts at or before pos and is not empty.
+        let i = self.segs.partition_point(|s| s.text <= pos);
+        let Some(seg) = self.segs[..i].iter().rev().find(|s| s.text_len > 0) else {
+            return self.segs.first().map_or(pos, |s| s.src);
+        };
+        if pos >= seg.text + seg.text_len {
+            return seg.src + seg.src_len;
+        }
+        if seg.text_len == seg.src_len {
+            seg.src + (pos - seg.text)
+        } else {
+            seg.src
+        }
+    }
+
+    /// The source offset where text offset `pos` ends (for exclusive end offsets).
+    pub fn end(&self, pos: usize) -> usize {
+        // The first non-empty segment that ends at or after pos.
+        let i = self.segs.partition_point(|s| s.text < pos);
+        let Some(seg) = self.segs[..i].iter().rev().find(|s| s.text_len > 0) else {
+            return self.segs.first().map_or(pos, |s| s.src);
+        };
+        if pos >= seg.text + seg.text_len {
+            return seg.src + seg.src_len;
+        }
+        if seg.text_len == seg.src_len {
+            seg.src + (pos - seg.text)
+        } else {
+            seg.src + seg.src_len
+        }
+    }
+
+    /// True when every text byte maps to the same source byte (nothing was changed).
+    pub fn is_identity(&self) -> bool {
+        self.segs
+            .iter()
+            .all(|s| s.text == s.src && s.text_len == s.src_len)
+    }
+
+    /// The segments, in text order.
+    pub fn segs(&self) -> &[Seg] {
+        &self.segs
+    }
+
+    /// Appends a segment, merging it into the last one when both map byte for byte and touch.
+    pub fn push(&mut self, seg: Seg) {
+        if let Some(last) = self.segs.last_mut()
+            && seg.text_len == seg.src_len
+            && last.text_len == last.src_len
+            && last.text + last.text_len == seg.text
+            && last.src + last.src_len == seg.src
+        {
+            last.text_len += seg.text_len;
+            last.src_len += seg.src_len;
+            return;
+        }
+        self.segs.push(seg);
+    }
+}
+
+/// Builds normalized text and its map.
+#[derive(Debug, Default)]
+pub struct TextBuilder {
+    /// The text built so far.
+    pub text: String,
+    map: OffsetMap,
+    decode_entities: bool,
+}
+
+impl TextBuilder {
+    /// A builder; `decode_entities` for HTML text.
+    pub fn new(decode_entities: bool) -> TextBuilder {
+        TextBuilder {
+            text: String::new(),
+            map: OffsetMap::default(),
+            decode_entities,
+        }
+    }
+
+    /// Appends source text `s` found at `src` unchanged.
+    pub fn push_copy(&mut self, s: &str, src: usize) {
+        if s.is_empty() {
+            return;
+        }
+        let text = self.text.len();
+        self.text.push_str(s);
+        self.map.push(Seg {
+            text,
+            src,
+            text_len: s.len(),
+            src_len: s.len(),
+        });
+    }
+
+    /// Appends `s` standing for `src_len` source bytes at `src`.
+    pub fn push_replace(&mut self, s: &str, src: usize, src_len: usize) {
+        let text = self.text.len();
+        self.text.push_str(s);
+        self.map.segs.push(Seg {
+            text,
+            src,
+            text_len: s.len(),
+            src_len,
+        });
+    }
+
+    fn ends_blank(&self) -> bool {
+        self.text.is_empty() || self.text.ends_with([' ', '\n'])
+    }
+
+    /// A word gap at source offset `src` (an inline tag with white space around it, `<img>`).
+    pub fn space(&mut self, src: usize) {
+        if !self.ends_blank() {
+            self.push_replace(" ", src, 0);
+        }
+    }
+
+    /// A block boundary at source offset `src`: phrases never match across it.
+    pub fn brk(&mut self, src: usize) {
+        if self.text.is_empty() || self.text.ends_with('\n') {
+            return;
+        }
+        if self.text.ends_with(' ') {
+            // Turn the trailing space into the break; it keeps its source.
+            self.text.pop();
+            self.text.push('\n');
+            return;
+        }
+        self.push_replace("\n", src, 0);
+    }
+
+    /// Appends raw source text found at `src`: whitespace collapses, quotes fold, and (for HTML)
+    /// entities decode. With `paragraphs`, two or more newlines make a block break.
+    pub fn push_text(&mut self, raw: &str, src: usize, paragraphs: bool) {
+        let bytes = raw.as_bytes();
+        let mut i = 0;
+        let mut copy_from = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if (0x21..0x80).contains(&b) && b != b'&' {
+                i += 1;
+                continue;
+            }
+            if b.is_ascii_whitespace() || b == 0 || b == 0x0B {
+                self.push_copy(&raw[copy_from..i], src + copy_from);
+                let ws_start = i;
+                let mut newlines = 0;
+                while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == 0x0B) {
+                    newlines += usize::from(bytes[i] == b'\n');
+                    i += 1;
+                }
+                if paragraphs && newlines >= 2 {
+                    self.brk(src + ws_start);
+                } else if !self.ends_blank() {
+                    self.push_replace(" ", src + ws_start, i - ws_start);
+                }
+                copy_from = i;
+                continue;
+            }
+            if b == b'&' {
+                if self.decode_entities
+                    && let Some((decoded, len)) = crate::html::entities::decode_at(&raw[i..])
+                {
+                    self.push_copy(&raw[copy_from..i], src + copy_from);
+                    let c = fold_char(decoded.0).unwrap_or(decoded.0);
+                    if c == ' ' {
+                        if !self.ends_blank() {
+                            self.push_replace(" ", src + i, len);
+                        }
+                    } else if !is_invisible(c) {
+                        let mut buf = [0u8; 8];
+                        let n = c.encode_utf8(&mut buf).len();
+                        let n = n + decoded.1.map_or(0, |d| d.encode_utf8(&mut buf[n..]).len());
+                        let s = std::str::from_utf8(&buf[..n]).unwrap_or(" ");
+                        self.push_replace(s, src + i, len);
+                    }
+                    i += len;
+                    copy_from = i;
+                    continue;
+                }
+                i += 1;
+                continue;
+            }
+            // Non-ASCII (or a control byte): fold or drop.
+            let c = raw[i..].chars().next().unwrap_or(' ');
+            let len = c.len_utf8();
+            if let Some(f) = fold_char(c) {
+                self.push_copy(&raw[copy_from..i], src + copy_from);
+                if f == ' ' {
+                    if !self.ends_blank() {
+                        self.push_replace(" ", src + i, len);
+                    }
+                } else {
+                    self.push_replace(f.encode_utf8(&mut [0u8; 4]), src + i, len);
+                }
+                copy_from = i + len;
+            } else if is_invisible(c) || (c.is_control() && c != '\t') {
+                self.push_copy(&raw[copy_from..i], src + copy_from);
+                copy_from = i + len;
+            }
+            i += len;
+        }
+        self.push_copy(&raw[copy_from..], src + copy_from);
+    }
+
+    /// The finished text and map, without trailing white space.
+    pub fn finish(mut self) -> (String, OffsetMap) {
+        while self.text.ends_with([' ', '\n']) {
+            self.text.pop();
+            let len = self.text.len();
+            while let Some(last) = self.map.segs.last_mut() {
+                if last.text >= len {
+                    self.map.segs.pop();
+                } else {
+                    if last.text + last.text_len > len {
+                        let cut = last.text + last.text_len - len;
+                        if last.text_len == last.src_len {
+                            last.src_len -= cut;
+                        }
+                        last.text_len -= cut;
+                    }
+                    break;
+                }
+            }
+        }
+        (self.text, self.map)
+    }
+}
+
+/// Characters that take no room in rendered text (soft hyphen, zero-width marks).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// A link found in a document: an anchor in HTML, a URL in text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawLink {
+    /// The URL as written, entity-decoded.
+    pub href: String,
+    /// Anchor text (normalized).
+    pub text: String,
+    /// `rel` tokens, lower-cased.
+    pub rel: Vec<String>,
+    /// The `class` attribute.
+    pub class: Option<String>,
+    /// Names of affiliate-plugin attributes on the anchor (`data-lasso-id`, ...).
+    pub plugin_attrs: Vec<String>,
+    /// Byte range of the anchor element (or URL) in the source.
+    pub start: usize,
+    /// End of that range (exclusive).
+    pub end: usize,
+    /// Offset in the extracted text where the link sits (reading order).
+    pub text_pos: usize,
+    /// True when inside markup a reader does not see.
+    pub hidden: bool,
+}
+
+/// What an extractor gives the scanner.
+#[derive(Clone, Debug, Default)]
+pub struct Extracted {
+    /// Normalized visible text.
+    pub text: String,
+    /// Text offsets to source offsets.
+    pub map: OffsetMap,
+    /// `(text offset, scope)` where the scope changes, sorted; text before the first is `text`.
+    pub scopes: Vec<(usize, Scope)>,
+    /// Links in document order.
+    pub links: Vec<RawLink>,
+    /// Language declared by the document (`<html lang>`), lower-case primary subtag.
+    pub lang: Option<String>,
+    /// `src` of every `<script>` (link-rewriter evidence).
+    pub scripts: Vec<String>,
+    /// Text ranges that sit in a page footer.
+    pub footer: Vec<(usize, usize)>,
+}
+
+impl Extracted {
+    /// The scope of text offset `pos`.
+    pub fn scope_at(&self, pos: usize) -> Scope {
+        let i = self.scopes.partition_point(|(p, _)| *p <= pos);
+        if i == 0 {
+            Scope::Text
+        } else {
+            self.scopes[i - 1].1
+        }
+    }
+
+    /// True when text offset `pos` lies in a footer.
+    pub fn in_footer(&self, pos: usize) -> bool {
+        self.footer.iter().any(|&(s, e)| s <= pos && pos < e)
+    }
+}
+
+static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:https?://|www\.|(?:amzn\.(?:to|eu|asia)|a\.co|geni\.us|bit\.ly|tinyurl\.com|rstyle\.me|shopstyle\.it|go\.magik\.ly|shrsl\.com|howl\.me)/)[^\s<>\x22'`{}|\\^\[\]]+",
+    )
+    .expect("URL pattern compiles")
+});
+
+/// Extracts normalized text and URL links from a plain-text document.
+pub fn extract_text(doc: &str) -> Extracted {
+    let mut b = TextBuilder::new(false);
+    b.push_text(doc, 0, true);
+    let (text, map) = b.finish();
+    let links = URL_RE
+        .find_iter(doc)
+        .map(|m| {
+            let url = m
+                .as_str()
+                .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+            let href = if url.to_ascii_lowercase().starts_with("http") {
+                url.to_string()
+            } else {
+                format!("https://{url}")
+            };
+            RawLink {
+                href,
+                start: m.start(),
+                end: m.start() + url.len(),
+                text_pos: text_pos_of(&map, m.start()),
+                ..RawLink::default()
+            }
+        })
+        .collect();
+    Extracted {
+        text,
+        map,
+        links,
+        ..Extracted::default()
+    }
+}
+
+/// The text offset nearest to source offset `src` (for reading order of links found in the
+/// source).
+pub fn text_pos_of(map: &OffsetMap, src: usize) -> usize {
+    let segs = map.segs();
+    let i = segs.partition_point(|s| s.src + s.src_len <= src);
+    match segs.get(i) {
+        Some(s) if s.src <= src && s.text_len == s.src_len => s.text + (src - s.src),
+        Some(s) => s.text,
+        None => segs.last().map_or(0, |s| s.text + s.text_len),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(doc: &str, phrase: &str) -> String {
+        let ex = extract_text(doc);
+        let at = ex.text.find(phrase).expect("phrase in text");
+        doc[ex.map.start(at)..ex.map.end(at + phrase.len())].to_string()
+    }
+
+    #[test]
+    fn whitespace_collapses_and_maps_back() {
+        assert_eq!(roundtrip("a  Shop\n\tNow  b", "Shop Now"), "Shop\n\tNow");
+        assert_eq!(
+            roundtrip("x \u{201C}miracle\u{201D} y", "\"miracle\""),
+            "\u{201C}miracle\u{201D}"
+        );
+    }
+
+    #[test]
+    fn paragraphs_break_single_newlines_join() {
+        let ex = extract_text("Shop now\non Amazon\n\nNext para");
+        assert_eq!(ex.text, "Shop now on Amazon\nNext para");
+    }
+
+    #[test]
+    fn invisible_characters_drop() {
+        let ex = extract_text("mir\u{00AD}acle cure\u{200B}s");
+        assert_eq!(ex.text, "miracle cures");
+        assert_eq!(roundtrip("mir\u{00AD}acle", "miracle"), "mir\u{00AD}acle");
+    }
+
+    #[test]
+    fn urls_in_text_become_links() {
+        let ex = extract_text(
+            "See (https://www.amazon.com/dp/B01?tag=x-20). Or www.example.org/a, amzn.to/3xY",
+        );
+        let hrefs: Vec<_> = ex.links.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "https://www.amazon.com/dp/B01?tag=x-20",
+                "https://www.example.org/a",
+                "https://amzn.to/3xY"
+            ]
+        );
+    }
+}

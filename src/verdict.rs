@@ -1,0 +1,223 @@
+//! Document verdicts: score, label, and the disclosures a document owes its readers.
+//!
+//! The score adds rule weights (SpamAssassin-style): each finding adds its rule's `weight`, up
+//! to `cap` times the weight per rule, so one button repeated twenty times cannot carry a page.
+//! Affiliate links add [`AFFILIATE_WEIGHT`] each up to [`AFFILIATE_CAP`]. The label is
+//! `promotional` at or above the threshold, `clean` when nothing promotional was found, and
+//! `borderline` in between.
+//!
+//! Required disclosures:
+//! - **affiliate**: the document has affiliate links (confirmed or likely) or a call to action
+//!   that sends readers to a retailer ("Shop Now on Amazon!": text dumps have lost the links);
+//! - **fda**: the document promotes a dietary supplement (a `context.supplement` finding) and
+//!   makes health claims (`claim.health*` findings);
+//! - **sponsored**: links carry `rel="sponsored"`.
+//!
+//! A disclosure that first appears after the first thing that needed it, or only in the page
+//! footer, is `late`.
+
+use crate::links::Confidence;
+use crate::scan::{DocResult, Requirement, Scanner, TextHit};
+use crate::text::Extracted;
+
+/// Default score at which a document is promotional.
+pub const DEFAULT_THRESHOLD: f64 = 6.0;
+/// Score of one affiliate link.
+pub const AFFILIATE_WEIGHT: f64 = 1.5;
+/// Most that affiliate links add together.
+pub const AFFILIATE_CAP: f64 = 4.5;
+
+/// Categories whose findings make a document not clean.
+pub const PROMOTIONAL_CATEGORIES: &[&str] = &["cta", "claim", "urgency"];
+
+/// Fills in score, label, missing and late.
+pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &mut DocResult) {
+    let rules = &scanner.rules.rules;
+    // Score: per-rule sums, each capped.
+    let mut per_rule: Vec<(usize, f64)> = Vec::new();
+    for h in hits {
+        let r = &rules[h.rule].rule;
+        match per_rule.iter_mut().find(|(i, _)| *i == h.rule) {
+            Some((_, s)) => *s += r.weight,
+            None => per_rule.push((h.rule, r.weight)),
+        }
+    }
+    let mut score: f64 = per_rule
+        .iter()
+        .map(|&(i, s)| {
+            let r = &rules[i].rule;
+            let cap = r.cap * r.weight.abs();
+            s.clamp(-cap, cap)
+        })
+        .sum();
+    let affiliate_links: Vec<usize> = ex
+        .links
+        .iter()
+        .zip(&out.links)
+        .filter(|(raw, l)| {
+            !raw.hidden
+                && l.affiliate
+                    .as_ref()
+                    .is_some_and(|a| a.confidence != Confidence::Possible)
+        })
+        .map(|(raw, _)| raw.text_pos)
+        .collect();
+    score += (affiliate_links.len() as f64 * AFFILIATE_WEIGHT).min(AFFILIATE_CAP);
+    out.score = (score * 100.0).round() / 100.0;
+
+    let promotional_found = !affiliate_links.is_empty()
+        || out
+            .findings
+            .iter()
+            .any(|f| PROMOTIONAL_CATEGORIES.contains(&f.category.as_str()));
+    out.label = if out.score >= scanner.options().threshold {
+        "promotional"
+    } else if promotional_found {
+        "borderline"
+    } else {
+        "clean"
+    }
+    .to_string();
+
+    // What needs a disclosure, and where it first appears in reading order.
+    let retailer: Vec<usize> = hits
+        .iter()
+        .filter(|h| rules[h.rule].rule.retailer)
+        .map(|h| h.start)
+        .collect();
+    let disclosed = |kind: &str| -> Vec<usize> {
+        hits.iter()
+            .filter(|h| {
+                let r = &rules[h.rule].rule;
+                r.disclosure.as_deref() == Some(kind) && !r.weak
+            })
+            .map(|h| h.start)
+            .collect()
+    };
+    let id_starts = |prefix: &str| -> Vec<usize> {
+        hits.iter()
+            .filter(|h| {
+                let id = &rules[h.rule].rule.id;
+                id == prefix || id.starts_with(&format!("{prefix}."))
+            })
+            .map(|h| h.start)
+            .collect()
+    };
+
+    // Affiliate.
+    let first_need = affiliate_links.iter().chain(&retailer).min().copied();
+    if let Some(first) = first_need {
+        let what = describe_affiliate(affiliate_links.len(), retailer.len());
+        require(
+            ex,
+            out,
+            "affiliate",
+            first,
+            &what,
+            &disclosed("affiliate"),
+            "affiliate disclosure",
+        );
+    }
+
+    // FDA / DSHEA.
+    let supplement = id_starts("context.supplement");
+    let health = id_starts("claim.health");
+    if !supplement.is_empty() && !health.is_empty() {
+        let first = health[0];
+        let what = format!(
+            "a dietary supplement with {} health claim{}",
+            health.len(),
+            plural(health.len())
+        );
+        require(
+            ex,
+            out,
+            "fda",
+            first,
+            &what,
+            &disclosed("fda"),
+            "FDA disclaimer",
+        );
+    }
+
+    // Sponsored.
+    let sponsored: Vec<usize> = ex
+        .links
+        .iter()
+        .filter(|l| !l.hidden && l.rel.iter().any(|r| r == "sponsored"))
+        .map(|l| l.text_pos)
+        .collect();
+    if let Some(&first) = sponsored.iter().min() {
+        let what = format!(
+            "{} link{} marked rel=\"sponsored\"",
+            sponsored.len(),
+            plural(sponsored.len())
+        );
+        let mut found = disclosed("sponsored");
+        found.extend(disclosed("affiliate"));
+        found.sort_unstable();
+        require(
+            ex,
+            out,
+            "sponsored",
+            first,
+            &what,
+            &found,
+            "sponsored label",
+        );
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn describe_affiliate(links: usize, ctas: usize) -> String {
+    match (links, ctas) {
+        (0, c) => format!("{c} retailer call{} to action", plural(c)),
+        (l, 0) => format!("{l} affiliate link{}", plural(l)),
+        (l, c) => format!(
+            "{l} affiliate link{} and {c} retailer call{} to action",
+            plural(l),
+            plural(c)
+        ),
+    }
+}
+
+/// Records a missing or late disclosure of `kind`, needed from text offset `first`.
+fn require(
+    ex: &Extracted,
+    out: &mut DocResult,
+    kind: &str,
+    first: usize,
+    what: &str,
+    found: &[usize],
+    name: &str,
+) {
+    let Some(&disclosed_at) = found.iter().min() else {
+        out.missing.push(Requirement {
+            kind: kind.into(),
+            reason: format!("{what}, no {name}"),
+        });
+        return;
+    };
+    let src = |pos: usize| ex.map.start(pos);
+    if found.iter().all(|&p| ex.in_footer(p)) {
+        out.late.push(Requirement {
+            kind: kind.into(),
+            reason: format!(
+                "{name} only in the page footer (byte {}); {what}",
+                src(disclosed_at)
+            ),
+        });
+    } else if disclosed_at > first {
+        out.late.push(Requirement {
+            kind: kind.into(),
+            reason: format!(
+                "{name} at byte {} comes after the first need for it at byte {} ({what})",
+                src(disclosed_at),
+                src(first)
+            ),
+        });
+    }
+}
