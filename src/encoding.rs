@@ -11,8 +11,8 @@
 //! let d = decode(latin1, None, true);
 //! assert_eq!(d.encoding, "windows-1252");
 //! let at = d.text.find("Grüße").unwrap();
-//! assert_eq!(d.src_start(at), 31);
-//! assert_eq!(d.src_end(at + "Grüße".len()), 36);
+//! assert_eq!(d.src_start(at), 30);
+//! assert_eq!(d.src_end(at + "Grüße".len()), 35);
 //! ```
 
 use std::borrow::Cow;
