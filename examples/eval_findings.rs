@@ -1,5 +1,5 @@
-//! Prints the cta, claim and urgency findings of the built-in packs on HTML pages, to measure
-//! the packs' precision on real pages.
+//! Prints the cta, claim and urgency findings of the built-in packs on HTML pages (or `.txt`
+//! plain-text files), to measure the packs' precision on real pages.
 //!
 //! ```text
 //! cargo run --example eval_findings -- PAGE.html[.gz] ...
@@ -41,9 +41,9 @@ fn read_page(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// `001.html.gz` and `dir/001.html` both name `001.html`.
 fn page_name(path: &Path) -> String {
-    let name = path.file_name().map_or_else(String::new, |n| {
-        n.to_string_lossy().into_owned()
-    });
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     name.strip_suffix(".gz").unwrap_or(&name).to_string()
 }
 
@@ -102,7 +102,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             None => None,
         };
         let bytes = read_page(path)?;
-        let result = scanner.scan(&DocInput::new(&bytes, DocFormat::Html));
+        // `.txt` files are plain text; everything else is HTML.
+        let format = if name.ends_with(".txt") {
+            DocFormat::Text
+        } else {
+            DocFormat::Html
+        };
+        let result = scanner.scan(&DocInput::new(&bytes, format));
         let found: Vec<_> = result
             .findings
             .iter()
@@ -157,5 +163,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn category_key(c: &str) -> &'static str {
-    CATEGORIES.iter().find(|k| **k == c).copied().unwrap_or("other")
+    CATEGORIES
+        .iter()
+        .find(|k| **k == c)
+        .copied()
+        .unwrap_or("other")
 }

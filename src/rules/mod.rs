@@ -27,6 +27,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
+pub mod docs;
+
 /// The built-in packs, embedded in the binary: one explicit table.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("patterns/cta.toml", include_str!("../../patterns/cta.toml")),
