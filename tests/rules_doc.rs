@@ -59,9 +59,8 @@ fn builtin_packs_have_the_promised_size() {
         .iter()
         .filter(|r| r.rule.id.starts_with("claim.health"))
     {
-        let needs_context = r.rule.requires.iter().any(|p| p == "context.supplement");
         assert!(
-            needs_context || r.rule.id == "claim.health-weight-loss",
+            r.rule.requires.iter().any(|p| p == "context.supplement"),
             "{} lacks requires = [\"context.supplement\"]",
             r.rule.id
         );
