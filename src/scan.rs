@@ -118,10 +118,10 @@ pub struct Requirement {
 /// The verdict for one document: the `document` line of the output contract.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DocResult {
-    /// Byte length of the document.
-    pub bytes: usize,
     /// HTML or text.
     pub format: DocFormat,
+    /// Byte length of the document.
+    pub bytes: usize,
     /// The language the rules were selected for, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
@@ -174,6 +174,9 @@ pub struct Scanner {
     matcher: Matcher,
     links: Classifier,
     opts: ScannerOptions,
+    /// Category index of each rule.
+    category_of: Vec<usize>,
+    categories: usize,
 }
 
 /// A finding before it is mapped to the source: the rule and the text span.
@@ -193,11 +196,26 @@ impl Scanner {
     /// Compiles `rules`.
     pub fn new(rules: RuleSet, opts: ScannerOptions) -> Result<Scanner, Error> {
         let matcher = Matcher::new(&rules)?;
+        let mut names: Vec<&str> = Vec::new();
+        let category_of = rules
+            .rules
+            .iter()
+            .map(|r| {
+                let c = r.rule.category.as_str();
+                names.iter().position(|n| *n == c).unwrap_or_else(|| {
+                    names.push(c);
+                    names.len() - 1
+                })
+            })
+            .collect();
+        let categories = names.len();
         Ok(Scanner {
             rules,
             matcher,
             links: Classifier::builtin(),
             opts,
+            category_of,
+            categories,
         })
     }
 
@@ -270,8 +288,8 @@ impl Scanner {
             })
             .collect();
         let mut result = DocResult {
-            bytes: doc.bytes.len(),
             format: doc.format,
+            bytes: doc.bytes.len(),
             lang,
             score: 0.0,
             label: String::new(),
@@ -318,6 +336,18 @@ impl Scanner {
             .collect();
         let mut keep = keep.into_iter();
         hits.retain(|_| keep.next().unwrap_or(true));
+        // One span, one finding per category: where two rules of a category overlap ("Shop Now
+        // on Amazon" and "Shop Now"), the earlier, longer match stands for both.
+        hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
+        let mut last_end = vec![0usize; self.categories];
+        hits.retain(|h| {
+            let c = self.category_of[h.rule];
+            let keep = h.start >= last_end[c];
+            if keep {
+                last_end[c] = h.end;
+            }
+            keep
+        });
         hits
     }
 
@@ -375,5 +405,63 @@ impl<'a> CharCounter<'a> {
         }
         self.byte = pos;
         self.chars
+    }
+}
+
+/// Most documents scanned in one parallel batch.
+pub const BATCH_DOCS: usize = 256;
+/// Most document bytes held in one batch (memory stays bounded by this, not the input size).
+pub const BATCH_BYTES: usize = 32 << 20;
+
+impl Scanner {
+    /// Scans a stream of input items in order-preserving batches: each batch is scanned in
+    /// parallel on `pool` (or rayon's global pool), then handed to `sink` in input order, one
+    /// call per item (with its result for documents). Stops at the first error `sink` returns.
+    pub fn scan_stream<I, F, E>(
+        &self,
+        items: I,
+        pool: Option<&rayon::ThreadPool>,
+        mut sink: F,
+    ) -> Result<(), E>
+    where
+        I: Iterator<Item = crate::input::Item>,
+        F: FnMut(crate::input::Item, Option<DocResult>) -> Result<(), E>,
+    {
+        use rayon::prelude::*;
+        let mut items = items.peekable();
+        while items.peek().is_some() {
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+                let Some(item) = items.next() else { break };
+                if let crate::input::Item::Doc(r) = &item {
+                    bytes += r.body.len();
+                }
+                batch.push(item);
+            }
+            let scan_batch = || -> Vec<Option<DocResult>> {
+                batch
+                    .par_iter()
+                    .map(|item| match item {
+                        crate::input::Item::Doc(r) => Some(self.scan(&DocInput {
+                            bytes: &r.body,
+                            format: r.format,
+                            url: r.url.as_deref(),
+                            lang: r.lang.as_deref(),
+                            charset: r.charset.as_deref(),
+                        })),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let results = match pool {
+                Some(p) => p.install(scan_batch),
+                None => scan_batch(),
+            };
+            for (item, result) in batch.into_iter().zip(results) {
+                sink(item, result)?;
+            }
+        }
+        Ok(())
     }
 }

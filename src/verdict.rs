@@ -96,10 +96,7 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
     };
     let id_starts = |prefix: &str| -> Vec<usize> {
         hits.iter()
-            .filter(|h| {
-                let id = &rules[h.rule].rule.id;
-                id == prefix || id.starts_with(&format!("{prefix}."))
-            })
+            .filter(|h| crate::rules::id_matches(&rules[h.rule].rule.id, prefix))
             .map(|h| h.start)
             .collect()
     };

@@ -101,7 +101,11 @@ pub fn sniff_format(name: &str, head: &[u8]) -> DocFormat {
 }
 
 /// Reads one whole file's bytes as the items it holds.
-pub fn read_bytes(source: &str, body: Vec<u8>, format: InputFormat) -> impl Iterator<Item = Item> {
+pub fn read_bytes(
+    source: &str,
+    body: Vec<u8>,
+    format: InputFormat,
+) -> impl Iterator<Item = Item> + use<> {
     let format = match format {
         InputFormat::Html => DocFormat::Html,
         InputFormat::Text => DocFormat::Text,

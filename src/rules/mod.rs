@@ -284,11 +284,12 @@ impl RuleSet {
     }
 }
 
-/// True when rule id `id` is `prefix` or lies under it (`cta` matches `cta.shop-now`, not `ctab`).
+/// True when rule id `id` is `prefix` or lies under it: `cta` matches `cta.shop-now`,
+/// `claim.health` matches `claim.health-disease` and `claim.health.disease`, not `ctab`.
 pub fn id_matches(id: &str, prefix: &str) -> bool {
     id == prefix
         || (id.starts_with(prefix)
-            && (prefix.ends_with('.') || id[prefix.len()..].starts_with('.')))
+            && (prefix.ends_with(['.', '-']) || id[prefix.len()..].starts_with(['.', '-'])))
 }
 
 fn validate(rule: &Rule) -> Result<(), String> {
