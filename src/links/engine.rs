@@ -593,8 +593,9 @@ impl Engine {
                     .map(|m| decode_component(m.as_str()).into_owned())
             })
             .or_else(|| {
+                // Ids keep a literal `+` (A8's a8mat uses it as a separator).
                 Self::find_param(t.query, &r.id_params, &[])
-                    .map(|(_, v)| decode_component(v).trim().to_string())
+                    .map(|(_, v)| percent_decode_str(v).decode_utf8_lossy().trim().to_string())
             })
             .filter(|s| !s.is_empty());
         let destination = caps
@@ -756,14 +757,8 @@ impl Engine {
                     Confidence::Possible,
                 ),
             }
-        } else if let Some(a) = weak_attr {
-            (
-                format!(
-                    "affiliate-link plugin attribute {a} on {shown} (also used on ordinary links)"
-                ),
-                Confidence::Possible,
-            )
         } else {
+            // A weak attribute alone (Lasso also marks internal links) is not reported.
             return None;
         };
         Some(Affiliate {
