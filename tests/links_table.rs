@@ -1271,6 +1271,7 @@ const NEGATIVE: &[&str] = &[
     "https://go.dev/doc/tutorial/getting-started",
     "https://golang.org/pkg/net/http/",
     "https://www.google.com/url?q=https%3A%2F%2Fwww.example.com%2F&sa=D",
+    "https://www.chefd.com/pages/meal-plan?utm_campaign=web1&utm_medium=partner&utm_source=nyt",
     // not links at all
     "",
     "#",
@@ -1403,6 +1404,15 @@ const CONTEXT: &[CtxCase] = &[
         class: Some("thirstylink"),
         attrs: &[],
         expect: Some(("amazon", C)),
+    },
+    // a known forum route under /goto/ is not cloaking, even with nofollow
+    CtxCase {
+        href: "/goto/post?id=6331459",
+        page: Some("https://forum.example/threads/x.1/"),
+        rel: &["nofollow"],
+        class: None,
+        attrs: &[],
+        expect: None,
     },
     // the folder alone is not a cloaked link
     CtxCase {
@@ -1553,4 +1563,28 @@ fn every_network_has_two_positive_cases() {
         unknown.is_empty(),
         "cases name unknown networks: {unknown:?}"
     );
+}
+
+#[test]
+fn truncated_and_mangled_links_never_panic() {
+    let c = classifier();
+    let rel = vec!["sponsored".to_string()];
+    let attrs = vec!["data-lasso-id".to_string()];
+    let ctx = LinkContext {
+        page_url: Some("https://www.amazon.de/some/page"),
+        rel: &rel,
+        class: Some("thirstylink"),
+        plugin_attrs: &attrs,
+    };
+    let hrefs = POSITIVE.iter().map(|p| p.0).chain(NEGATIVE.iter().copied());
+    for href in hrefs {
+        for (i, _) in href.char_indices() {
+            let _ = c.classify(&href[..i], &ctx);
+            let _ = c.classify(&href[i..], &ctx);
+            let _ = c.rewriter_script(&href[..i]);
+        }
+        let _ = c.classify(&format!("{href}%ZZ%E2%82"), &ctx);
+        let _ = c.classify(&href.replace('/', "\\"), &ctx);
+        let _ = c.classify(&href.to_uppercase(), &ctx);
+    }
 }

@@ -76,6 +76,7 @@ struct Cloaking {
     plugin_classes: Vec<String>,
     plugin_attrs: Vec<String>,
     weak_plugin_attrs: Vec<String>,
+    ignore_paths: Vec<String>,
     redirect_params: Vec<String>,
 }
 
@@ -214,6 +215,7 @@ impl Engine {
             plugin_classes: lower(c.plugin_classes),
             plugin_attrs: lower(c.plugin_attrs),
             weak_plugin_attrs: lower(c.weak_plugin_attrs),
+            ignore_paths: lower(c.ignore_paths),
             redirect_params: lower(c.redirect_params),
         };
         for net in parsed.networks {
@@ -711,10 +713,18 @@ impl Engine {
         let mut segs = t.path.trim_start_matches('/').splitn(2, '/');
         let first = segs.next().unwrap_or("");
         let rest = segs.next().unwrap_or("").trim_matches('/');
+        let ignored = || {
+            c.ignore_paths.iter().any(|p| {
+                t.path
+                    .get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+            })
+        };
         let cloak_prefix = (!rest.is_empty()
             && c.path_prefixes
                 .iter()
-                .any(|p| p.eq_ignore_ascii_case(first)))
+                .any(|p| p.eq_ignore_ascii_case(first))
+            && !ignored())
         .then_some(first);
 
         let markup = strong_class

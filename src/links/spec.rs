@@ -35,6 +35,9 @@ pub(crate) struct CloakingSpec {
     /// Attribute names that plugins also put on ordinary links.
     #[serde(default)]
     pub weak_plugin_attrs: Vec<String>,
+    /// Paths (prefix match) under a cloaking prefix that are known internal routes.
+    #[serde(default)]
+    pub ignore_paths: Vec<String>,
     /// Query parameters of generic redirectors whose value may be an affiliate link.
     #[serde(default)]
     pub redirect_params: Vec<String>,
