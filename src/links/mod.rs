@@ -102,5 +102,12 @@ impl Classifier {
     }
 }
 
+impl Default for Classifier {
+    /// The built-in signatures, as [`Classifier::builtin`].
+    fn default() -> Classifier {
+        Classifier::builtin()
+    }
+}
+
 #[cfg(test)]
 mod tests;
