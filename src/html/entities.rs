@@ -75,8 +75,13 @@ fn decode_ref(s: &str, in_attr: bool) -> Option<(Decoded, usize)> {
             .ok()
             .map(|i| table::ENTITIES[i].1)
     };
-    let (value, len) = if b.get(end) == Some(&b';') {
-        (lookup(&s[1..=end])?, end + 1)
+    let with_semicolon = if b.get(end) == Some(&b';') {
+        lookup(&s[1..=end])
+    } else {
+        None
+    };
+    let (value, len) = if let Some(v) = with_semicolon {
+        (v, end + 1)
     } else {
         // Legacy references without ';' (names of at most 6 letters): the longest that is one.
         let longest = (2..=(end - 1).min(6))
