@@ -135,6 +135,10 @@ pub struct DocResult {
     pub links: Vec<LinkOut>,
     /// Disclosures found.
     pub disclosures: Vec<Disclosure>,
+    /// Affiliate link-rewriter scripts on the page (`skimlinks`, `viglink`, ...): evidence that
+    /// plain merchant links earn commission.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rewriters: Vec<String>,
     /// Required disclosures that are absent.
     pub missing: Vec<Requirement>,
     /// Disclosures that come after what needed them.
@@ -287,6 +291,33 @@ impl Scanner {
                 }
             })
             .collect();
+        // Link-level check: affiliate links without rel=sponsored/nofollow.
+        let rel_check = crate::verdict::CHECK_AFFILIATE_REL;
+        for l in &links {
+            let counts = l
+                .affiliate
+                .as_ref()
+                .is_some_and(|a| a.confidence != crate::links::Confidence::Possible);
+            if counts && !l.hidden && !l.rel.iter().any(|r| r == "sponsored" || r == "nofollow") {
+                let (ws, we) = (
+                    text_pos_to_work(&decoded, l.start),
+                    text_pos_to_work(&decoded, l.end),
+                );
+                findings.push(Finding {
+                    rule: rel_check.id.to_string(),
+                    category: rel_check.category.to_string(),
+                    severity: rel_check.severity.to_string(),
+                    weight: 0.0,
+                    start: l.start,
+                    end: l.end,
+                    char_start: chars.at(ws),
+                    char_end: chars.at(we),
+                    matched: work[ws..we].to_string(),
+                    scope: "link".to_string(),
+                });
+            }
+        }
+        findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         let mut result = DocResult {
             format: doc.format,
             bytes: doc.bytes.len(),
@@ -296,6 +327,16 @@ impl Scanner {
             findings,
             links,
             disclosures,
+            rewriters: {
+                let mut r: Vec<String> = ex
+                    .scripts
+                    .iter()
+                    .filter_map(|s| self.links.rewriter_script(s))
+                    .collect();
+                r.sort();
+                r.dedup();
+                r
+            },
             missing: Vec::new(),
             late: Vec::new(),
         };
@@ -354,6 +395,15 @@ impl Scanner {
     /// The threshold and other options.
     pub fn options(&self) -> &ScannerOptions {
         &self.opts
+    }
+}
+
+/// The work-text offset of source offset `src` (inverse of the decoding map, for spans that
+/// begin on markup, which maps one to one in every ASCII-compatible encoding).
+fn text_pos_to_work(decoded: &crate::encoding::Decoded<'_>, src: usize) -> usize {
+    match &decoded.map {
+        None => src,
+        Some(m) => crate::text::text_pos_of(m, src),
     }
 }
 

@@ -27,6 +27,36 @@ pub const AFFILIATE_WEIGHT: f64 = 1.5;
 /// Most that affiliate links add together.
 pub const AFFILIATE_CAP: f64 = 4.5;
 
+/// A document-level or link-level check done in code rather than by a pack's phrases; its
+/// findings carry `id` as their rule.
+#[derive(Clone, Copy, Debug)]
+pub struct Check {
+    /// Rule id of its findings.
+    pub id: &'static str,
+    /// Category of its findings.
+    pub category: &'static str,
+    /// Severity of its findings.
+    pub severity: &'static str,
+    /// What it flags.
+    pub summary: &'static str,
+    /// Why, with the source.
+    pub why: &'static str,
+}
+
+/// An affiliate link without `rel="sponsored"` or `nofollow`.
+pub const CHECK_AFFILIATE_REL: Check = Check {
+    id: "affiliate.no-rel",
+    category: "affiliate",
+    severity: "info",
+    summary: "An affiliate link without rel=\"sponsored\" (or nofollow)",
+    why: "Google asks that affiliate links carry rel=\"sponsored\" (nofollow is still accepted); \
+          missing it is a link-spam signal, not a consumer disclosure. \
+          https://developers.google.com/search/docs/crawling-indexing/qualify-outbound-links",
+};
+
+/// The checks done in code, listed with the rules by `puffery rules`.
+pub const CHECKS: &[Check] = &[CHECK_AFFILIATE_REL];
+
 /// Categories whose findings make a document not clean.
 pub const PROMOTIONAL_CATEGORIES: &[&str] = &["cta", "claim", "urgency"];
 

@@ -209,6 +209,14 @@ impl Style {
     }
 }
 
+fn confidence_name(c: crate::links::Confidence) -> &'static str {
+    match c {
+        crate::links::Confidence::Confirmed => "confirmed",
+        crate::links::Confidence::Likely => "likely",
+        crate::links::Confidence::Possible => "possible",
+    }
+}
+
 /// 1-based line and column (in bytes, as ripgrep's `--column`) of byte `offset`.
 pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let head = &bytes[..offset.min(bytes.len())];
@@ -266,7 +274,7 @@ pub fn write_human(
         };
         writeln!(
             w,
-            "{}{name}:{line}:{col}{}: {}affiliate{} {}{}{}{id} ({:?}, {}){rel}: {}",
+            "{}{name}:{line}:{col}{}: {}affiliate{} {}{}{}{id} ({}, {}){rel}: {}",
             s.bold,
             s.reset,
             s.cyan,
@@ -274,7 +282,7 @@ pub fn write_human(
             s.bold,
             a.network,
             s.reset,
-            a.confidence,
+            confidence_name(a.confidence),
             a.evidence,
             l.url
         )?;

@@ -52,6 +52,13 @@ fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
                 serde_json::to_writer(&mut out, &r.rule)?;
                 writeln!(out)?;
             }
+            for c in puffery::verdict::CHECKS {
+                let row = serde_json::json!({
+                    "id": c.id, "category": c.category, "severity": c.severity,
+                    "weight": 0.0, "summary": c.summary, "why": c.why, "check": true,
+                });
+                writeln!(out, "{row}")?;
+            }
         }
         ListFormat::Table => {
             let w = rules
@@ -77,6 +84,10 @@ fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
                     r.summary
                 )?;
             }
+            for c in puffery::verdict::CHECKS {
+                let (id, cat, sev, summary) = (c.id, c.category, c.severity, c.summary);
+                writeln!(out, "{id:w$}  {cat:10} {sev:8} {:>6}  {summary} (check)", 0)?;
+            }
         }
     }
     out.flush()?;
@@ -84,6 +95,13 @@ fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
 }
 
 fn explain(rules: &RuleSet, id: &str) -> Result<ExitCode> {
+    if let Some(c) = puffery::verdict::CHECKS.iter().find(|c| c.id == id) {
+        println!(
+            "{}  ({}, {}, a check done in code)\n{}\n\nWhy: {}",
+            c.id, c.category, c.severity, c.summary, c.why
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(r) = rules.get(id) else {
         anyhow::bail!("no rule {id:?}; `puffery rules` lists them");
     };
