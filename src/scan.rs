@@ -464,9 +464,10 @@ pub const BATCH_DOCS: usize = 256;
 pub const BATCH_BYTES: usize = 32 << 20;
 
 impl Scanner {
-    /// Scans a stream of input items in order-preserving batches: each batch is scanned in
-    /// parallel on `pool` (or rayon's global pool), then handed to `sink` in input order, one
-    /// call per item (with its result for documents). Stops at the first error `sink` returns.
+    /// Scans a stream of input items in order-preserving batches: a reader thread fills the
+    /// next batch while the current one is scanned in parallel on `pool` (or rayon's global
+    /// pool); results go to `sink` in input order, one call per item (with its result for
+    /// documents). Stops at the first error `sink` returns. At most three batches are in memory.
     pub fn scan_stream<I, F, E>(
         &self,
         items: I,
@@ -474,44 +475,55 @@ impl Scanner {
         mut sink: F,
     ) -> Result<(), E>
     where
-        I: Iterator<Item = crate::input::Item>,
+        I: Iterator<Item = crate::input::Item> + Send,
         F: FnMut(crate::input::Item, Option<DocResult>) -> Result<(), E>,
     {
         use rayon::prelude::*;
-        let mut items = items.peekable();
-        while items.peek().is_some() {
-            let mut batch = Vec::new();
-            let mut bytes = 0;
-            while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
-                let Some(item) = items.next() else { break };
-                if let crate::input::Item::Doc(r) = &item {
-                    bytes += r.body.len();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::input::Item>>(1);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut items = items;
+                loop {
+                    let mut batch = Vec::new();
+                    let mut bytes = 0;
+                    while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+                        let Some(item) = items.next() else { break };
+                        if let crate::input::Item::Doc(r) = &item {
+                            bytes += r.body.len();
+                        }
+                        batch.push(item);
+                    }
+                    // A closed receiver means the sink stopped: stop reading.
+                    if batch.is_empty() || tx.send(batch).is_err() {
+                        break;
+                    }
                 }
-                batch.push(item);
+            });
+            for batch in rx {
+                let scan_batch = || -> Vec<Option<DocResult>> {
+                    batch
+                        .par_iter()
+                        .map(|item| match item {
+                            crate::input::Item::Doc(r) => Some(self.scan(&DocInput {
+                                bytes: &r.body,
+                                format: r.format,
+                                url: r.url.as_deref(),
+                                lang: r.lang.as_deref(),
+                                charset: r.charset.as_deref(),
+                            })),
+                            _ => None,
+                        })
+                        .collect()
+                };
+                let results = match pool {
+                    Some(p) => p.install(scan_batch),
+                    None => scan_batch(),
+                };
+                for (item, result) in batch.into_iter().zip(results) {
+                    sink(item, result)?;
+                }
             }
-            let scan_batch = || -> Vec<Option<DocResult>> {
-                batch
-                    .par_iter()
-                    .map(|item| match item {
-                        crate::input::Item::Doc(r) => Some(self.scan(&DocInput {
-                            bytes: &r.body,
-                            format: r.format,
-                            url: r.url.as_deref(),
-                            lang: r.lang.as_deref(),
-                            charset: r.charset.as_deref(),
-                        })),
-                        _ => None,
-                    })
-                    .collect()
-            };
-            let results = match pool {
-                Some(p) => p.install(scan_batch),
-                None => scan_batch(),
-            };
-            for (item, result) in batch.into_iter().zip(results) {
-                sink(item, result)?;
-            }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
