@@ -238,7 +238,7 @@ impl Scanner {
             .or_else(|| ex.lang.clone());
         let hits = self.matches(&ex, lang.as_deref());
         let work = &decoded.text;
-        let mut chars = CharCounter::new(work);
+        let mut chars = CharCounter::new(work, decoded.bom_chars);
         // Findings: text span -> work span -> source span.
         let mut findings = Vec::with_capacity(hits.len());
         let mut disclosures = Vec::new();
@@ -340,7 +340,7 @@ impl Scanner {
             missing: Vec::new(),
             late: Vec::new(),
         };
-        crate::verdict::decide(self, &ex, &hits, &mut result);
+        crate::verdict::decide(self, &ex, &|w| decoded.src_start(w), &hits, &mut result);
         result
     }
 
@@ -377,6 +377,14 @@ impl Scanner {
             .collect();
         let mut keep = keep.into_iter();
         hits.retain(|_| keep.next().unwrap_or(true));
+        // Mentions are not uses: a promotional phrase in scare quotes or in reported speech
+        // ("... clinically proven ...," said the regulator) does not count.
+        hits.retain(|h| {
+            let r = &rules[h.rule].rule;
+            r.in_quotes
+                || !crate::verdict::PROMOTIONAL_CATEGORIES.contains(&r.category.as_str())
+                || !is_mention(&ex.text, h.start, h.end)
+        });
         // One span, one finding per category: where two rules of a category overlap ("Shop Now
         // on Amazon" and "Shop Now"), the earlier, longer match stands for both.
         hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
@@ -396,6 +404,53 @@ impl Scanner {
     pub fn options(&self) -> &ScannerOptions {
         &self.opts
     }
+}
+
+static SPEECH_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^[\s,.;:!?\-]*(?:[\w.'-]+\s+){0,4}?(?:said|says|say|told|tells|added|adds|wrote|writes|explained|noted|argued|asked|warned|claimed|claims|according\s+to)\b",
+    )
+    .expect("speech pattern compiles")
+});
+
+static SPEECH_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:said|says|told|tells|added|wrote|writes|explained|noted|argued|asked|warned|according\s+to\s+[\w\s.'-]{1,40})[\s,:]*$",
+    )
+    .expect("speech pattern compiles")
+});
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// True when `text[start..end]` sits inside a quotation that is a mention: the quotation is
+/// the phrase itself (scare quotes), or it is reported speech (a speech verb next to it).
+fn is_mention(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+    let before = &text[line_start..start];
+    if before.matches('"').count() % 2 == 0 {
+        return false;
+    }
+    let open = line_start + before.rfind('"').unwrap_or(0);
+    let Some(close) = text[end..line_end].find('"').map(|p| end + p) else {
+        return false;
+    };
+    let edge = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
+            .is_empty()
+    };
+    if edge(&text[open + 1..start]) && edge(&text[end..close]) {
+        return true;
+    }
+    let after = &text[close + 1..floor_boundary(text, (close + 61).min(line_end))];
+    let lead = &text[floor_boundary(text, open.saturating_sub(60).max(line_start))..open];
+    SPEECH_AFTER.is_match(after) || SPEECH_BEFORE.is_match(lead)
 }
 
 /// The work-text offset of source offset `src` (inverse of the decoding map, for spans that
@@ -432,19 +487,26 @@ struct CharCounter<'a> {
     text: &'a str,
     byte: usize,
     chars: usize,
+    /// Code points before the text (a skipped byte-order mark).
+    base: usize,
 }
 
 impl<'a> CharCounter<'a> {
-    fn new(text: &'a str) -> CharCounter<'a> {
+    fn new(text: &'a str, base: usize) -> CharCounter<'a> {
         CharCounter {
             text,
             byte: 0,
             chars: 0,
+            base,
         }
     }
 
-    /// Code points in `text[..pos]`.
+    /// Code points of the original before `text[pos..]`.
     fn at(&mut self, pos: usize) -> usize {
+        self.base + self.count_to(pos)
+    }
+
+    fn count_to(&mut self, pos: usize) -> usize {
         let count = |s: &[u8]| s.iter().filter(|b| (**b & 0xC0) != 0x80).count();
         let b = self.text.as_bytes();
         let pos = pos.min(b.len());
@@ -525,5 +587,40 @@ impl Scanner {
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_mention;
+
+    fn mention(text: &str, phrase: &str) -> bool {
+        let s = text.find(phrase).unwrap();
+        is_mention(text, s, s + phrase.len())
+    }
+
+    #[test]
+    fn quotations_are_mentions_only_when_scare_quoted_or_reported() {
+        assert!(mention(
+            "ads called the pills \"clinically proven\" to work",
+            "clinically proven"
+        ));
+        assert!(mention(
+            "\"Calling it clinically proven is a promise,\" said Ms. Varga.",
+            "clinically proven"
+        ));
+        assert!(mention(
+            "The lawyer said: \"it was never clinically proven at all\"",
+            "clinically proven"
+        ));
+        assert!(!mention("Clinically proven to work!", "Clinically proven"));
+        assert!(!mention(
+            "\"Clinically proven formula for deep sleep\" - buy today",
+            "Clinically proven"
+        ));
+        assert!(!mention(
+            "Our \"miracle\" pill is clinically proven.",
+            "clinically proven"
+        ));
     }
 }

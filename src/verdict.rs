@@ -22,9 +22,9 @@ use crate::text::Extracted;
 
 /// Default score at which a document is promotional.
 pub const DEFAULT_THRESHOLD: f64 = 6.0;
-/// Score of one affiliate link.
+/// Score of one paid link.
 pub const AFFILIATE_WEIGHT: f64 = 1.5;
-/// Most that affiliate links add together.
+/// Most that paid links add together.
 pub const AFFILIATE_CAP: f64 = 4.5;
 
 /// A document-level or link-level check done in code rather than by a pack's phrases; its
@@ -61,7 +61,13 @@ pub const CHECKS: &[Check] = &[CHECK_AFFILIATE_REL];
 pub const PROMOTIONAL_CATEGORIES: &[&str] = &["cta", "claim", "urgency"];
 
 /// Fills in score, label, missing and late.
-pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &mut DocResult) {
+pub(crate) fn decide(
+    scanner: &Scanner,
+    ex: &Extracted,
+    to_src: &dyn Fn(usize) -> usize,
+    hits: &[TextHit],
+    out: &mut DocResult,
+) {
     let rules = &scanner.rules.rules;
     // Score: per-rule sums, each capped.
     let mut per_rule: Vec<(usize, f64)> = Vec::new();
@@ -92,7 +98,21 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
         })
         .map(|(raw, _)| raw.text_pos)
         .collect();
-    score += (affiliate_links.len() as f64 * AFFILIATE_WEIGHT).min(AFFILIATE_CAP);
+    // Paid links: affiliate links, and links the page itself marks rel="sponsored".
+    let paid = ex
+        .links
+        .iter()
+        .zip(&out.links)
+        .filter(|(raw, l)| {
+            !raw.hidden
+                && (l
+                    .affiliate
+                    .as_ref()
+                    .is_some_and(|a| a.confidence != Confidence::Possible)
+                    || raw.rel.iter().any(|r| r == "sponsored"))
+        })
+        .count();
+    score += (paid as f64 * AFFILIATE_WEIGHT).min(AFFILIATE_CAP);
     out.score = (score * 100.0).round() / 100.0;
 
     let promotional_found = !affiliate_links.is_empty()
@@ -137,6 +157,7 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
         let what = describe_affiliate(affiliate_links.len(), retailer.len());
         require(
             ex,
+            to_src,
             out,
             "affiliate",
             first,
@@ -158,6 +179,7 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
         );
         require(
             ex,
+            to_src,
             out,
             "fda",
             first,
@@ -185,6 +207,7 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
         found.sort_unstable();
         require(
             ex,
+            to_src,
             out,
             "sponsored",
             first,
@@ -212,8 +235,10 @@ fn describe_affiliate(links: usize, ctas: usize) -> String {
 }
 
 /// Records a missing or late disclosure of `kind`, needed from text offset `first`.
+#[allow(clippy::too_many_arguments)]
 fn require(
     ex: &Extracted,
+    to_src: &dyn Fn(usize) -> usize,
     out: &mut DocResult,
     kind: &str,
     first: usize,
@@ -228,7 +253,7 @@ fn require(
         });
         return;
     };
-    let src = |pos: usize| ex.map.start(pos);
+    let src = |pos: usize| to_src(ex.map.start(pos));
     if found.iter().all(|&p| ex.in_footer(p)) {
         out.late.push(Requirement {
             kind: kind.into(),

@@ -162,6 +162,11 @@ pub struct Rule {
     /// Evidence that a retailer gets the click (e.g. "on Amazon"): counts as affiliate evidence.
     #[serde(default)]
     pub retailer: bool,
+    /// Counts inside quotations too. By default a `cta`, `claim` or `urgency` match that is
+    /// quoted ("scare quotes", or reported speech with `said`) is a mention, not a use, and does
+    /// not count; testimonial rules set this.
+    #[serde(default)]
+    pub in_quotes: bool,
     /// Findings of this rule add at most this many times its weight to the score.
     #[serde(default = "default_cap")]
     pub cap: f64,
