@@ -18,6 +18,28 @@ pub enum Command {
     Scan(ScanArgs),
     /// List every rule, or explain one.
     Rules(RulesArgs),
+    /// Precision, recall and F1 per field against a labelled set of pages.
+    Eval(EvalArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Labels: one JSON object per line with `file` and the truth per field.
+    #[arg(long, value_name = "LABELS.jsonl")]
+    pub labels: PathBuf,
+    /// Directory holding the labelled pages (`file`, or `file.gz`).
+    pub path: PathBuf,
+    /// Output: a table, or JSON.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Also list every page where a field came out wrong.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Score at which a document is labelled promotional.
+    #[arg(long, default_value_t = puffery::verdict::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

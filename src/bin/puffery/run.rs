@@ -12,12 +12,13 @@ use puffery::rules::RuleSet;
 use puffery::{Scanner, ScannerOptions};
 
 use crate::args::{
-    Cli, Color, Command, FailOn, Format, ListFormat, RuleArgs, RulesAction, ScanArgs,
+    Cli, Color, Command, EvalArgs, FailOn, Format, ListFormat, RuleArgs, RulesAction, ScanArgs,
 };
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(a) => scan(a),
+        Command::Eval(a) => eval(a),
         Command::Rules(a) => {
             let rules = load_rules(&a.rules)?;
             match a.action {
@@ -361,4 +362,91 @@ fn fails(policy: FailOn, r: &puffery::DocResult) -> bool {
         }
         FailOn::Error => r.findings.iter().any(|f| f.severity == "error"),
     }
+}
+
+fn eval(a: EvalArgs) -> Result<ExitCode> {
+    let rules = load_rules(&a.rules)?;
+    let scanner = Scanner::new(
+        rules,
+        ScannerOptions {
+            threshold: a.threshold,
+            lang: None,
+        },
+    )?;
+    let text = std::fs::read_to_string(&a.labels)
+        .with_context(|| format!("{}: cannot read labels", a.labels.display()))?;
+    let mut labels = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let label: puffery::eval::Label = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a label", a.labels.display(), i + 1))?;
+        labels.push(label);
+    }
+    let report = puffery::eval::evaluate(&scanner, &labels, &a.path);
+    let mut out = BufWriter::new(io::stdout().lock());
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.3}", v));
+    match a.format {
+        ListFormat::Json => {
+            let fields: serde_json::Map<String, serde_json::Value> = report
+                .fields
+                .iter()
+                .map(|(name, t)| {
+                    let v = serde_json::json!({
+                        "tp": t.tp, "fp": t.fp, "fn": t.fn_, "tn": t.tn,
+                        "precision": t.precision(), "recall": t.recall(), "f1": t.f1(),
+                    });
+                    (name.to_string(), v)
+                })
+                .collect();
+            let mut doc = serde_json::json!({
+                "pages": report.pages, "unreadable": report.unreadable, "fields": fields,
+            });
+            if a.verbose {
+                doc["misses"] = serde_json::to_value(&report.misses)?;
+            }
+            writeln!(out, "{doc}")?;
+        }
+        ListFormat::Table => {
+            writeln!(out, "{} pages scored", report.pages)?;
+            writeln!(
+                out,
+                "{:22} {:>5} {:>5} {:>5} {:>5}  {:>9} {:>6} {:>6}",
+                "field", "tp", "fp", "fn", "tn", "precision", "recall", "f1"
+            )?;
+            for (name, t) in &report.fields {
+                writeln!(
+                    out,
+                    "{name:22} {:>5} {:>5} {:>5} {:>5}  {:>9} {:>6} {:>6}",
+                    t.tp,
+                    t.fp,
+                    t.fn_,
+                    t.tn,
+                    pct(t.precision()),
+                    pct(t.recall()),
+                    pct(t.f1())
+                )?;
+            }
+            for u in &report.unreadable {
+                writeln!(out, "unreadable: {u}")?;
+            }
+            if a.verbose {
+                for m in &report.misses {
+                    writeln!(
+                        out,
+                        "miss {} {}: expected {}, got {}",
+                        m.file, m.field, m.expected, m.got
+                    )?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if report.unreadable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
 }
