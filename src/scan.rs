@@ -317,6 +317,51 @@ impl Scanner {
                 });
             }
         }
+        // Document-level checks with a source span.
+        let mut check = |c: &crate::verdict::Check, start: usize, end: usize, scope: &str| {
+            let (ws, we) = (
+                text_pos_to_work(&decoded, start),
+                text_pos_to_work(&decoded, end),
+            );
+            findings.push(Finding {
+                rule: c.id.to_string(),
+                category: c.category.to_string(),
+                severity: c.severity.to_string(),
+                weight: c.weight,
+                start,
+                end,
+                char_start: chars.at(ws),
+                char_end: chars.at(we),
+                matched: work[ws..we].to_string(),
+                scope: scope.to_string(),
+            });
+        };
+        if let Some((s, e)) = ex.product {
+            check(
+                &crate::verdict::CHECK_PRODUCT_PAGE,
+                decoded.src_start(s),
+                decoded.src_end(e),
+                "attr",
+            );
+        }
+        let dense: Vec<&LinkOut> = links
+            .iter()
+            .filter(|l| {
+                !l.hidden
+                    && l.affiliate
+                        .as_ref()
+                        .is_some_and(|a| a.confidence != crate::links::Confidence::Possible)
+            })
+            .collect();
+        if dense.len() >= crate::verdict::DENSE_MIN_LINKS {
+            let words = ex.text.split_whitespace().count().max(1);
+            if dense.len() as f64 * 1000.0 / words as f64
+                >= crate::verdict::DENSE_LINKS_PER_1000_WORDS
+            {
+                let (s, e) = (dense[0].start, dense[0].end);
+                check(&crate::verdict::CHECK_LINK_DENSITY, s, e, "link");
+            }
+        }
         findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         let mut result = DocResult {
             format: doc.format,

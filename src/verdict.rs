@@ -25,7 +25,7 @@ pub const DEFAULT_THRESHOLD: f64 = 6.0;
 /// Score of one paid link.
 pub const AFFILIATE_WEIGHT: f64 = 1.5;
 /// Most that paid links add together.
-pub const AFFILIATE_CAP: f64 = 4.5;
+pub const AFFILIATE_CAP: f64 = 3.0;
 
 /// A document-level or link-level check done in code rather than by a pack's phrases; its
 /// findings carry `id` as their rule.
@@ -37,6 +37,8 @@ pub struct Check {
     pub category: &'static str,
     /// Severity of its findings.
     pub severity: &'static str,
+    /// Added to the score once per document when the check fires.
+    pub weight: f64,
     /// What it flags.
     pub summary: &'static str,
     /// Why, with the source.
@@ -48,14 +50,43 @@ pub const CHECK_AFFILIATE_REL: Check = Check {
     id: "affiliate.no-rel",
     category: "affiliate",
     severity: "info",
+    weight: 0.0,
     summary: "An affiliate link without rel=\"sponsored\" (or nofollow)",
     why: "Google asks that affiliate links carry rel=\"sponsored\" (nofollow is still accepted); \
           missing it is a link-spam signal, not a consumer disclosure. \
           https://developers.google.com/search/docs/crawling-indexing/qualify-outbound-links",
 };
 
+/// Product markup: the page describes a product for sale.
+pub const CHECK_PRODUCT_PAGE: Check = Check {
+    id: "context.product-page",
+    category: "context",
+    severity: "info",
+    weight: 4.0,
+    summary: "Product markup: og:type=product, a schema.org Product item, or JSON-LD Product with offers",
+    why: "Shops and marketplaces mark product pages up for search engines and social sharing \
+          (https://schema.org/Product, https://ogp.me/); a page that does is a product or listing \
+          page, whose purpose is to sell.",
+};
+
+/// Affiliate links dense in the text: the page is mostly product links (deal posts, gift guides).
+pub const CHECK_LINK_DENSITY: Check = Check {
+    id: "affiliate.dense",
+    category: "affiliate",
+    severity: "info",
+    weight: 3.0,
+    summary: "Affiliate links make up much of the page (at least 5, and 10 per 1,000 words)",
+    why: "Deal posts and gift guides are lists of affiliate links with little text around them; \
+          editorial pages that carry a few affiliate links are not promotional by purpose.",
+};
+
 /// The checks done in code, listed with the rules by `puffery rules`.
-pub const CHECKS: &[Check] = &[CHECK_AFFILIATE_REL];
+pub const CHECKS: &[Check] = &[CHECK_AFFILIATE_REL, CHECK_PRODUCT_PAGE, CHECK_LINK_DENSITY];
+
+/// Affiliate links per 1,000 words of visible text at which [`CHECK_LINK_DENSITY`] fires.
+pub const DENSE_LINKS_PER_1000_WORDS: f64 = 10.0;
+/// Fewest affiliate links for [`CHECK_LINK_DENSITY`].
+pub const DENSE_MIN_LINKS: usize = 5;
 
 /// Categories whose findings make a document not clean.
 pub const PROMOTIONAL_CATEGORIES: &[&str] = &["cta", "claim", "urgency"];
@@ -113,9 +144,16 @@ pub(crate) fn decide(
         })
         .count();
     score += (paid as f64 * AFFILIATE_WEIGHT).min(AFFILIATE_CAP);
+    score += out
+        .findings
+        .iter()
+        .filter_map(|f| CHECKS.iter().find(|c| c.id == f.rule))
+        .map(|c| c.weight)
+        .sum::<f64>();
     out.score = (score * 100.0).round() / 100.0;
 
     let promotional_found = !affiliate_links.is_empty()
+        || ex.product.is_some()
         || out
             .findings
             .iter()
