@@ -150,6 +150,7 @@ use crate::encoding::decode;
 use crate::links::{Classifier, LinkContext};
 use crate::matcher::Matcher;
 use crate::rules::RuleSet;
+use crate::rules::Scope;
 use crate::text::Extracted;
 
 /// Settings of a scan that are not rules.
@@ -422,6 +423,12 @@ impl Scanner {
             .collect();
         let mut keep = keep.into_iter();
         hits.retain(|_| keep.next().unwrap_or(true));
+        // Instructions: rules marked `imperative` count at a sentence start or in a link/button.
+        hits.retain(|h| {
+            !rules[h.rule].rule.imperative
+                || matches!(ex.scope_at(h.start), Scope::Link | Scope::Button | Scope::Attr)
+                || starts_sentence(&ex.text, h.start)
+        });
         // Mentions are not uses: a promotional phrase in scare quotes or in reported speech
         // ("... clinically proven ...," said the regulator) does not count.
         hits.retain(|h| {
@@ -464,6 +471,16 @@ static SPEECH_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::n
     )
     .expect("speech pattern compiles")
 });
+
+/// True when `text[pos..]` begins a sentence, a line or a list item: the nearest character
+/// before it (past spaces) is not a letter, digit or comma.
+fn starts_sentence(text: &str, pos: usize) -> bool {
+    text[..pos]
+        .chars()
+        .rev()
+        .find(|c| *c != ' ')
+        .is_none_or(|c| !(c.is_alphanumeric() || c == ','))
+}
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());

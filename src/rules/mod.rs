@@ -167,6 +167,10 @@ pub struct Rule {
     /// not count; testimonial rules set this.
     #[serde(default)]
     pub in_quotes: bool,
+    /// Counts only as an instruction: at the start of a sentence or line, or as the text of a
+    /// link or button ("Buy it at Costco!", not "I usually buy them at Costco").
+    #[serde(default)]
+    pub imperative: bool,
     /// Findings of this rule add at most this many times its weight to the score.
     #[serde(default = "default_cap")]
     pub cap: f64,
