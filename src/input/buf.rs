@@ -59,6 +59,11 @@ impl<R: Read> InBuf<R> {
         self.offset
     }
 
+    /// Where the last read error happened (see `error_at`).
+    pub(crate) fn error_at(&self) -> Option<u64> {
+        self.error_at
+    }
+
     /// Where the last read error happened (see `error_at`), once.
     pub(crate) fn take_error_at(&mut self) -> Option<u64> {
         self.error_at.take()
@@ -69,7 +74,11 @@ impl<R: Read> InBuf<R> {
     }
 
     /// One read from the inner reader, retrying on `Interrupted`.
-    fn inner_read(&mut self, range: std::ops::Range<usize>, external: Option<&mut [u8]>) -> io::Result<usize> {
+    fn inner_read(
+        &mut self,
+        range: std::ops::Range<usize>,
+        external: Option<&mut [u8]>,
+    ) -> io::Result<usize> {
         if self.eof {
             return Ok(0);
         }

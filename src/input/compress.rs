@@ -267,7 +267,8 @@ impl Read for GzMembers {
                                 )));
                             }
                         };
-                        let at_end = at_end || matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
+                        let at_end =
+                            at_end || matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
                         if at_end {
                             self.state = GzState::Done;
                         } else {

@@ -114,7 +114,9 @@ fn json_error(e: &serde_json::Error) -> String {
     };
     match e.classify() {
         serde_json::error::Category::Data => format!("not a JSON object ({msg})"),
-        serde_json::error::Category::Eof => format!("incomplete JSON at column {} ({msg})", e.column()),
+        serde_json::error::Category::Eof => {
+            format!("incomplete JSON at column {} ({msg})", e.column())
+        }
         _ => format!("invalid JSON at column {} ({msg})", e.column()),
     }
 }
@@ -175,7 +177,10 @@ impl LineCtx<'_> {
             }
         } else {
             let mut de = serde_json::Deserializer::from_slice(bytes);
-            match ObjSeed(&names).deserialize(&mut de).and_then(|f| de.end().map(|_| f)) {
+            match ObjSeed(&names)
+                .deserialize(&mut de)
+                .and_then(|f| de.end().map(|_| f))
+            {
                 Ok(f) => (f, None),
                 Err(e) => return self.error(json_error(&e)),
             }
@@ -184,11 +189,19 @@ impl LineCtx<'_> {
         let (format, mut body) = match (take(&mut fields, HTML), take(&mut fields, TEXT)) {
             (Some(Value::String(s)), _) => (DocFormat::Html, s),
             (Some(v), _) => {
-                return self.error(format!("field `{}` is {}, not a string", o.html_field, type_name(&v)));
+                return self.error(format!(
+                    "field `{}` is {}, not a string",
+                    o.html_field,
+                    type_name(&v)
+                ));
             }
             (None, Some(Value::String(s))) => (DocFormat::Text, s),
             (None, Some(v)) => {
-                return self.error(format!("field `{}` is {}, not a string", o.text_field, type_name(&v)));
+                return self.error(format!(
+                    "field `{}` is {}, not a string",
+                    o.text_field,
+                    type_name(&v)
+                ));
             }
             (None, None) => {
                 return self.error(format!("no `{}` or `{}` field", o.text_field, o.html_field));
@@ -233,7 +246,12 @@ impl LineCtx<'_> {
 }
 
 impl JsonlReader {
-    pub(crate) fn new(source: &str, src: InBuf<Decoder>, opts: &InputOptions, first_record: u64) -> JsonlReader {
+    pub(crate) fn new(
+        source: &str,
+        src: InBuf<Decoder>,
+        opts: &InputOptions,
+        first_record: u64,
+    ) -> JsonlReader {
         JsonlReader {
             source: source.to_string(),
             src,

@@ -127,7 +127,13 @@ mod tests {
 
     #[test]
     fn common_codes() {
-        for (three, two) in [("eng", "en"), ("deu", "de"), ("fra", "fr"), ("spa", "es"), ("zho", "zh")] {
+        for (three, two) in [
+            ("eng", "en"),
+            ("deu", "de"),
+            ("fra", "fr"),
+            ("spa", "es"),
+            ("zho", "zh"),
+        ] {
             assert_eq!(normalize_lang(three).as_deref(), Some(two));
         }
     }

@@ -38,7 +38,9 @@ use crate::scan::DocFormat;
 
 pub use compress::{Compression, detect_compression, strip_compression_suffix};
 pub use lang::normalize_lang;
-pub use paths::{expand_paths, has_known_extension, parse_shard, read_paths, read_paths_file, shard};
+pub use paths::{
+    expand_paths, has_known_extension, parse_shard, read_paths, read_paths_file, shard,
+};
 
 use buf::{BUF_SIZE, InBuf};
 use compress::Decoder;
@@ -196,6 +198,8 @@ pub struct Record {
 }
 
 /// One item of an input stream.
+// `Doc` is large, but items are moved once per record and boxing would change the interface.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Item {
     /// A document to scan.
@@ -366,7 +370,13 @@ pub fn open_reader(
     );
     let decoder = match Decoder::new(raw, track) {
         Ok((d, _)) => d,
-        Err(e) => return Box::new(std::iter::once(Item::error(source, 0, format!("cannot read: {e}")))),
+        Err(e) => {
+            return Box::new(std::iter::once(Item::error(
+                source,
+                0,
+                format!("cannot read: {e}"),
+            )));
+        }
     };
     let mut src = InBuf::new(decoder, BUF_SIZE, false);
     let mut first_record = 0;
@@ -388,7 +398,9 @@ pub fn open_reader(
         }
     };
     let reader: Box<dyn Iterator<Item = Item> + Send> = match format {
-        InputFormat::Warc | InputFormat::Wet => Box::new(warc::WarcReader::new(source, src, opts, first_record)),
+        InputFormat::Warc | InputFormat::Wet => {
+            Box::new(warc::WarcReader::new(source, src, opts, first_record))
+        }
         InputFormat::Jsonl => Box::new(jsonl::JsonlReader::new(source, src, opts, first_record)),
         InputFormat::Html | InputFormat::Text | InputFormat::Auto => {
             let forced = match format {
@@ -452,7 +464,11 @@ impl Iterator for WholeDoc {
             return Some(Item::Error {
                 source: self.source.clone(),
                 record: self.record,
-                message: format!("read error after {} bytes: {}", body.len(), errors.join("; ")),
+                message: format!(
+                    "read error after {} bytes: {}",
+                    body.len(),
+                    errors.join("; ")
+                ),
                 line: None,
                 offset: Some(0),
             });

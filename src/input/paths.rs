@@ -75,7 +75,10 @@ fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, Item>>) {
     }
     list.sort();
     for path in list {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
@@ -113,7 +116,9 @@ pub fn read_paths(reader: impl Read) -> std::io::Result<Vec<PathBuf>> {
     let text: Box<dyn BufRead> = match comp {
         Compression::None => Box::new(raw),
         Compression::Gzip => Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(raw))),
-        Compression::Zstd => Box::new(BufReader::new(zstd::stream::read::Decoder::with_buffer(raw)?)),
+        Compression::Zstd => Box::new(BufReader::new(zstd::stream::read::Decoder::with_buffer(
+            raw,
+        )?)),
     };
     let mut out = Vec::new();
     for line in text.split(b'\n') {
@@ -175,8 +180,16 @@ mod tests {
     #[test]
     fn extensions() {
         for yes in [
-            "a.html", "a.HTM", "b.warc.gz", "c.warc.wet.gz", "d.jsonl.zst", "e.json.gz", "f.ndjson",
-            "g.md", "h.html.gz", "i.wet",
+            "a.html",
+            "a.HTM",
+            "b.warc.gz",
+            "c.warc.wet.gz",
+            "d.jsonl.zst",
+            "e.json.gz",
+            "f.ndjson",
+            "g.md",
+            "h.html.gz",
+            "i.wet",
         ] {
             assert!(has_known_extension(yes), "{yes}");
         }
@@ -198,7 +211,13 @@ mod tests {
     fn paths_list() {
         let text = b"# crawl\ncrawl-data/a.warc.gz\n\n  crawl-data/b.warc.gz  \r\n#x\n";
         let got = read_paths(&text[..]).unwrap();
-        assert_eq!(got, vec![PathBuf::from("crawl-data/a.warc.gz"), PathBuf::from("crawl-data/b.warc.gz")]);
+        assert_eq!(
+            got,
+            vec![
+                PathBuf::from("crawl-data/a.warc.gz"),
+                PathBuf::from("crawl-data/b.warc.gz")
+            ]
+        );
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         std::io::Write::write_all(&mut gz, text).unwrap();
         assert_eq!(read_paths(&gz.finish().unwrap()[..]).unwrap(), got);

@@ -128,11 +128,21 @@ enum Kind {
 
 fn mime_kind(value: Option<&str>) -> Kind {
     let Some(v) = value else { return Kind::Unknown };
-    let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = v
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match mime.as_str() {
         "text/html" | "application/xhtml+xml" | "application/xhtml" | "text/xhtml" => Kind::Html,
-        "" | "application/octet-stream" | "unknown" | "application/unknown" | "*/*"
-        | "unknown/unknown" | "application/x-unknown-content-type" => Kind::Unknown,
+        ""
+        | "application/octet-stream"
+        | "unknown"
+        | "application/unknown"
+        | "*/*"
+        | "unknown/unknown"
+        | "application/x-unknown-content-type" => Kind::Unknown,
         _ => Kind::NotHtml,
     }
 }
@@ -203,7 +213,9 @@ fn parse_http_head(b: &[u8], block_end: bool) -> HttpHead {
             .and_then(|s| s.trim().parse().ok());
     }
     for line in lines {
-        let Some(colon) = memchr::memchr(b':', line) else { continue };
+        let Some(colon) = memchr::memchr(b':', line) else {
+            continue;
+        };
         let name = trim(&line[..colon]);
         let value = trim(&line[colon + 1..]);
         if name.eq_ignore_ascii_case(b"Content-Type") {
@@ -254,12 +266,20 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
 
 /// Undoes an HTTP content coding, keeping at most `cap` bytes. Returns the bytes and whether
 /// they are cut short. A payload already cut short (`partial`) may end mid-stream.
-fn decode_content(body: &[u8], enc: &str, cap: usize, partial: bool) -> Result<(Vec<u8>, bool), String> {
+fn decode_content(
+    body: &[u8],
+    enc: &str,
+    cap: usize,
+    partial: bool,
+) -> Result<(Vec<u8>, bool), String> {
     let mut reader: Box<dyn Read + '_> = match enc {
         "gzip" | "x-gzip" => Box::new(flate2::bufread::MultiGzDecoder::new(body)),
         "deflate" => {
             // Servers send zlib-wrapped (as the RFC says) or raw deflate.
-            if body.len() >= 2 && (u16::from(body[0]) << 8 | u16::from(body[1])) % 31 == 0 && body[0] & 0x0f == 8 {
+            if body.len() >= 2
+                && (u16::from(body[0]) << 8 | u16::from(body[1])) % 31 == 0
+                && body[0] & 0x0f == 8
+            {
                 Box::new(flate2::bufread::ZlibDecoder::new(body))
             } else {
                 Box::new(flate2::bufread::DeflateDecoder::new(body))
@@ -286,7 +306,9 @@ fn decode_content(body: &[u8], enc: &str, cap: usize, partial: bool) -> Result<(
                 if partial {
                     return Ok((out, true));
                 }
-                return Err(format!("HTTP Content-Encoding `{enc}` could not be decoded: {e}"));
+                return Err(format!(
+                    "HTTP Content-Encoding `{enc}` could not be decoded: {e}"
+                ));
             }
         }
     }
@@ -298,7 +320,12 @@ fn find_record_start(b: &[u8]) -> Option<usize> {
 }
 
 impl WarcReader {
-    pub(crate) fn new(source: &str, src: InBuf<Decoder>, opts: &InputOptions, first_record: u64) -> WarcReader {
+    pub(crate) fn new(
+        source: &str,
+        src: InBuf<Decoder>,
+        opts: &InputOptions,
+        first_record: u64,
+    ) -> WarcReader {
         WarcReader {
             source: source.to_string(),
             src,
@@ -317,7 +344,9 @@ impl WarcReader {
     }
 
     fn error_item(&mut self, start: u64, gz: Option<u64>, msg: String) -> Item {
-        let gz = gz.map(|g| format!(" (gzip member at compressed byte {g})")).unwrap_or_default();
+        let gz = gz
+            .map(|g| format!(" (gzip member at compressed byte {g})"))
+            .unwrap_or_default();
         Item::Error {
             source: self.source.clone(),
             record: self.take_index(),
@@ -334,7 +363,10 @@ impl WarcReader {
                 return Ok(false);
             }
             let avail = self.src.available();
-            let n = avail.iter().take_while(|&&c| c == b'\r' || c == b'\n').count();
+            let n = avail
+                .iter()
+                .take_while(|&&c| c == b'\r' || c == b'\n')
+                .count();
             if n < avail.len() {
                 self.src.consume_n(n);
                 return Ok(true);
@@ -399,8 +431,13 @@ impl WarcReader {
             if skipped == 0 {
                 format!("the next record starts at byte {}", self.src.offset())
             } else {
-                format!("skipped {skipped} bytes to the next record at byte {}", self.src.offset())
+                format!(
+                    "skipped {skipped} bytes to the next record at byte {}",
+                    self.src.offset()
+                )
             }
+        } else if skipped == 0 {
+            "no further record".to_string()
         } else {
             format!("skipped {skipped} bytes to the end of the input; no further record")
         };
@@ -418,12 +455,18 @@ impl WarcReader {
             let avail = self.src.available();
             if let Some(i) = memchr::memchr(b'\n', &avail[from..]) {
                 let end = from + i;
-                let len = if end > 0 && avail[end - 1] == b'\r' { end - 1 } else { end };
+                let len = if end > 0 && avail[end - 1] == b'\r' {
+                    end - 1
+                } else {
+                    end
+                };
                 return Ok(Some((len, end + 1)));
             }
             from = avail.len();
             if from > limit {
-                return Err(HeaderFail::Other(format!("WARC header longer than {limit} bytes")));
+                return Err(HeaderFail::Other(format!(
+                    "WARC header longer than {limit} bytes"
+                )));
             }
             match self.src.fill_more() {
                 Ok(0) => {
@@ -506,13 +549,14 @@ impl WarcReader {
     /// inside `kept`, which must then be the block's last bytes, or by scanning forward).
     fn check_end(&mut self, len: u64, got: u64, kept: &[u8], kept_is_tail: bool) -> Option<String> {
         let here = self.src.offset();
-        let pushback = |this: &mut WarcReader, what: &str| -> Option<String> {
+        let pushback = |this: &mut WarcReader| -> Option<String> {
             if kept_is_tail {
                 if let Some(p) = find_record_start(kept) {
                     let next = here - (kept.len() - p) as u64;
                     this.src.unread(&kept[p..]);
                     return Some(format!(
-                        "{what}; Content-Length {len} is too long: the next record starts at byte {next}"
+                        "Content-Length {len} is too long: the next record starts at byte {next}, \
+                         inside the block"
                     ));
                 }
             }
@@ -522,7 +566,7 @@ impl WarcReader {
             let what = format!(
                 "Content-Length {len} runs past the end of the input ({got} bytes of block read)"
             );
-            return Some(pushback(self, &what).unwrap_or(what));
+            return Some(pushback(self).unwrap_or(what));
         }
         let want = MAX_TRAILER + 8;
         let full = match self.src.fill_at_least(want) {
@@ -534,14 +578,17 @@ impl WarcReader {
             }
         };
         let avail = self.src.available();
-        let n = avail.iter().take_while(|&&c| c == b'\r' || c == b'\n').count();
+        let n = avail
+            .iter()
+            .take_while(|&&c| c == b'\r' || c == b'\n')
+            .count();
         let rest = &avail[n..];
+        let newlines = avail[..n].iter().filter(|&&c| c == b'\n').count();
         let what = if n > MAX_TRAILER {
             format!("{n} line breaks after the block at byte {here}")
-        } else if rest.is_empty() && !full {
-            self.src.consume_n(n);
-            return None; // end of input
-        } else if rest.starts_with(b"WARC/") {
+        } else if (rest.is_empty() && !full) || rest.starts_with(b"WARC/") || newlines >= 2 {
+            // End of input, the next record, or a proper trailer (what follows a proper
+            // trailer is the next record's business).
             self.src.consume_n(n);
             return None;
         } else {
@@ -550,7 +597,7 @@ impl WarcReader {
                 preview(avail)
             )
         };
-        if let Some(m) = pushback(self, &what) {
+        if let Some(m) = pushback(self) {
             return Some(m);
         }
         let note = self.resync();
@@ -579,7 +626,14 @@ impl WarcReader {
     }
 
     /// Skips a record's block; the record is skipped for `reason`, or an error if damaged.
-    fn skip_record(&mut self, start: u64, gz: Option<u64>, remaining: u64, already: u64, reason: &str) -> Item {
+    fn skip_record(
+        &mut self,
+        start: u64,
+        gz: Option<u64>,
+        remaining: u64,
+        already: u64,
+        reason: &str,
+    ) -> Item {
         match self.skip_block(remaining, already) {
             None => {
                 self.take_index();
@@ -600,6 +654,16 @@ impl WarcReader {
 
     fn read_record(&mut self) -> Option<Item> {
         if let Some(e) = self.pending.take() {
+            // Line breaks before the damage end the previous record: skip them quietly.
+            if let Some(at) = self.src.error_at() {
+                let upto =
+                    (at.saturating_sub(self.src.offset()) as usize).min(self.src.available().len());
+                let n = self.src.available()[..upto]
+                    .iter()
+                    .take_while(|&&c| c == b'\r' || c == b'\n')
+                    .count();
+                self.src.consume_n(n);
+            }
             let start = self.src.offset();
             let note = self.resync();
             return Some(self.error_item(start, None, format!("{e}; {note}")));
@@ -622,12 +686,20 @@ impl WarcReader {
             Ok(h) => h,
             Err(HeaderFail::NotWarc(line)) => {
                 let note = self.resync();
-                return Some(self.error_item(start, gz, format!("expected a WARC/1.x line, found {line}; {note}")));
+                return Some(self.error_item(
+                    start,
+                    gz,
+                    format!("expected a WARC/1.x line, found {line}; {note}"),
+                ));
             }
             Err(HeaderFail::Eof) => {
                 self.done = true;
                 let end = self.src.offset();
-                return Some(self.error_item(start, gz, format!("WARC header cut short by the end of the input at byte {end}")));
+                return Some(self.error_item(
+                    start,
+                    gz,
+                    format!("WARC header cut short by the end of the input at byte {end}"),
+                ));
             }
             Err(HeaderFail::Other(msg)) => {
                 let note = self.resync();
@@ -639,11 +711,19 @@ impl WarcReader {
             Some(Err(_)) => {
                 let note = self.resync();
                 let v = h.content_length.unwrap_or_default();
-                return Some(self.error_item(start, gz, format!("invalid Content-Length {v:?}; {note}")));
+                return Some(self.error_item(
+                    start,
+                    gz,
+                    format!("invalid Content-Length {v:?}; {note}"),
+                ));
             }
             None => {
                 let note = self.resync();
-                return Some(self.error_item(start, gz, format!("missing Content-Length header; {note}")));
+                return Some(self.error_item(
+                    start,
+                    gz,
+                    format!("missing Content-Length header; {note}"),
+                ));
             }
         };
         let Some(warc_type) = h.warc_type.clone() else {
@@ -663,7 +743,14 @@ impl WarcReader {
         Some(self.skip_record(start, gz, len, 0, reason))
     }
 
-    fn doc_record(&mut self, start: u64, gz: Option<u64>, len: u64, h: Header, block: Block) -> Item {
+    fn doc_record(
+        &mut self,
+        start: u64,
+        gz: Option<u64>,
+        len: u64,
+        h: Header,
+        block: Block,
+    ) -> Item {
         if len == 0 {
             return match block {
                 Block::Conversion => self.skip_record(start, gz, 0, 0, "empty"),
@@ -689,7 +776,9 @@ impl WarcReader {
             DocFormat::Text
         } else {
             let declared = match mime_kind(h.payload_type.as_deref()) {
-                Kind::Unknown if block == Block::Response => mime_kind(http.content_type.as_deref()),
+                Kind::Unknown if block == Block::Response => {
+                    mime_kind(http.content_type.as_deref())
+                }
                 Kind::Unknown => mime_kind(h.content_type.as_deref()),
                 k => k,
             };
@@ -723,7 +812,12 @@ impl WarcReader {
             }
         };
         let tail = body.len() as u64 == got;
-        if let Some(msg) = self.check_end(payload_len + http.len as u64, got + http.len as u64, &body, tail) {
+        if let Some(msg) = self.check_end(
+            payload_len + http.len as u64,
+            got + http.len as u64,
+            &body,
+            tail,
+        ) {
             return self.error_item(start, gz, msg);
         }
         if payload_len == 0 {
@@ -738,7 +832,12 @@ impl WarcReader {
             }
         }
         if let Some(enc) = &http.content_encoding {
-            match decode_content(&body, enc, self.max_doc, truncated || warc_truncated.is_some()) {
+            match decode_content(
+                &body,
+                enc,
+                self.max_doc,
+                truncated || warc_truncated.is_some(),
+            ) {
                 Ok((b, cut)) => {
                     body = b;
                     truncated |= cut;
@@ -758,13 +857,18 @@ impl WarcReader {
         };
         let url = h.target_uri.map(|u| {
             let u = u.trim();
-            u.strip_prefix('<').and_then(|u| u.strip_suffix('>')).unwrap_or(u).to_string()
+            u.strip_prefix('<')
+                .and_then(|u| u.strip_suffix('>'))
+                .unwrap_or(u)
+                .to_string()
         });
         let record = self.take_index();
         Item::Doc(Record {
             source: self.source.clone(),
             record,
-            id: h.record_id.unwrap_or_else(|| format!("{}#{record}", self.source)),
+            id: h
+                .record_id
+                .unwrap_or_else(|| format!("{}#{record}", self.source)),
             url,
             lang: h.language.as_deref().and_then(normalize_lang),
             charset,
@@ -805,23 +909,35 @@ mod tests {
 
     #[test]
     fn http_head_variants() {
-        let h = parse_http_head(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=\"ISO-8859-1\"\r\n\r\n<p>x", false);
+        let h = parse_http_head(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=\"ISO-8859-1\"\r\n\r\n<p>x",
+            false,
+        );
         assert_eq!(h.len, 66);
         assert_eq!(h.status, Some(200));
-        assert_eq!(charset_of(h.content_type.as_deref().unwrap()).as_deref(), Some("ISO-8859-1"));
+        assert_eq!(
+            charset_of(h.content_type.as_deref().unwrap()).as_deref(),
+            Some("ISO-8859-1")
+        );
         let h = parse_http_head(b"<html>no head</html>", true);
         assert_eq!(h.len, 0);
         let h = parse_http_head(b"HTTP/1.0 301 Moved\nLocation: /x\n", true);
         assert_eq!(h.len, 32);
         assert_eq!(h.status, Some(301));
-        let h = parse_http_head(b"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\nContent-Encoding: gzip\n\nxx", false);
+        let h = parse_http_head(
+            b"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\nContent-Encoding: gzip\n\nxx",
+            false,
+        );
         assert!(h.chunked);
         assert_eq!(h.content_encoding.as_deref(), Some("gzip"));
     }
 
     #[test]
     fn chunked_and_encoded_payloads() {
-        assert_eq!(dechunk(b"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n").unwrap(), b"hello world");
+        assert_eq!(
+            dechunk(b"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n").unwrap(),
+            b"hello world"
+        );
         assert!(dechunk(b"zz\r\nhello").is_none());
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         std::io::Write::write_all(&mut gz, b"<p>compressed</p>").unwrap();
