@@ -236,3 +236,37 @@ fn forced_jsonl_and_invalid_utf8() {
         err(&items[1])
     );
 }
+
+#[test]
+fn truncated_zstd_and_multi_member_gzip() {
+    let lines: String = (0..500)
+        .map(|i| {
+            format!(
+                "{{\"id\":{i},\"text\":\"row {i}: {}\"}}\n",
+                "y".repeat(i % 50)
+            )
+        })
+        .collect();
+    let mut z = zstd(lines.as_bytes());
+    z.truncate(z.len() - 10);
+    let items = read_default("t.jsonl.zst", z);
+    let n = items.len();
+    assert!(n >= 1, "{n}");
+    let m = err(&items[n - 1]);
+    assert!(
+        m.contains("zstd stream unreadable near compressed byte"),
+        "{m}"
+    );
+    for item in &items[..n - 1] {
+        doc(item);
+    }
+
+    // Shards appended with `cat a.gz b.gz`: one stream of lines.
+    let (a, b) = lines.split_at(lines.find("{\"id\":250").unwrap());
+    let mut gz = gzip(a.as_bytes());
+    gz.extend_from_slice(&gzip(b.as_bytes()));
+    let items = read_default("cat.jsonl.gz", gz);
+    assert_eq!(items.len(), 500);
+    assert_eq!(doc(&items[499]).id, "499");
+    assert_eq!(doc(&items[250]).line, Some(251));
+}
