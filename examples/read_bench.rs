@@ -219,6 +219,14 @@ fn generate(path: &Path, jsonl: &Path, html_bytes: usize) -> (u64, u64) {
         let meta = b"fetchTimeMs: 120\r\ncharset-detected: UTF-8\r\nlanguages-cld2: {\"reliable\":true}\r\n";
         f.write_all(&member(&record("metadata", n, &uri, "", meta)))
             .unwrap();
+        let row = serde_json::json!({
+            "id": n,
+            "url": uri,
+            "html": String::from_utf8_lossy(&body),
+            "metadata": {"lang": "en", "score": 0.93},
+        });
+        serde_json::to_writer(&mut j, &row).unwrap();
+        j.write_all(b"\n").unwrap();
         html += body.len() as u64;
         records += 3;
     }
@@ -310,9 +318,13 @@ fn main() {
         let t = Instant::now();
         let (mut jdocs, mut jbytes) = (0u64, 0u64);
         for item in open_path(&jsonl, &opts) {
-            if let Item::Doc(r) = item {
-                jdocs += 1;
-                jbytes += r.body.len() as u64;
+            match item {
+                Item::Doc(r) => {
+                    jdocs += 1;
+                    jbytes += r.body.len() as u64;
+                }
+                Item::Error { message, .. } => eprintln!("error: {message}"),
+                Item::Skipped { .. } => {}
             }
         }
         jsonl_t.push(t.elapsed());

@@ -196,6 +196,19 @@ impl<R: Read> InBuf<R> {
         }
     }
 
+    /// After a long line made the buffer grow, gives the memory back once the buffer is
+    /// nearly drained.
+    pub(crate) fn shrink(&mut self) {
+        let unread = self.end - self.pos;
+        if self.buf.len() > 4 * BUF_SIZE && unread <= BUF_SIZE / 2 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.pos = 0;
+            self.end = unread;
+            self.buf.truncate(BUF_SIZE);
+            self.buf.shrink_to_fit();
+        }
+    }
+
     /// Puts bytes back in front of the unread ones; the offset moves back by their length.
     pub(crate) fn unread(&mut self, bytes: &[u8]) {
         if bytes.len() <= self.pos {
@@ -292,5 +305,28 @@ mod tests {
         assert_eq!(&w[..10], &data[49_990..50_000]);
         assert_eq!(&w[10..], &data[50_010..]);
         assert_eq!(b.skip(5).unwrap(), 0);
+    }
+
+    #[test]
+    fn shrink_after_growth_keeps_unread_bytes() {
+        let data: Vec<u8> = (0..(3 * BUF_SIZE as u32))
+            .map(|i| (i % 253) as u8)
+            .collect();
+        let mut src = data.clone();
+        src.extend(std::iter::repeat_n(7u8, 10 * BUF_SIZE));
+        let mut b = InBuf::new(&src[..], BUF_SIZE, false);
+        assert!(b.fill_at_least(9 * BUF_SIZE).unwrap());
+        b.consume_n(b.available().len() - 100);
+        let before = b.available().to_vec();
+        b.shrink();
+        assert_eq!(b.available(), &before[..]);
+        assert_eq!(b.buf.len(), BUF_SIZE);
+        let mut rest = Vec::new();
+        b.read_to_vec(&mut rest, u64::MAX).unwrap();
+        assert_eq!(
+            rest.len() as u64 + b.offset() - rest.len() as u64,
+            src.len() as u64
+        );
+        assert_eq!(&rest[..100], &before[..]);
     }
 }

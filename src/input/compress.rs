@@ -257,6 +257,14 @@ impl Read for GzMembers {
                         let at_end = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
                         let was_resyncing = self.resyncing;
                         self.resyncing = true;
+                        // Always move past the failed member's first byte, so that a header
+                        // that fails without consuming anything cannot be found again.
+                        if self.dec.get_mut().offset() == start {
+                            let raw = self.dec.get_mut();
+                            if matches!(raw.fill_at_least(1), Ok(true)) {
+                                raw.consume_n(1);
+                            }
+                        }
                         // Resume at the next member, if any.
                         let skipped = match self.skip_to_next_header() {
                             Ok(n) => n,

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::scan::DocFormat;
 
-use super::buf::InBuf;
+use super::buf::{BUF_SIZE, InBuf};
 use super::compress::Decoder;
 use super::{InputOptions, Item, Record, normalize_lang};
 
@@ -297,6 +297,7 @@ impl JsonlReader {
                 }
             }
         }
+        self.src.shrink();
         let len = self.src.offset() - start;
         let mut msg = format!(
             "line of {len} bytes is longer than the {} byte limit; skipped",
@@ -374,6 +375,9 @@ impl Iterator for JsonlReader {
             .parse(bytes)
         };
         self.src.consume_n(total);
+        if total > BUF_SIZE {
+            self.src.shrink();
+        }
         self.record += 1;
         Some(item)
     }
