@@ -98,7 +98,7 @@ fn random_damage_warc() {
             );
             if single && (name == "d.warc" || name == "d.warc.gz") {
                 assert!(
-                    docs(&items) >= 4,
+                    docs(&items) >= 5,
                     "{name} round {round}: {:?}",
                     kinds(&items)
                 );

@@ -590,3 +590,38 @@ fn unreadable_file_is_one_error() {
     assert!(err(&items[0]).contains("cannot open"));
     assert_eq!(source_of(&items[0]), "/nonexistent/x.warc.gz");
 }
+
+#[test]
+fn damaged_member_that_swallows_the_next_ones() {
+    // FEXTRA set on member 1: the decoder reads an "extra field" length from the deflate data
+    // and skips far past its member. Reading rewinds and finds members 2 and 3.
+    let recs = [response(0), response(1), response(2), response(3)];
+    let (mut gz, members) = gzip_members(&recs);
+    let flg = members[1] as usize + 3;
+    gz[flg] |= 0x04;
+    gz[flg + 7] = 0xff; // XLEN low byte: lands in member 1's deflate data
+    gz[flg + 8] = 0xff;
+    let items = read_default("fextra.warc.gz", gz);
+    assert_eq!(
+        kinds(&items),
+        [
+            format!("D:{}", id(0)),
+            "E".into(),
+            format!("D:{}", id(2)),
+            format!("D:{}", id(3))
+        ]
+    );
+    let m = err(&items[1]);
+    assert!(
+        m.contains(&format!("gzip member at compressed byte {}", members[1])),
+        "{m}"
+    );
+    assert!(
+        m.contains(&format!(
+            "the next member starts at compressed byte {}",
+            members[2]
+        )),
+        "{m}"
+    );
+    assert_eq!(doc(&items[2]).gz_offset, Some(members[2]));
+}

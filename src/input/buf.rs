@@ -10,6 +10,9 @@ use std::io::{self, BufRead, Read};
 /// Default capacity: large reads keep the decoders on their fast paths.
 pub(crate) const BUF_SIZE: usize = 256 * 1024;
 
+/// Most consumed bytes kept for `rewind_to` after a pin.
+const MAX_PIN: usize = 1024 * 1024;
+
 pub(crate) struct InBuf<R> {
     inner: R,
     buf: Vec<u8>,
@@ -20,6 +23,8 @@ pub(crate) struct InBuf<R> {
     eof: bool,
     /// After an I/O error, report end of input (a raw file that fails keeps failing).
     sticky_errors: bool,
+    /// Stream offset to keep buffered after it is consumed, for `rewind_to`.
+    pin: Option<u64>,
     /// Stream offset where the last read error happened: the bytes before it came before the
     /// damage, the bytes after it come from after (the next gzip member).
     error_at: Option<u64>,
@@ -35,6 +40,7 @@ impl<R: Read> InBuf<R> {
             offset: 0,
             eof: false,
             sticky_errors,
+            pin: None,
             error_at: None,
         }
     }
@@ -57,6 +63,26 @@ impl<R: Read> InBuf<R> {
     #[inline]
     pub(crate) fn offset(&self) -> u64 {
         self.offset
+    }
+
+    /// Asks to keep the bytes from stream offset `at` on buffered once consumed (up to
+    /// `MAX_PIN` of them), so that `rewind_to` can return there.
+    pub(crate) fn set_pin(&mut self, at: Option<u64>) {
+        self.pin = at;
+    }
+
+    /// Moves back to stream offset `at` if its bytes are still buffered.
+    pub(crate) fn rewind_to(&mut self, at: u64) -> bool {
+        if at > self.offset {
+            return false;
+        }
+        let back = self.offset - at;
+        if back > self.pos as u64 {
+            return false;
+        }
+        self.pos -= back as usize;
+        self.offset = at;
+        true
     }
 
     /// Where the last read error happened (see `error_at`).
@@ -111,15 +137,30 @@ impl<R: Read> InBuf<R> {
         if self.eof {
             return Ok(0);
         }
-        if self.pos == self.end {
+        // Keep consumed bytes from the pin on, so `rewind_to` can go back to them.
+        let keep_from = match self.pin {
+            Some(p) if p <= self.offset && self.offset - p <= MAX_PIN as u64 => {
+                let back = (self.offset - p) as usize;
+                if back <= self.pos {
+                    self.pos - back
+                } else {
+                    self.pos
+                }
+            }
+            _ => {
+                self.pin = None;
+                self.pos
+            }
+        };
+        if self.pos == self.end && keep_from == self.pos {
             self.pos = 0;
             self.end = 0;
         }
         if self.end == self.buf.len() {
-            if self.pos > 0 {
-                self.buf.copy_within(self.pos..self.end, 0);
-                self.end -= self.pos;
-                self.pos = 0;
+            if keep_from > 0 {
+                self.buf.copy_within(keep_from..self.end, 0);
+                self.end -= keep_from;
+                self.pos -= keep_from;
             } else {
                 let new_len = self.buf.len() * 2;
                 self.buf.resize(new_len, 0);
@@ -159,7 +200,10 @@ impl<R: Read> InBuf<R> {
                 self.consume_n(take);
                 done += take as u64;
             } else {
-                // Large remainder: read straight into the caller's vector.
+                // Large remainder: read straight into the caller's vector (the buffer is
+                // empty here; its history no longer matches the offset).
+                self.pos = 0;
+                self.end = 0;
                 let chunk = want.min(4 * 1024 * 1024);
                 let old = out.len();
                 out.resize(old + chunk, 0);
@@ -232,6 +276,8 @@ impl<R: Read> InBuf<R> {
 impl<R: Read> Read for InBuf<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if self.pos == self.end && out.len() >= self.buf.len() {
+            self.pos = 0;
+            self.end = 0;
             let n = self.inner_read(0..0, Some(out))?;
             self.offset += n as u64;
             return Ok(n);

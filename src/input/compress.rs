@@ -153,8 +153,9 @@ fn empty_raw() -> RawBuf {
 }
 
 impl GzMembers {
-    fn new(raw: RawBuf, track: bool) -> GzMembers {
+    fn new(mut raw: RawBuf, track: bool) -> GzMembers {
         let member_start = raw.offset();
+        raw.set_pin(Some(member_start));
         GzMembers {
             dec: GzDecoder::new(raw),
             state: GzState::InMember,
@@ -178,8 +179,9 @@ impl GzMembers {
     }
 
     fn start_member(&mut self) {
-        let raw = std::mem::replace(self.dec.get_mut(), empty_raw());
+        let mut raw = std::mem::replace(self.dec.get_mut(), empty_raw());
         self.member_start = raw.offset();
+        raw.set_pin(Some(self.member_start));
         self.member_started_output = false;
         self.dec.reset(raw);
         self.state = GzState::InMember;
@@ -254,29 +256,33 @@ impl Read for GzMembers {
                     Err(e) => {
                         let start = self.member_start;
                         let produced = self.member_started_output;
-                        let at_end = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
+                        let hit_eof = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
                         let was_resyncing = self.resyncing;
                         self.resyncing = true;
-                        // Always move past the failed member's first byte, so that a header
-                        // that fails without consuming anything cannot be found again.
-                        if self.dec.get_mut().offset() == start {
-                            let raw = self.dec.get_mut();
-                            if matches!(raw.fill_at_least(1), Ok(true)) {
-                                raw.consume_n(1);
-                            }
+                        // Where does the next member start? If the decoder stopped right at a
+                        // gzip header (a bad CRC), there. Otherwise it may have run past the end
+                        // of its member: look again from just after the failed member's start,
+                        // if those bytes are still buffered. Either way, move past `start`, so
+                        // the same header cannot be found again.
+                        let raw = self.dec.get_mut();
+                        let at_header = matches!(raw.fill_at_least(4), Ok(true))
+                            && is_gzip_header(raw.available());
+                        if !at_header
+                            && !raw.rewind_to(start + 1)
+                            && raw.offset() == start
+                            && matches!(raw.fill_at_least(1), Ok(true))
+                        {
+                            raw.consume_n(1);
                         }
                         // Resume at the next member, if any.
-                        let skipped = match self.skip_to_next_header() {
-                            Ok(n) => n,
-                            Err(e2) => {
-                                self.state = GzState::Done;
-                                return Err(self.damage(format!(
-                                    "gzip member at compressed byte {start}: {e}; then read error: {e2}"
-                                )));
-                            }
-                        };
-                        let at_end =
-                            at_end || matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
+                        if let Err(e2) = self.skip_to_next_header() {
+                            self.state = GzState::Done;
+                            return Err(self.damage(format!(
+                                "gzip member at compressed byte {start}: {e}; then read error: {e2}"
+                            )));
+                        }
+                        let next = self.dec.get_mut().offset();
+                        let at_end = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
                         if at_end {
                             self.state = GzState::Done;
                         } else {
@@ -286,17 +292,18 @@ impl Read for GzMembers {
                             // A false header found while skipping damage: already reported.
                             continue;
                         }
-                        let msg = if e.kind() == io::ErrorKind::UnexpectedEof
-                            || (at_end && skipped == 0)
-                        {
+                        let truncated = e.kind() == io::ErrorKind::UnexpectedEof || hit_eof;
+                        let msg = if truncated && at_end {
                             format!("truncated gzip member at compressed byte {start}")
-                        } else if skipped > 0 && !at_end {
+                        } else if at_end {
                             format!(
-                                "corrupt gzip member at compressed byte {start} ({e}); \
-                                 skipped {skipped} bytes to the next member"
+                                "corrupt gzip member at compressed byte {start} ({e}); no further member"
                             )
                         } else {
-                            format!("corrupt gzip member at compressed byte {start} ({e})")
+                            format!(
+                                "corrupt gzip member at compressed byte {start} ({e}); \
+                                 the next member starts at compressed byte {next}"
+                            )
                         };
                         return Err(self.damage(msg));
                     }
