@@ -14,6 +14,10 @@
 //!
 //! and prints the median of each: MB/s of HTML payload, MB/s of compressed input, records/s.
 //! MB = 10^6 bytes.
+//!
+//! `read_bench --write PATH [HTML_MB]` only writes the files (PATH and PATH with a `.jsonl`
+//! extension); `read_bench --read PATH` only reads one, e.g. under `/usr/bin/time -v` for the
+//! peak RSS.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -240,8 +244,50 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// `--write PATH MB`: only generate; `--read PATH`: only read (for `/usr/bin/time -v`).
+fn single_mode(args: &[String]) -> bool {
+    match args.get(1).map(String::as_str) {
+        Some("--write") => {
+            let path = Path::new(&args[2]);
+            let mb: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(300);
+            let jsonl = path.with_extension("jsonl");
+            let (html, records) = generate(path, &jsonl, mb * 1_000_000);
+            println!(
+                "wrote {} and {}: {html} HTML bytes, {records} records",
+                path.display(),
+                jsonl.display()
+            );
+            true
+        }
+        Some("--read") => {
+            let t = Instant::now();
+            let (mut docs, mut other, mut bytes) = (0u64, 0u64, 0u64);
+            for item in open_path(Path::new(&args[2]), &InputOptions::default()) {
+                match item {
+                    Item::Doc(r) => {
+                        docs += 1;
+                        bytes += r.body.len() as u64;
+                    }
+                    _ => other += 1,
+                }
+            }
+            let s = t.elapsed().as_secs_f64();
+            println!(
+                "{docs} documents, {other} other items, {:.1} MB of bodies in {s:.2}s: {:.1} MB/s",
+                bytes as f64 / 1e6,
+                bytes as f64 / 1e6 / s
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if single_mode(&args) {
+        return;
+    }
     let html_mb: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(300);
     let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(3);
     let dir = tempfile::tempdir().unwrap();

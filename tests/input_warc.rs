@@ -625,3 +625,26 @@ fn damaged_member_that_swallows_the_next_ones() {
     );
     assert_eq!(doc(&items[2]).gz_offset, Some(members[2]));
 }
+
+#[test]
+fn header_names_are_case_insensitive_and_lines_continue() {
+    let block = http(Some("text/html"), b"<p>x</p>");
+    let mut bytes = format!(
+        "WARC/1.1\r\nwarc-type: response\r\nwarc-record-id: <urn:x>\r\nWARC-Target-URI: https://a.example/\r\n  long/path\r\n\
+         content-length: {}\r\nX-Unknown: whatever\r\nno colon here\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(&block);
+    bytes.extend_from_slice(b"\r\n\r\n\r\n\r\n");
+    bytes.extend_from_slice(&response(1).bytes());
+    let items = read_default("-", bytes);
+    assert_eq!(
+        kinds(&items),
+        ["D:<urn:x>".to_string(), format!("D:{}", id(1))]
+    );
+    assert_eq!(
+        doc(&items[0]).url.as_deref(),
+        Some("https://a.example/ long/path")
+    );
+}
