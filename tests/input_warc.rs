@@ -648,3 +648,26 @@ fn header_names_are_case_insensitive_and_lines_continue() {
         Some("https://a.example/ long/path")
     );
 }
+
+#[test]
+fn headers_only_response_is_skipped_as_empty() {
+    let recs = [
+        Rec::new(
+            "response",
+            0,
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: https://b/\r\n\r\n",
+        ),
+        Rec::new("response", 1, "HTTP/1.1 204 No Content\r\n\r\n")
+            .header("WARC-Identified-Payload-Type", "text/html"),
+        response(2),
+    ];
+    let items = read_default("redirects.warc", concat(&recs).0);
+    assert_eq!(
+        kinds(&items),
+        [
+            "S:empty".to_string(),
+            "S:empty".into(),
+            format!("D:{}", id(2))
+        ]
+    );
+}

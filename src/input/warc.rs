@@ -27,8 +27,8 @@ const MAX_HEADER_BYTES: usize = 256 * 1024;
 const MAX_HTTP_HEAD: usize = 64 * 1024;
 /// Bytes of a skipped record's block kept, to find a next record inside it after a bad length.
 const SKIP_KEEP: u64 = 1024 * 1024;
-/// Most CR/LF bytes accepted between a block and the next record.
-const MAX_TRAILER: usize = 64;
+/// Bytes looked at after a block to check its trailer.
+const TRAILER_PEEK: usize = 72;
 
 pub(crate) struct WarcReader {
     source: String,
@@ -568,7 +568,7 @@ impl WarcReader {
             );
             return Some(pushback(self).unwrap_or(what));
         }
-        let want = MAX_TRAILER + 8;
+        let want = TRAILER_PEEK;
         let full = match self.src.fill_at_least(want) {
             Ok(f) => f,
             Err(e) => {
@@ -584,9 +584,7 @@ impl WarcReader {
             .count();
         let rest = &avail[n..];
         let newlines = avail[..n].iter().filter(|&&c| c == b'\n').count();
-        let what = if n > MAX_TRAILER {
-            format!("{n} line breaks after the block at byte {here}")
-        } else if (rest.is_empty() && !full) || rest.starts_with(b"WARC/") || newlines >= 2 {
+        let what = if (rest.is_empty() && !full) || rest.starts_with(b"WARC/") || newlines >= 2 {
             // End of input, the next record, or a proper trailer (what follows a proper
             // trailer is the next record's business).
             self.src.consume_n(n);
@@ -772,6 +770,10 @@ impl WarcReader {
             self.src.consume_n(http.len);
         }
         let payload_len = len - http.len as u64;
+        if payload_len == 0 {
+            // A response with headers only (a redirect, a 204).
+            return self.skip_record(start, gz, 0, http.len as u64, "empty");
+        }
         let format = if block == Block::Conversion {
             DocFormat::Text
         } else {
@@ -819,10 +821,6 @@ impl WarcReader {
             tail,
         ) {
             return self.error_item(start, gz, msg);
-        }
-        if payload_len == 0 {
-            self.take_index();
-            return Item::skipped("empty");
         }
         let mut truncated = (body.len() as u64) < payload_len;
         let warc_truncated = h.truncated.clone().filter(|v| !v.is_empty());
