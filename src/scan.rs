@@ -426,7 +426,10 @@ impl Scanner {
         // Instructions: rules marked `imperative` count at a sentence start or in a link/button.
         hits.retain(|h| {
             !rules[h.rule].rule.imperative
-                || matches!(ex.scope_at(h.start), Scope::Link | Scope::Button | Scope::Attr)
+                || matches!(
+                    ex.scope_at(h.start),
+                    Scope::Link | Scope::Button | Scope::Attr
+                )
                 || starts_sentence(&ex.text, h.start)
         });
         // Mentions are not uses: a promotional phrase in scare quotes or in reported speech

@@ -162,6 +162,103 @@ pub fn write_jsonl_summary(w: &mut dyn Write, summary: &Summary) -> io::Result<(
     w.write_all(b"\n")
 }
 
+/// Writes one `annotate` line: the input JSON object as it was, plus one key `puffery` holding
+/// the document result. `raw` is the input line; without one (input that was not JSONL) the
+/// object holds the document's `id` and `source`.
+pub fn write_annotate(
+    w: &mut dyn Write,
+    raw: Option<&[u8]>,
+    meta: &DocMeta<'_>,
+    result: &DocResult,
+) -> io::Result<()> {
+    let value = serde_json::to_vec(result)?;
+    write_annotated(w, raw, meta, &value)
+}
+
+/// Writes the `annotate` line of an input line that could not be read: the line as it was if
+/// it is a JSON object, else an object of its own, with `puffery: {"error": message}`.
+pub fn write_annotate_error(
+    w: &mut dyn Write,
+    raw: Option<&[u8]>,
+    meta: &DocMeta<'_>,
+    message: &str,
+) -> io::Result<()> {
+    let value = serde_json::to_vec(&serde_json::json!({ "error": message }))?;
+    let raw = raw.filter(|r| {
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(r).is_ok()
+    });
+    write_annotated(w, raw, meta, &value)
+}
+
+fn write_annotated(
+    w: &mut dyn Write,
+    raw: Option<&[u8]>,
+    meta: &DocMeta<'_>,
+    value: &[u8],
+) -> io::Result<()> {
+    match raw.map(<[u8]>::trim_ascii) {
+        Some(obj) if obj.ends_with(b"}") && obj.starts_with(b"{") => {
+            let inner = obj[1..obj.len() - 1].trim_ascii();
+            w.write_all(&obj[..obj.len() - 1])?;
+            if !inner.is_empty() {
+                w.write_all(b",")?;
+            }
+            w.write_all(b"\"puffery\":")?;
+            w.write_all(value)?;
+            w.write_all(b"}\n")
+        }
+        _ => {
+            w.write_all(b"{\"id\":")?;
+            serde_json::to_writer(&mut *w, meta.id)?;
+            w.write_all(b",\"source\":")?;
+            serde_json::to_writer(&mut *w, meta.source)?;
+            w.write_all(b",\"puffery\":")?;
+            w.write_all(value)?;
+            w.write_all(b"}\n")
+        }
+    }
+}
+
+/// Writes one dolma attribute row: per rule `puffery__<rule>` spans `[char_start, char_end,
+/// weight]` (names made of `[a-zA-Z0-9_]`, as dolma requires), and `puffery__doc__score` as
+/// one span over the whole document. `nchars` is the document's length in code points. A
+/// `None` result writes a row with no attributes (an input line that could not be read, so
+/// rows stay aligned with the documents file).
+pub fn write_dolma(
+    w: &mut dyn Write,
+    id: &serde_json::Value,
+    source: &str,
+    result: Option<&DocResult>,
+    nchars: usize,
+) -> io::Result<()> {
+    let mut attrs: BTreeMap<String, Vec<(usize, usize, f64)>> = BTreeMap::new();
+    if let Some(r) = result {
+        for f in &r.findings {
+            attrs
+                .entry(format!("puffery__{}", dolma_name(&f.rule)))
+                .or_default()
+                .push((f.char_start, f.char_end, f.weight));
+        }
+        attrs.insert("puffery__doc__score".into(), vec![(0, nchars, r.score)]);
+    }
+    let row = serde_json::json!({"id": id, "source": source, "attributes": attrs});
+    serde_json::to_writer(&mut *w, &row)?;
+    w.write_all(b"\n")
+}
+
+/// `cta.shop-now` -> `cta_shop_now`: dolma attribute names are `[a-zA-Z0-9_]`.
+pub fn dolma_name(rule: &str) -> String {
+    rule.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// ANSI styles for the human format; all empty when colour is off.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
@@ -369,6 +466,33 @@ pub fn write_human(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn annotate_keeps_the_input_object_byte_for_byte() {
+        let meta = DocMeta {
+            id: "1",
+            source: "s.jsonl",
+            record: 0,
+            url: None,
+        };
+        let mut out = Vec::new();
+        write_annotated(&mut out, Some(br#"{"b":1, "a":"x"} "#), &meta, b"{}").unwrap();
+        assert_eq!(out, b"{\"b\":1, \"a\":\"x\",\"puffery\":{}}\n");
+        out.clear();
+        write_annotated(&mut out, Some(b"{ }"), &meta, b"{}").unwrap();
+        assert_eq!(out, b"{ \"puffery\":{}}\n");
+        out.clear();
+        write_annotate_error(&mut out, Some(b"not json"), &meta, "bad").unwrap();
+        assert_eq!(
+            out,
+            b"{\"id\":\"1\",\"source\":\"s.jsonl\",\"puffery\":{\"error\":\"bad\"}}\n"
+        );
+    }
+
+    #[test]
+    fn dolma_names_are_variable_names() {
+        assert_eq!(dolma_name("cta.shop-now"), "cta_shop_now");
+    }
 
     #[test]
     fn line_and_column_are_one_based() {

@@ -48,6 +48,10 @@ pub enum Format {
     Human,
     /// One JSON object per line: document, error, summary (CONTRACT.md).
     Jsonl,
+    /// Each JSONL input line echoed with one key `puffery` added; one output line per input line.
+    Annotate,
+    /// dolma attribute rows, one per document in input order.
+    Dolma,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,6 +60,9 @@ pub enum InputFormat {
     Auto,
     Html,
     Text,
+    Warc,
+    Wet,
+    Jsonl,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -103,6 +110,27 @@ pub struct ScanArgs {
     /// Input format.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
+    /// JSONL field holding plain text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding HTML (wins over the text field when both are present).
+    #[arg(long, default_value = "html")]
+    pub html_field: String,
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSONL field holding the URL.
+    #[arg(long, default_value = "url")]
+    pub url_field: String,
+    /// Read input paths from FILE, one per line ('-' = stdin; .gz and .zst lists too).
+    #[arg(long, value_name = "FILE")]
+    pub paths_file: Option<PathBuf>,
+    /// Take only inputs whose index mod N == I.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Longest document kept; longer ones are cut there and marked truncated.
+    #[arg(long, default_value_t = puffery::input::DEFAULT_MAX_DOC_BYTES)]
+    pub max_doc_bytes: usize,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// Exit code policy.
@@ -117,7 +145,8 @@ pub struct ScanArgs {
     /// Worker threads (default: all cores); output order never depends on it.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
-    /// Write there (atomically: temporary file, then rename) instead of stdout.
+    /// Write there (atomically: temporary file, then rename) instead of stdout. An existing
+    /// directory (or a path ending in '/') gets one output file per input file.
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
     /// Colour in the human format.

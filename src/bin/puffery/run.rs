@@ -1,6 +1,6 @@
 //! What each command does.
 
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -142,56 +142,231 @@ fn explain(rules: &RuleSet, id: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Known document extensions taken from directories.
-fn is_document(path: &Path) -> bool {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    [".html", ".htm", ".xhtml", ".txt", ".text", ".md"]
-        .iter()
-        .any(|e| name.ends_with(e))
+/// Where output goes: one stream (stdout or one file), or one file per input in a directory.
+struct Emitter<'a> {
+    format: Format,
+    style: Style,
+    summary_of: &'a dyn Fn(&str) -> Option<String>,
+    /// `-o DIR`: the directory.
+    dir: Option<PathBuf>,
+    /// `-o FILE`: the final path of the single output.
+    file: Option<PathBuf>,
+    /// The open output: its writer, its temporary file (for -o), the source it is for.
+    current: Option<Open>,
+    /// Totals for the whole run, and for the open per-input file.
+    total: Summary,
+    part: Summary,
+    part_started: Instant,
+    fail: bool,
+    fail_on: FailOn,
 }
 
-/// Expands directories (recursively, sorted); unreadable directories become errors.
-fn expand(paths: &[PathBuf], out: &mut Vec<Result<PathBuf, Item>>) {
-    for p in paths {
-        if p.is_dir() {
-            match std::fs::read_dir(p) {
-                Ok(rd) => {
-                    let mut entries: Vec<PathBuf> =
-                        rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                    entries.sort();
-                    let (dirs, files): (Vec<_>, Vec<_>) =
-                        entries.into_iter().partition(|e| e.is_dir());
-                    out.extend(files.into_iter().filter(|f| is_document(f)).map(Ok));
-                    expand(&dirs, out);
+struct Open {
+    writer: Box<dyn Write>,
+    temp: Option<(tempfile::NamedTempFile, PathBuf)>,
+    source: String,
+}
+
+impl Emitter<'_> {
+    /// The writer for items of `source`, opening (and finishing the previous) one as needed.
+    fn writer(&mut self, source: &str) -> Result<&mut Box<dyn Write>> {
+        let switch = match &self.current {
+            None => true,
+            Some(o) => self.dir.is_some() && o.source != source,
+        };
+        if switch {
+            self.finish_current()?;
+            let (writer, temp): (Box<dyn Write>, _) = match (&self.dir, &self.file) {
+                (Some(dir), _) => {
+                    let target = dir.join(self.output_name(source));
+                    let (w, t) = temp_writer(&target)?;
+                    (w, Some((t, target)))
                 }
-                Err(e) => out.push(Err(Item::Error {
-                    source: p.display().to_string(),
-                    record: 0,
-                    message: format!("cannot read directory: {e}"),
-                })),
-            }
+                (None, Some(file)) => {
+                    let (w, t) = temp_writer(file)?;
+                    (w, Some((t, file.clone())))
+                }
+                (None, None) => (
+                    Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
+                    None,
+                ),
+            };
+            self.current = Some(Open {
+                writer,
+                temp,
+                source: source.to_string(),
+            });
+            self.part = Summary::default();
+            self.part_started = Instant::now();
+        }
+        Ok(&mut self.current.as_mut().expect("opened above").writer)
+    }
+
+    /// Output file name for an input in `-o DIR` mode: dolma and annotate mirror the input's
+    /// name (dolma attributes files must); the others add `.puffery.jsonl` / `.puffery.txt`.
+    fn output_name(&self, source: &str) -> String {
+        let base = Path::new(source)
+            .file_name()
+            .map_or_else(|| "stdin".to_string(), |n| n.to_string_lossy().to_string());
+        let base = if source == "-" {
+            "stdin.jsonl".to_string()
         } else {
-            out.push(Ok(p.clone()));
+            base
+        };
+        match self.format {
+            Format::Dolma | Format::Annotate => base,
+            Format::Jsonl => format!("{base}.puffery.jsonl"),
+            Format::Human => format!("{base}.puffery.txt"),
         }
     }
+
+    /// Writes the closing lines of the open output and moves it into place.
+    fn finish_current(&mut self) -> Result<()> {
+        let Some(mut open) = self.current.take() else {
+            return Ok(());
+        };
+        let mut part = std::mem::take(&mut self.part);
+        part.elapsed_s = round3(self.part_started.elapsed().as_secs_f64());
+        if self.dir.is_some() {
+            self.write_closing(&mut open.writer, &part)?;
+        }
+        open.writer.flush()?;
+        drop(open.writer);
+        if let Some((temp, target)) = open.temp {
+            temp.persist(&target)
+                .with_context(|| format!("{}: cannot write output", target.display()))?;
+        }
+        Ok(())
+    }
+
+    fn write_closing(&self, w: &mut Box<dyn Write>, s: &Summary) -> Result<()> {
+        closing(self.format, w, s)
+    }
+
+    fn emit(&mut self, item: Item, result: Option<puffery::DocResult>) -> Result<()> {
+        match (item, result) {
+            (Item::Doc(rec), Some(r)) => {
+                self.total.add(&r);
+                self.part.add(&r);
+                self.fail |= fails(self.fail_on, &r);
+                let meta = DocMeta {
+                    id: &rec.id,
+                    source: &rec.source,
+                    record: rec.record,
+                    url: rec.url.as_deref(),
+                };
+                let (format, style, summary_of) = (self.format, self.style, self.summary_of);
+                let w = self.writer(&rec.source)?;
+                match format {
+                    Format::Jsonl => output::write_jsonl_document(w, &meta, &r)?,
+                    Format::Annotate => {
+                        output::write_annotate(w, rec.raw_line.as_deref(), &meta, &r)?
+                    }
+                    Format::Dolma => {
+                        let id = dolma_id(&rec);
+                        let source = rec
+                            .json
+                            .as_ref()
+                            .and_then(|j| j.get("source"))
+                            .and_then(|v| v.as_str())
+                            .unwrap_or(&rec.source);
+                        let nchars = String::from_utf8_lossy(&rec.body).chars().count();
+                        output::write_dolma(w, &id, source, Some(&r), nchars)?
+                    }
+                    Format::Human => {
+                        let name = if rec.record == 0 && rec.id == rec.source {
+                            rec.source.clone()
+                        } else {
+                            format!("{}#{}", rec.source, rec.record)
+                        };
+                        output::write_human(w, &name, &rec.body, &r, summary_of, &style)?
+                    }
+                }
+            }
+            (
+                Item::Error {
+                    source,
+                    record,
+                    message,
+                    line,
+                    offset,
+                },
+                _,
+            ) => {
+                self.total.errors += 1;
+                self.part.errors += 1;
+                let format = self.format;
+                let w = self.writer(&source)?;
+                let meta = DocMeta {
+                    id: "",
+                    source: &source,
+                    record,
+                    url: None,
+                };
+                match format {
+                    Format::Jsonl => output::write_jsonl_error(w, &source, record, &message)?,
+                    Format::Annotate if line.is_some() => {
+                        output::write_annotate_error(w, None, &meta, &message)?
+                    }
+                    Format::Dolma if line.is_some() => {
+                        output::write_dolma(w, &serde_json::Value::Null, &source, None, 0)?
+                    }
+                    _ => {
+                        let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
+                        let off = offset.map(|o| format!(" byte {o}")).unwrap_or_default();
+                        eprintln!("puffery: {source}: record {record}{at}{off}: {message}")
+                    }
+                }
+            }
+            (Item::Skipped { source, reason }, _) => {
+                // A blank JSONL line still gets its (empty) output line in annotate and dolma
+                // modes, so output lines stay aligned with input lines.
+                if reason == "blank-line" && matches!(self.format, Format::Annotate | Format::Dolma)
+                {
+                    self.writer(&source)?.write_all(b"\n")?;
+                }
+                *self.total.skipped.entry(reason.clone()).or_default() += 1;
+                *self.part.skipped.entry(reason).or_default() += 1;
+            }
+            (Item::Doc(_), None) => {}
+        }
+        Ok(())
+    }
 }
 
-fn items_of(path: PathBuf, format: input::InputFormat) -> Box<dyn Iterator<Item = Item> + Send> {
-    let name = path.display().to_string();
-    let bytes = if name == "-" {
-        let mut buf = Vec::new();
-        io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// The dolma row id: the JSONL id as it was (string or number), else the record id.
+fn dolma_id(rec: &input::Record) -> serde_json::Value {
+    rec.json
+        .as_ref()
+        .and_then(|j| j.get("id").cloned())
+        .unwrap_or_else(|| serde_json::Value::String(rec.id.clone()))
+}
+
+/// A buffered writer on a temporary file beside `target` (gzip-compressed when `target` ends
+/// in `.gz`); the caller persists it to `target` when done, so no half file is ever there.
+fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, tempfile::NamedTempFile)> {
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".puffery-")
+        .tempfile_in(dir)
+        .with_context(|| format!("{}: cannot create output", target.display()))?;
+    let file = BufWriter::with_capacity(1 << 16, tmp.reopen()?);
+    let writer: Box<dyn Write> = if target.to_string_lossy().ends_with(".gz") {
+        Box::new(flate2::write::GzEncoder::new(
+            file,
+            flate2::Compression::default(),
+        ))
     } else {
-        std::fs::read(&path)
+        Box::new(file)
     };
-    match bytes {
-        Ok(bytes) => Box::new(input::read_bytes(&name, bytes, format)),
-        Err(e) => Box::new(std::iter::once(Item::Error {
-            source: name,
-            record: 0,
-            message: format!("cannot read: {e}"),
-        })),
-    }
+    Ok((writer, tmp))
 }
 
 fn scan(a: ScanArgs) -> Result<ExitCode> {
@@ -208,41 +383,51 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         .num_threads(a.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    let format = match a.input_format {
-        crate::args::InputFormat::Auto => input::InputFormat::Auto,
-        crate::args::InputFormat::Html => input::InputFormat::Html,
-        crate::args::InputFormat::Text => input::InputFormat::Text,
+    let opts = input::InputOptions {
+        format: match a.input_format {
+            crate::args::InputFormat::Auto => input::InputFormat::Auto,
+            crate::args::InputFormat::Html => input::InputFormat::Html,
+            crate::args::InputFormat::Text => input::InputFormat::Text,
+            crate::args::InputFormat::Warc => input::InputFormat::Warc,
+            crate::args::InputFormat::Wet => input::InputFormat::Wet,
+            crate::args::InputFormat::Jsonl => input::InputFormat::Jsonl,
+        },
+        text_field: a.text_field.clone(),
+        html_field: a.html_field.clone(),
+        id_field: a.id_field.clone(),
+        url_field: a.url_field.clone(),
+        max_doc_bytes: a.max_doc_bytes,
+        keep_json: a.format == Format::Dolma,
+        keep_line: a.format == Format::Annotate,
+        ..input::InputOptions::default()
     };
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from("-")]
-    } else {
-        a.paths.clone()
-    };
-    let mut expanded = Vec::new();
-    expand(&paths, &mut expanded);
-    let items = expanded.into_iter().flat_map(move |p| match p {
-        Ok(path) => items_of(path, format),
-        Err(item) => Box::new(std::iter::once(item)),
+    let mut paths = a.paths.clone();
+    if let Some(list) = &a.paths_file {
+        paths.extend(input::read_paths_file(list)?);
+    }
+    if paths.is_empty() {
+        paths.push(PathBuf::from("-"));
+    }
+    let mut inputs = input::expand_paths(&paths);
+    if let Some(spec) = &a.shard {
+        let (i, n) =
+            input::parse_shard(spec).map_err(|e| anyhow::anyhow!("--shard {spec}: {e}"))?;
+        inputs = input::shard(inputs, i, n);
+    }
+    let items = inputs.into_iter().flat_map(move |p| match p {
+        Ok(path) => input::open_path(&path, &opts),
+        Err(item) => Box::new(std::iter::once(item)) as Box<dyn Iterator<Item = Item> + Send>,
     });
 
-    let (mut sink, temp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = match &a.output {
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let tmp = tempfile::Builder::new()
-                .prefix(".puffery-")
-                .tempfile_in(dir)
-                .with_context(|| format!("{}: cannot create output", path.display()))?;
-            let file = tmp.reopen()?;
-            (Box::new(BufWriter::with_capacity(1 << 16, file)), Some(tmp))
-        }
-        None => (
-            Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock())),
-            None,
-        ),
-    };
+    let to_dir = a
+        .output
+        .as_ref()
+        .is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
+    if to_dir {
+        let dir = a.output.as_ref().expect("checked");
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create", dir.display()))?;
+    }
     let color = match a.color {
         Color::Always => true,
         Color::Never => false,
@@ -252,101 +437,68 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let style = Style::new(color);
     let summary_of = |id: &str| scanner.rules.get(id).map(|r| r.rule.summary.clone());
-
-    let mut summary = Summary::default();
-    let mut fail = false;
-    let fail_on = a.fail_on;
-    {
-        scanner.scan_stream(items, Some(&pool), |item, result| -> io::Result<()> {
-            match (item, result) {
-                (Item::Doc(rec), Some(r)) => {
-                    summary.add(&r);
-                    fail |= fails(fail_on, &r);
-                    match a.format {
-                        Format::Jsonl => {
-                            let meta = DocMeta {
-                                id: &rec.id,
-                                source: &rec.source,
-                                record: rec.record,
-                                url: rec.url.as_deref(),
-                            };
-                            output::write_jsonl_document(&mut sink, &meta, &r)
-                        }
-                        Format::Human => {
-                            let name = if rec.record == 0 && rec.id == rec.source {
-                                rec.source.clone()
-                            } else {
-                                format!("{}#{}", rec.source, rec.record)
-                            };
-                            output::write_human(
-                                &mut sink,
-                                &name,
-                                &rec.body,
-                                &r,
-                                &summary_of,
-                                &style,
-                            )
-                        }
-                    }
-                }
-                (
-                    Item::Error {
-                        source,
-                        record,
-                        message,
-                    },
-                    _,
-                ) => {
-                    summary.errors += 1;
-                    match a.format {
-                        Format::Jsonl => {
-                            output::write_jsonl_error(&mut sink, &source, record, &message)
-                        }
-                        Format::Human => {
-                            eprintln!("puffery: {source}: record {record}: {message}");
-                            Ok(())
-                        }
-                    }
-                }
-                (Item::Skipped { reason }, _) => {
-                    *summary.skipped.entry(reason).or_default() += 1;
-                    Ok(())
-                }
-                (Item::Doc(_), None) => Ok(()),
-            }
-        })
-    }?;
-    summary.elapsed_s = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-    match a.format {
-        Format::Jsonl => output::write_jsonl_summary(&mut sink, &summary)?,
-        Format::Human if summary.documents + summary.errors > 1 => writeln!(
-            sink,
-            "{} documents: {} promotional, {} borderline, {} clean; {} errors; {:.1} MB in {:.2} s",
-            summary.documents,
-            summary.promotional,
-            summary.borderline,
-            summary.clean,
-            summary.errors,
-            summary.bytes as f64 / 1e6,
-            summary.elapsed_s
-        )?,
-        Format::Human => {}
+    let mut emitter = Emitter {
+        format: a.format,
+        style: Style::new(color),
+        summary_of: &summary_of,
+        dir: a.output.clone().filter(|_| to_dir),
+        file: a.output.clone().filter(|_| !to_dir),
+        current: None,
+        total: Summary::default(),
+        part: Summary::default(),
+        part_started: Instant::now(),
+        fail: false,
+        fail_on: a.fail_on,
+    };
+    scanner.scan_stream(items, Some(&pool), |item, result| {
+        emitter.emit(item, result)
+    })?;
+    emitter.total.elapsed_s = round3(started.elapsed().as_secs_f64());
+    if emitter.dir.is_none() {
+        // One stream: its closing lines carry the run's totals (and an empty input still gets
+        // its summary line).
+        let total = emitter.total.clone();
+        closing(a.format, emitter.writer("-")?, &total)?;
+    } else {
+        let t = &emitter.total;
+        eprintln!(
+            "puffery: {} documents ({} promotional), {} errors, {:.1} MB in {:.2} s",
+            t.documents,
+            t.promotional,
+            t.errors,
+            t.bytes as f64 / 1e6,
+            t.elapsed_s
+        );
     }
-    sink.flush()?;
-    drop(sink);
-    if let (Some(tmp), Some(path)) = (temp, &a.output) {
-        tmp.persist(path)
-            .with_context(|| format!("{}: cannot write output", path.display()))?;
-    }
-    Ok(if summary.errors > 0 {
+    emitter.finish_current()?;
+    Ok(if emitter.total.errors > 0 {
         ExitCode::from(3)
-    } else if fail {
+    } else if emitter.fail {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The closing lines of an output: the JSONL summary, or the human totals line.
+fn closing(format: Format, w: &mut dyn Write, s: &Summary) -> Result<()> {
+    match format {
+        Format::Jsonl => output::write_jsonl_summary(w, s)?,
+        Format::Human if s.documents + s.errors > 1 => writeln!(
+            w,
+            "{} documents: {} promotional, {} borderline, {} clean; {} errors; {:.1} MB in {:.2} s",
+            s.documents,
+            s.promotional,
+            s.borderline,
+            s.clean,
+            s.errors,
+            s.bytes as f64 / 1e6,
+            s.elapsed_s
+        )?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Whether a document trips the `--fail-on` policy.
