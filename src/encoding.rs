@@ -30,6 +30,8 @@ pub struct Decoded<'a> {
     pub map: Option<OffsetMap>,
     /// The encoding used (WHATWG name, lower-case).
     pub encoding: &'static str,
+    /// Code points of the byte-order mark that was skipped (0 or 1).
+    pub bom_chars: usize,
 }
 
 impl Decoded<'_> {
@@ -66,10 +68,13 @@ pub fn decode<'a>(bytes: &'a [u8], hint: Option<&str>, html: bool) -> Decoded<'a
         }
     };
     let body = &bytes[skip..];
-    if enc == UTF_8 {
-        return decode_utf8(body, skip);
-    }
-    decode_legacy(body, skip, enc)
+    let mut decoded = if enc == UTF_8 {
+        decode_utf8(body, skip)
+    } else {
+        decode_legacy(body, skip, enc)
+    };
+    decoded.bom_chars = usize::from(skip > 0);
+    decoded
 }
 
 fn guess(bytes: &[u8]) -> &'static Encoding {
@@ -106,6 +111,7 @@ fn decode_utf8(body: &[u8], skip: usize) -> Decoded<'_> {
             text: Cow::Borrowed(s),
             map,
             encoding: "utf-8",
+            bom_chars: 0,
         };
     }
     let mut text = String::with_capacity(body.len() + 16);
@@ -137,6 +143,7 @@ fn decode_utf8(body: &[u8], skip: usize) -> Decoded<'_> {
         text: Cow::Owned(text),
         map: Some(map),
         encoding: "utf-8",
+        bom_chars: 0,
     }
 }
 
@@ -191,6 +198,7 @@ fn decode_legacy<'a>(body: &'a [u8], skip: usize, enc: &'static Encoding) -> Dec
         text: Cow::Owned(text),
         map: Some(map),
         encoding: enc_name(enc),
+        bom_chars: 0,
     }
 }
 

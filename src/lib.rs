@@ -14,6 +14,7 @@
 
 pub mod encoding;
 pub mod error;
+pub mod eval;
 pub mod html;
 pub mod input;
 pub mod links;

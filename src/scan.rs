@@ -118,10 +118,10 @@ pub struct Requirement {
 /// The verdict for one document: the `document` line of the output contract.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DocResult {
-    /// Byte length of the document.
-    pub bytes: usize,
     /// HTML or text.
     pub format: DocFormat,
+    /// Byte length of the document.
+    pub bytes: usize,
     /// The language the rules were selected for, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
@@ -135,6 +135,10 @@ pub struct DocResult {
     pub links: Vec<LinkOut>,
     /// Disclosures found.
     pub disclosures: Vec<Disclosure>,
+    /// Affiliate link-rewriter scripts on the page (`skimlinks`, `viglink`, ...): evidence that
+    /// plain merchant links earn commission.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rewriters: Vec<String>,
     /// Required disclosures that are absent.
     pub missing: Vec<Requirement>,
     /// Disclosures that come after what needed them.
@@ -146,6 +150,7 @@ use crate::encoding::decode;
 use crate::links::{Classifier, LinkContext};
 use crate::matcher::Matcher;
 use crate::rules::RuleSet;
+use crate::rules::Scope;
 use crate::text::Extracted;
 
 /// Settings of a scan that are not rules.
@@ -174,6 +179,9 @@ pub struct Scanner {
     matcher: Matcher,
     links: Classifier,
     opts: ScannerOptions,
+    /// Category index of each rule.
+    category_of: Vec<usize>,
+    categories: usize,
 }
 
 /// A finding before it is mapped to the source: the rule and the text span.
@@ -193,11 +201,26 @@ impl Scanner {
     /// Compiles `rules`.
     pub fn new(rules: RuleSet, opts: ScannerOptions) -> Result<Scanner, Error> {
         let matcher = Matcher::new(&rules)?;
+        let mut names: Vec<&str> = Vec::new();
+        let category_of = rules
+            .rules
+            .iter()
+            .map(|r| {
+                let c = r.rule.category.as_str();
+                names.iter().position(|n| *n == c).unwrap_or_else(|| {
+                    names.push(c);
+                    names.len() - 1
+                })
+            })
+            .collect();
+        let categories = names.len();
         Ok(Scanner {
             rules,
             matcher,
             links: Classifier::builtin(),
             opts,
+            category_of,
+            categories,
         })
     }
 
@@ -216,7 +239,7 @@ impl Scanner {
             .or_else(|| ex.lang.clone());
         let hits = self.matches(&ex, lang.as_deref());
         let work = &decoded.text;
-        let mut chars = CharCounter::new(work);
+        let mut chars = CharCounter::new(work, decoded.bom_chars);
         // Findings: text span -> work span -> source span.
         let mut findings = Vec::with_capacity(hits.len());
         let mut disclosures = Vec::new();
@@ -269,19 +292,101 @@ impl Scanner {
                 }
             })
             .collect();
+        // Link-level check: affiliate links without rel=sponsored/nofollow.
+        let rel_check = crate::verdict::CHECK_AFFILIATE_REL;
+        for l in &links {
+            let counts = l
+                .affiliate
+                .as_ref()
+                .is_some_and(|a| a.confidence != crate::links::Confidence::Possible);
+            if counts && !l.hidden && !l.rel.iter().any(|r| r == "sponsored" || r == "nofollow") {
+                let (ws, we) = (
+                    text_pos_to_work(&decoded, l.start),
+                    text_pos_to_work(&decoded, l.end),
+                );
+                findings.push(Finding {
+                    rule: rel_check.id.to_string(),
+                    category: rel_check.category.to_string(),
+                    severity: rel_check.severity.to_string(),
+                    weight: 0.0,
+                    start: l.start,
+                    end: l.end,
+                    char_start: chars.at(ws),
+                    char_end: chars.at(we),
+                    matched: work[ws..we].to_string(),
+                    scope: "link".to_string(),
+                });
+            }
+        }
+        // Document-level checks with a source span.
+        let mut check = |c: &crate::verdict::Check, start: usize, end: usize, scope: &str| {
+            let (ws, we) = (
+                text_pos_to_work(&decoded, start),
+                text_pos_to_work(&decoded, end),
+            );
+            findings.push(Finding {
+                rule: c.id.to_string(),
+                category: c.category.to_string(),
+                severity: c.severity.to_string(),
+                weight: c.weight,
+                start,
+                end,
+                char_start: chars.at(ws),
+                char_end: chars.at(we),
+                matched: work[ws..we].to_string(),
+                scope: scope.to_string(),
+            });
+        };
+        if let Some((s, e)) = ex.product {
+            check(
+                &crate::verdict::CHECK_PRODUCT_PAGE,
+                decoded.src_start(s),
+                decoded.src_end(e),
+                "attr",
+            );
+        }
+        let dense: Vec<&LinkOut> = links
+            .iter()
+            .filter(|l| {
+                !l.hidden
+                    && l.affiliate
+                        .as_ref()
+                        .is_some_and(|a| a.confidence != crate::links::Confidence::Possible)
+            })
+            .collect();
+        if dense.len() >= crate::verdict::DENSE_MIN_LINKS {
+            let words = ex.text.split_whitespace().count().max(1);
+            if dense.len() as f64 * 1000.0 / words as f64
+                >= crate::verdict::DENSE_LINKS_PER_1000_WORDS
+            {
+                let (s, e) = (dense[0].start, dense[0].end);
+                check(&crate::verdict::CHECK_LINK_DENSITY, s, e, "link");
+            }
+        }
+        findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         let mut result = DocResult {
-            bytes: doc.bytes.len(),
             format: doc.format,
+            bytes: doc.bytes.len(),
             lang,
             score: 0.0,
             label: String::new(),
             findings,
             links,
             disclosures,
+            rewriters: {
+                let mut r: Vec<String> = ex
+                    .scripts
+                    .iter()
+                    .filter_map(|s| self.links.rewriter_script(s))
+                    .collect();
+                r.sort();
+                r.dedup();
+                r
+            },
             missing: Vec::new(),
             late: Vec::new(),
         };
-        crate::verdict::decide(self, &ex, &hits, &mut result);
+        crate::verdict::decide(self, &ex, &|w| decoded.src_start(w), &hits, &mut result);
         result
     }
 
@@ -318,12 +423,107 @@ impl Scanner {
             .collect();
         let mut keep = keep.into_iter();
         hits.retain(|_| keep.next().unwrap_or(true));
+        // Instructions: rules marked `imperative` count at a sentence start or in a link/button.
+        hits.retain(|h| {
+            !rules[h.rule].rule.imperative
+                || matches!(
+                    ex.scope_at(h.start),
+                    Scope::Link | Scope::Button | Scope::Attr
+                )
+                || starts_sentence(&ex.text, h.start)
+        });
+        // Mentions are not uses: a promotional phrase in scare quotes or in reported speech
+        // ("... clinically proven ...," said the regulator) does not count.
+        hits.retain(|h| {
+            let r = &rules[h.rule].rule;
+            r.in_quotes
+                || !crate::verdict::PROMOTIONAL_CATEGORIES.contains(&r.category.as_str())
+                || !is_mention(&ex.text, h.start, h.end)
+        });
+        // One span, one finding per category: where two rules of a category overlap ("Shop Now
+        // on Amazon" and "Shop Now"), the earlier, longer match stands for both.
+        hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
+        let mut last_end = vec![0usize; self.categories];
+        hits.retain(|h| {
+            let c = self.category_of[h.rule];
+            let keep = h.start >= last_end[c];
+            if keep {
+                last_end[c] = h.end;
+            }
+            keep
+        });
         hits
     }
 
     /// The threshold and other options.
     pub fn options(&self) -> &ScannerOptions {
         &self.opts
+    }
+}
+
+static SPEECH_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^[\s,.;:!?\-]*(?:[\w.'-]+\s+){0,4}?(?:said|says|say|told|tells|added|adds|wrote|writes|explained|noted|argued|asked|warned|claimed|claims|according\s+to)\b",
+    )
+    .expect("speech pattern compiles")
+});
+
+static SPEECH_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:said|says|told|tells|added|wrote|writes|explained|noted|argued|asked|warned|according\s+to\s+[\w\s.'-]{1,40})[\s,:]*$",
+    )
+    .expect("speech pattern compiles")
+});
+
+/// True when `text[pos..]` begins a sentence, a line or a list item: the nearest character
+/// before it (past spaces) is not a letter, digit or comma.
+fn starts_sentence(text: &str, pos: usize) -> bool {
+    text[..pos]
+        .chars()
+        .rev()
+        .find(|c| *c != ' ')
+        .is_none_or(|c| !(c.is_alphanumeric() || c == ','))
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// True when `text[start..end]` sits inside a quotation that is a mention: the quotation is
+/// the phrase itself (scare quotes), or it is reported speech (a speech verb next to it).
+fn is_mention(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+    let before = &text[line_start..start];
+    if before.matches('"').count() % 2 == 0 {
+        return false;
+    }
+    let open = line_start + before.rfind('"').unwrap_or(0);
+    let Some(close) = text[end..line_end].find('"').map(|p| end + p) else {
+        return false;
+    };
+    let edge = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
+            .is_empty()
+    };
+    if edge(&text[open + 1..start]) && edge(&text[end..close]) {
+        return true;
+    }
+    let after = &text[close + 1..floor_boundary(text, (close + 61).min(line_end))];
+    let lead = &text[floor_boundary(text, open.saturating_sub(60).max(line_start))..open];
+    SPEECH_AFTER.is_match(after) || SPEECH_BEFORE.is_match(lead)
+}
+
+/// The work-text offset of source offset `src` (inverse of the decoding map, for spans that
+/// begin on markup, which maps one to one in every ASCII-compatible encoding).
+fn text_pos_to_work(decoded: &crate::encoding::Decoded<'_>, src: usize) -> usize {
+    match &decoded.map {
+        None => src,
+        Some(m) => crate::text::text_pos_of(m, src),
     }
 }
 
@@ -352,19 +552,26 @@ struct CharCounter<'a> {
     text: &'a str,
     byte: usize,
     chars: usize,
+    /// Code points before the text (a skipped byte-order mark).
+    base: usize,
 }
 
 impl<'a> CharCounter<'a> {
-    fn new(text: &'a str) -> CharCounter<'a> {
+    fn new(text: &'a str, base: usize) -> CharCounter<'a> {
         CharCounter {
             text,
             byte: 0,
             chars: 0,
+            base,
         }
     }
 
-    /// Code points in `text[..pos]`.
+    /// Code points of the original before `text[pos..]`.
     fn at(&mut self, pos: usize) -> usize {
+        self.base + self.count_to(pos)
+    }
+
+    fn count_to(&mut self, pos: usize) -> usize {
         let count = |s: &[u8]| s.iter().filter(|b| (**b & 0xC0) != 0x80).count();
         let b = self.text.as_bytes();
         let pos = pos.min(b.len());
@@ -375,5 +582,110 @@ impl<'a> CharCounter<'a> {
         }
         self.byte = pos;
         self.chars
+    }
+}
+
+/// Most documents scanned in one parallel batch.
+pub const BATCH_DOCS: usize = 256;
+/// Most document bytes held in one batch (memory stays bounded by this, not the input size).
+pub const BATCH_BYTES: usize = 32 << 20;
+
+impl Scanner {
+    /// Scans a stream of input items in order-preserving batches: a reader thread fills the
+    /// next batch while the current one is scanned in parallel on `pool` (or rayon's global
+    /// pool); results go to `sink` in input order, one call per item (with its result for
+    /// documents). Stops at the first error `sink` returns. At most three batches are in memory.
+    pub fn scan_stream<I, F, E>(
+        &self,
+        items: I,
+        pool: Option<&rayon::ThreadPool>,
+        mut sink: F,
+    ) -> Result<(), E>
+    where
+        I: Iterator<Item = crate::input::Item> + Send,
+        F: FnMut(crate::input::Item, Option<DocResult>) -> Result<(), E>,
+    {
+        use rayon::prelude::*;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::input::Item>>(1);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut items = items;
+                loop {
+                    let mut batch = Vec::new();
+                    let mut bytes = 0;
+                    while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+                        let Some(item) = items.next() else { break };
+                        if let crate::input::Item::Doc(r) = &item {
+                            bytes += r.body.len();
+                        }
+                        batch.push(item);
+                    }
+                    // A closed receiver means the sink stopped: stop reading.
+                    if batch.is_empty() || tx.send(batch).is_err() {
+                        break;
+                    }
+                }
+            });
+            for batch in rx {
+                let scan_batch = || -> Vec<Option<DocResult>> {
+                    batch
+                        .par_iter()
+                        .map(|item| match item {
+                            crate::input::Item::Doc(r) => Some(self.scan(&DocInput {
+                                bytes: &r.body,
+                                format: r.format,
+                                url: r.url.as_deref(),
+                                lang: r.lang.as_deref(),
+                                charset: r.charset.as_deref(),
+                            })),
+                            _ => None,
+                        })
+                        .collect()
+                };
+                let results = match pool {
+                    Some(p) => p.install(scan_batch),
+                    None => scan_batch(),
+                };
+                for (item, result) in batch.into_iter().zip(results) {
+                    sink(item, result)?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_mention;
+
+    fn mention(text: &str, phrase: &str) -> bool {
+        let s = text.find(phrase).unwrap();
+        is_mention(text, s, s + phrase.len())
+    }
+
+    #[test]
+    fn quotations_are_mentions_only_when_scare_quoted_or_reported() {
+        assert!(mention(
+            "ads called the pills \"clinically proven\" to work",
+            "clinically proven"
+        ));
+        assert!(mention(
+            "\"Calling it clinically proven is a promise,\" said Ms. Varga.",
+            "clinically proven"
+        ));
+        assert!(mention(
+            "The lawyer said: \"it was never clinically proven at all\"",
+            "clinically proven"
+        ));
+        assert!(!mention("Clinically proven to work!", "Clinically proven"));
+        assert!(!mention(
+            "\"Clinically proven formula for deep sleep\" - buy today",
+            "Clinically proven"
+        ));
+        assert!(!mention(
+            "Our \"miracle\" pill is clinically proven.",
+            "clinically proven"
+        ));
     }
 }

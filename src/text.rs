@@ -323,6 +323,9 @@ pub struct Extracted {
     pub scripts: Vec<String>,
     /// Text ranges that sit in a page footer.
     pub footer: Vec<(usize, usize)>,
+    /// Source span of the first product markup (`og:type=product`, a schema.org `Product`
+    /// item, or JSON-LD `Product` with `offers`): the page describes a product for sale.
+    pub product: Option<(usize, usize)>,
 }
 
 impl Extracted {

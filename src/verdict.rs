@@ -22,16 +22,83 @@ use crate::text::Extracted;
 
 /// Default score at which a document is promotional.
 pub const DEFAULT_THRESHOLD: f64 = 6.0;
-/// Score of one affiliate link.
+/// Score of one paid link.
 pub const AFFILIATE_WEIGHT: f64 = 1.5;
-/// Most that affiliate links add together.
-pub const AFFILIATE_CAP: f64 = 4.5;
+/// Most that paid links add together.
+pub const AFFILIATE_CAP: f64 = 3.0;
+
+/// A document-level or link-level check done in code rather than by a pack's phrases; its
+/// findings carry `id` as their rule.
+#[derive(Clone, Copy, Debug)]
+pub struct Check {
+    /// Rule id of its findings.
+    pub id: &'static str,
+    /// Category of its findings.
+    pub category: &'static str,
+    /// Severity of its findings.
+    pub severity: &'static str,
+    /// Added to the score once per document when the check fires.
+    pub weight: f64,
+    /// What it flags.
+    pub summary: &'static str,
+    /// Why, with the source.
+    pub why: &'static str,
+}
+
+/// An affiliate link without `rel="sponsored"` or `nofollow`.
+pub const CHECK_AFFILIATE_REL: Check = Check {
+    id: "affiliate.no-rel",
+    category: "affiliate",
+    severity: "info",
+    weight: 0.0,
+    summary: "An affiliate link without rel=\"sponsored\" (or nofollow)",
+    why: "Google asks that affiliate links carry rel=\"sponsored\" (nofollow is still accepted); \
+          missing it is a link-spam signal, not a consumer disclosure. \
+          https://developers.google.com/search/docs/crawling-indexing/qualify-outbound-links",
+};
+
+/// Product markup: the page describes a product for sale.
+pub const CHECK_PRODUCT_PAGE: Check = Check {
+    id: "context.product-page",
+    category: "context",
+    severity: "info",
+    weight: 4.0,
+    summary: "Product markup: og:type=product, a schema.org Product item, or JSON-LD Product with offers",
+    why: "Shops and marketplaces mark product pages up for search engines and social sharing \
+          (https://schema.org/Product, https://ogp.me/); a page that does is a product or listing \
+          page, whose purpose is to sell.",
+};
+
+/// Affiliate links dense in the text: the page is mostly product links (deal posts, gift guides).
+pub const CHECK_LINK_DENSITY: Check = Check {
+    id: "affiliate.dense",
+    category: "affiliate",
+    severity: "info",
+    weight: 3.0,
+    summary: "Affiliate links make up much of the page (at least 5, and 10 per 1,000 words)",
+    why: "Deal posts and gift guides are lists of affiliate links with little text around them; \
+          editorial pages that carry a few affiliate links are not promotional by purpose.",
+};
+
+/// The checks done in code, listed with the rules by `puffery rules`.
+pub const CHECKS: &[Check] = &[CHECK_AFFILIATE_REL, CHECK_PRODUCT_PAGE, CHECK_LINK_DENSITY];
+
+/// Affiliate links per 1,000 words of visible text at which [`CHECK_LINK_DENSITY`] fires.
+pub const DENSE_LINKS_PER_1000_WORDS: f64 = 10.0;
+/// Fewest affiliate links for [`CHECK_LINK_DENSITY`].
+pub const DENSE_MIN_LINKS: usize = 5;
 
 /// Categories whose findings make a document not clean.
 pub const PROMOTIONAL_CATEGORIES: &[&str] = &["cta", "claim", "urgency"];
 
 /// Fills in score, label, missing and late.
-pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &mut DocResult) {
+pub(crate) fn decide(
+    scanner: &Scanner,
+    ex: &Extracted,
+    to_src: &dyn Fn(usize) -> usize,
+    hits: &[TextHit],
+    out: &mut DocResult,
+) {
     let rules = &scanner.rules.rules;
     // Score: per-rule sums, each capped.
     let mut per_rule: Vec<(usize, f64)> = Vec::new();
@@ -62,10 +129,31 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
         })
         .map(|(raw, _)| raw.text_pos)
         .collect();
-    score += (affiliate_links.len() as f64 * AFFILIATE_WEIGHT).min(AFFILIATE_CAP);
+    // Paid links: affiliate links, and links the page itself marks rel="sponsored".
+    let paid = ex
+        .links
+        .iter()
+        .zip(&out.links)
+        .filter(|(raw, l)| {
+            !raw.hidden
+                && (l
+                    .affiliate
+                    .as_ref()
+                    .is_some_and(|a| a.confidence != Confidence::Possible)
+                    || raw.rel.iter().any(|r| r == "sponsored"))
+        })
+        .count();
+    score += (paid as f64 * AFFILIATE_WEIGHT).min(AFFILIATE_CAP);
+    score += out
+        .findings
+        .iter()
+        .filter_map(|f| CHECKS.iter().find(|c| c.id == f.rule))
+        .map(|c| c.weight)
+        .sum::<f64>();
     out.score = (score * 100.0).round() / 100.0;
 
     let promotional_found = !affiliate_links.is_empty()
+        || ex.product.is_some()
         || out
             .findings
             .iter()
@@ -96,10 +184,7 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
     };
     let id_starts = |prefix: &str| -> Vec<usize> {
         hits.iter()
-            .filter(|h| {
-                let id = &rules[h.rule].rule.id;
-                id == prefix || id.starts_with(&format!("{prefix}."))
-            })
+            .filter(|h| crate::rules::id_matches(&rules[h.rule].rule.id, prefix))
             .map(|h| h.start)
             .collect()
     };
@@ -110,6 +195,7 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
         let what = describe_affiliate(affiliate_links.len(), retailer.len());
         require(
             ex,
+            to_src,
             out,
             "affiliate",
             first,
@@ -131,6 +217,7 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
         );
         require(
             ex,
+            to_src,
             out,
             "fda",
             first,
@@ -158,6 +245,7 @@ pub(crate) fn decide(scanner: &Scanner, ex: &Extracted, hits: &[TextHit], out: &
         found.sort_unstable();
         require(
             ex,
+            to_src,
             out,
             "sponsored",
             first,
@@ -185,8 +273,10 @@ fn describe_affiliate(links: usize, ctas: usize) -> String {
 }
 
 /// Records a missing or late disclosure of `kind`, needed from text offset `first`.
+#[allow(clippy::too_many_arguments)]
 fn require(
     ex: &Extracted,
+    to_src: &dyn Fn(usize) -> usize,
     out: &mut DocResult,
     kind: &str,
     first: usize,
@@ -201,7 +291,7 @@ fn require(
         });
         return;
     };
-    let src = |pos: usize| ex.map.start(pos);
+    let src = |pos: usize| to_src(ex.map.start(pos));
     if found.iter().all(|&p| ex.in_footer(p)) {
         out.late.push(Requirement {
             kind: kind.into(),

@@ -163,10 +163,13 @@ fn every_finding_points_at_its_match_in_the_source() {
             DocFormat::Html
         };
         let r = scanner.scan(&DocInput::new(&bytes, format));
-        let text = String::from_utf8_lossy(&bytes);
+        let decoded = puffery::encoding::decode(&bytes, None, format == DocFormat::Html);
+        let (enc, bom) = (decoded.encoding, decoded.bom_chars);
+        let text: String = "\u{FEFF}".repeat(bom) + &decoded.text;
         for f in &r.findings {
+            // The span decoded in the document's own encoding is the match.
             assert_eq!(
-                String::from_utf8_lossy(&bytes[f.start..f.end]),
+                puffery::encoding::decode(&bytes[f.start..f.end], Some(enc), false).text,
                 f.matched,
                 "{name}: {} at {}..{}",
                 f.rule,

@@ -17,9 +17,15 @@ mod table {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decoded(pub char, pub Option<char>);
 
-/// Decodes the character reference at the start of `s` (which begins with `&`), returning what
-/// it stands for and how many bytes it takes. `None` when it is not a reference.
+/// Decodes the character reference at the start of `s` (which begins with `&`) in text,
+/// returning what it stands for and how many bytes it takes. `None` when it is not a reference.
 pub fn decode_at(s: &str) -> Option<(Decoded, usize)> {
+    decode_ref(s, false)
+}
+
+/// As [`decode_at`]; `in_attr` follows the attribute rule: a legacy reference without `;`
+/// followed by a letter, digit or `=` stays as written (`?a=1&copy=2`).
+fn decode_ref(s: &str, in_attr: bool) -> Option<(Decoded, usize)> {
     let b = s.as_bytes();
     if b.first() != Some(&b'&') {
         return None;
@@ -63,18 +69,31 @@ pub fn decode_at(s: &str) -> Option<(Decoded, usize)> {
     if end == 1 {
         return None;
     }
-    let (name, len, legacy) = if b.get(end) == Some(&b';') {
-        (&s[1..=end], end + 1, false)
-    } else {
-        (&s[1..end], end, true)
+    let lookup = |name: &str| {
+        table::ENTITIES
+            .binary_search_by(|(n, _)| n.cmp(&name))
+            .ok()
+            .map(|i| table::ENTITIES[i].1)
     };
-    if legacy && b.get(end) == Some(&b'=') {
-        return None;
-    }
-    let i = table::ENTITIES
-        .binary_search_by(|(n, _)| n.cmp(&name))
-        .ok()?;
-    let mut chars = table::ENTITIES[i].1.chars();
+    let with_semicolon = if b.get(end) == Some(&b';') {
+        lookup(&s[1..=end])
+    } else {
+        None
+    };
+    let (value, len) = if let Some(v) = with_semicolon {
+        (v, end + 1)
+    } else {
+        // Legacy references without ';' (names of at most 6 letters): the longest that is one.
+        let longest = (2..=(end - 1).min(6))
+            .rev()
+            .find_map(|n| lookup(&s[1..=n]).map(|v| (v, n + 1)))?;
+        let next = b.get(longest.1).copied();
+        if in_attr && next.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'=') {
+            return None;
+        }
+        longest
+    };
+    let mut chars = value.chars();
     let first = chars.next()?;
     Some((Decoded(first, chars.next()), len))
 }
@@ -96,7 +115,7 @@ pub fn decode_str(s: &str) -> Cow<'_, str> {
     let mut i = first;
     while i < s.len() {
         if s.as_bytes()[i] == b'&'
-            && let Some((d, len)) = decode_at(&s[i..])
+            && let Some((d, len)) = decode_ref(&s[i..], true)
         {
             out.push(d.0);
             if let Some(c) = d.1 {
@@ -123,6 +142,9 @@ mod tests {
         assert_eq!(decode_at("&#150;"), Some((Decoded('\u{2013}', None), 6)));
         assert_eq!(decode_at("&nbsp;"), Some((Decoded('\u{a0}', None), 6)));
         assert_eq!(decode_at("&nbsp x"), Some((Decoded('\u{a0}', None), 5)));
+        assert_eq!(decode_at("&aumlten"), Some((Decoded('\u{e4}', None), 5)));
+        assert_eq!(decode_at("&notit;"), Some((Decoded('\u{ac}', None), 4)));
+        assert_eq!(decode_str("a&copy=2&notit;"), "a&copy=2&notit;");
         assert_eq!(decode_at("&bogus;"), None);
         assert_eq!(decode_at("& x"), None);
         assert_eq!(decode_at("&#;"), None);

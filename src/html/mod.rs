@@ -411,6 +411,25 @@ impl<'a> Extractor<'a> {
             .and_then(|a| a.value)
     }
 
+    /// `<meta property="og:type" content="product">` or an element with a schema.org
+    /// `Product` itemtype.
+    fn is_product_markup(&self, from: usize, name: &str) -> bool {
+        if name == "meta" {
+            let prop = self
+                .attr(from, "property")
+                .or_else(|| self.attr(from, "name"));
+            return prop.is_some_and(|p| p.eq_ignore_ascii_case("og:type"))
+                && self.attr(from, "content").is_some_and(|c| {
+                    let c = c.trim().to_ascii_lowercase();
+                    c == "product" || c.starts_with("product.") || c == "og:product"
+                });
+        }
+        self.attr(from, "itemtype").is_some_and(|t| {
+            let t = t.trim().to_ascii_lowercase();
+            t.ends_with("schema.org/product") || t.ends_with("data-vocabulary.org/product")
+        })
+    }
+
     fn is_hidden(&self, from: usize, name: &str) -> bool {
         if name == "template" || self.attr(from, "hidden").is_some() {
             return true;
@@ -461,6 +480,9 @@ impl<'a> Extractor<'a> {
             "svg" | "math" => self.foreign += 1,
             _ => {}
         }
+        if self.out.product.is_none() && self.is_product_markup(from, name) {
+            self.out.product = Some((lt, tag.end));
+        }
         if is_raw_skipped(name) {
             // Content up to the matching end tag is not markup; an unclosed one runs to the end.
             resume = if tag.end >= self.bytes.len() {
@@ -468,6 +490,15 @@ impl<'a> Extractor<'a> {
             } else {
                 raw_text_end(self.bytes, tag.end, name)
             };
+            if name == "script"
+                && self.out.product.is_none()
+                && self
+                    .attr(from, "type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+                && json_ld_product(&self.bytes[tag.end..resume])
+            {
+                self.out.product = Some((lt, resume));
+            }
             if name == "textarea" || name == "title" {
                 self.b.brk(resume);
             }
@@ -665,6 +696,13 @@ impl<'a> Extractor<'a> {
     }
 }
 
+/// True when a JSON-LD block describes a `Product` with `offers` (a product for sale).
+fn json_ld_product(body: &[u8]) -> bool {
+    let has = |needle: &[u8]| memmem::find(body, needle).is_some();
+    let product = has(b"\"Product\"") && (has(b"\"@type\"") || has(b"\"@type\" "));
+    product && has(b"\"offers\"")
+}
+
 /// Where a comment starting at `lt` (`<!--`) ends.
 fn comment_end(b: &[u8], lt: usize) -> usize {
     let body = lt + 4;
@@ -769,6 +807,22 @@ mod tests {
         assert_eq!(scope("Order"), Scope::Attr);
         assert!(ex.in_footer(ex.text.find("As an").unwrap()));
         assert!(!ex.in_footer(ex.text.find("Best").unwrap()));
+    }
+
+    #[test]
+    fn product_markup() {
+        let og = extract_html("<meta property=\"og:type\" content=\"product\"><p>x</p>");
+        assert_eq!(og.product, Some((0, 43)));
+        let item = extract_html("<div itemscope itemtype=\"https://schema.org/Product\">x</div>");
+        assert!(item.product.is_some());
+        let ld = extract_html(
+            "<script type=\"application/ld+json\">{\"@type\": \"Product\", \"offers\": {}}</script>",
+        );
+        assert!(ld.product.is_some());
+        let article = extract_html(
+            "<meta property=\"og:type\" content=\"article\"><div itemtype=\"https://schema.org/Article\">",
+        );
+        assert!(article.product.is_none());
     }
 
     #[test]

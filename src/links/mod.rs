@@ -3,12 +3,23 @@
 //! [`Classifier::classify`] takes one link (an `href` as written, already entity-decoded) with its
 //! context and says whether it is an affiliate link, of which network, and who gets paid.
 //!
-//! This is the interface the scanner calls; the network signatures live in `patterns/` as data.
+//! This is the interface the scanner calls; the network signatures live in `patterns/` as data
+//! (`patterns/networks.toml`, embedded at build time). See `docs/links.md` for the rules.
 
-use serde::Serialize;
+mod engine;
+mod spec;
+
+use serde::{Deserialize, Serialize};
+
+/// The built-in signature file, as embedded (users may append their own networks to it and
+/// build with [`Classifier::from_toml`]).
+pub const BUILTIN_NETWORKS: &str = include_str!("../../patterns/networks.toml");
+
+/// The network reported for same-site cloaked links and affiliate-plugin markup.
+pub const CLOAKED_NETWORK: &str = engine::CLOAKED;
 
 /// How sure a classification is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     /// A network signature matched (host, path shape or query parameter of a known network).
@@ -48,18 +59,55 @@ pub struct LinkContext<'a> {
     pub plugin_attrs: &'a [String],
 }
 
-/// The compiled network signatures.
-#[derive(Debug, Default)]
-pub struct Classifier {}
+/// The compiled network signatures. Build once, share freely (`Send + Sync`).
+#[derive(Debug)]
+pub struct Classifier {
+    engine: engine::Engine,
+}
 
 impl Classifier {
-    /// The built-in signatures.
+    /// The built-in signatures (`patterns/networks.toml`).
     pub fn builtin() -> Classifier {
-        Classifier {}
+        Classifier::from_toml(BUILTIN_NETWORKS, "patterns/networks.toml")
+            .expect("the built-in network signatures are valid")
+    }
+
+    /// Signatures from a TOML file of the same shape as `patterns/networks.toml`. Unknown
+    /// fields, bad regexes, non-registrable `domains` and duplicate networks are errors that name
+    /// `file_name` and the line.
+    pub fn from_toml(text: &str, file_name: &str) -> Result<Classifier, crate::Error> {
+        Ok(Classifier {
+            engine: engine::Engine::build(text, file_name)?,
+        })
     }
 
     /// Classifies one link; `None` when it is not an affiliate link.
-    pub fn classify(&self, _href: &str, _ctx: &LinkContext<'_>) -> Option<Affiliate> {
-        None
+    ///
+    /// `href` is the attribute value as written (entity-decoded): absolute, protocol-relative or
+    /// relative; anything that is not http(s) gives `None`. Never panics.
+    pub fn classify(&self, href: &str, ctx: &LinkContext<'_>) -> Option<Affiliate> {
+        self.engine.classify(href, ctx)
+    }
+
+    /// The network whose link-rewriter script `script_src` (a `<script src>` value) is, e.g.
+    /// `skimlinks` or `sovrn`: document-level evidence that plain merchant links may earn
+    /// commission once clicked.
+    pub fn rewriter_script(&self, script_src: &str) -> Option<String> {
+        self.engine.rewriter_script(script_src)
+    }
+
+    /// The names of the networks in the signature file, in file order.
+    pub fn networks(&self) -> Vec<&str> {
+        self.engine.network_names().collect()
     }
 }
+
+impl Default for Classifier {
+    /// The built-in signatures, as [`Classifier::builtin`].
+    fn default() -> Classifier {
+        Classifier::builtin()
+    }
+}
+
+#[cfg(test)]
+mod tests;

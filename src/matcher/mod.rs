@@ -241,10 +241,14 @@ impl Matcher {
             for i in set.matches(text).iter() {
                 let (re, rule) = &self.regexes[i];
                 for m in re.find_iter(text) {
-                    if m.is_empty() {
+                    // A match is the text it flags: white space a pattern consumed at its edges
+                    // (line anchors, `\s*`) is not part of it.
+                    let inner = m.as_str().trim();
+                    if inner.is_empty() {
                         continue;
                     }
-                    let (start, end) = (m.start(), m.end());
+                    let start = m.start() + (m.as_str().len() - m.as_str().trim_start().len());
+                    let end = start + inner.len();
                     let excepted = hidden
                         .iter()
                         .any(|h| h.rule == *rule && h.start < end && start < h.end);

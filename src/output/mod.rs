@@ -1,1 +1,502 @@
-//! Output formats.
+//! Output formats: `jsonl` (the v1 contract in CONTRACT.md) and `human` (ripgrep/clippy style).
+//!
+//! Writers take any `io::Write`; the library never prints by itself.
+//!
+//! ```
+//! use puffery::output::{DocMeta, write_jsonl_document};
+//! use puffery::{DocFormat, DocInput, Scanner};
+//! let scanner = Scanner::builtin().unwrap();
+//! let bytes = b"Order now! Only 3 left in stock.";
+//! let result = scanner.scan(&DocInput::new(bytes, DocFormat::Text));
+//! let meta = DocMeta { id: "a.txt", source: "a.txt", record: 0, url: None };
+//! let mut out = Vec::new();
+//! write_jsonl_document(&mut out, &meta, &result).unwrap();
+//! let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+//! assert_eq!(line["type"], "document");
+//! assert_eq!(line["findings"][0]["match"], "Order now");
+//! ```
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::scan::DocResult;
+
+/// The version of the JSONL contract.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where a document came from.
+#[derive(Clone, Copy, Debug)]
+pub struct DocMeta<'a> {
+    /// Identifier: WARC-Record-ID, JSONL id, or the path.
+    pub id: &'a str,
+    /// The input path (`-` for stdin).
+    pub source: &'a str,
+    /// Index of the record in its source.
+    pub record: u64,
+    /// The document's URL, when known.
+    pub url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DocumentLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    source: &'a str,
+    record: u64,
+    url: Option<&'a str>,
+    #[serde(flatten)]
+    result: &'a DocResult,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    source: &'a str,
+    record: u64,
+    message: &'a str,
+}
+
+/// Totals of a run: the `summary` line.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Documents scanned.
+    pub documents: u64,
+    /// Records that could not be read.
+    pub errors: u64,
+    /// Records that are not documents by design, by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Documents labelled promotional.
+    pub promotional: u64,
+    /// Documents labelled borderline.
+    pub borderline: u64,
+    /// Documents labelled clean.
+    pub clean: u64,
+    /// Bytes of documents scanned.
+    pub bytes: u64,
+    /// Wall-clock seconds.
+    pub elapsed_s: f64,
+}
+
+impl Summary {
+    /// Counts one scanned document.
+    pub fn add(&mut self, r: &DocResult) {
+        self.documents += 1;
+        self.bytes += r.bytes as u64;
+        match r.label.as_str() {
+            "promotional" => self.promotional += 1,
+            "borderline" => self.borderline += 1,
+            _ => self.clean += 1,
+        }
+    }
+
+    /// Scanned megabytes (10^6 bytes) per second.
+    pub fn mb_per_s(&self) -> f64 {
+        if self.elapsed_s > 0.0 {
+            self.bytes as f64 / 1e6 / self.elapsed_s
+        } else {
+            0.0
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema_version: u32,
+    tool: String,
+    #[serde(flatten)]
+    summary: &'a Summary,
+    mb_per_s: f64,
+}
+
+/// Writes one `document` line.
+pub fn write_jsonl_document(
+    w: &mut dyn Write,
+    meta: &DocMeta<'_>,
+    result: &DocResult,
+) -> io::Result<()> {
+    let line = DocumentLine {
+        kind: "document",
+        id: meta.id,
+        source: meta.source,
+        record: meta.record,
+        url: meta.url,
+        result,
+    };
+    serde_json::to_writer(&mut *w, &line)?;
+    w.write_all(b"\n")
+}
+
+/// Writes one `error` line.
+pub fn write_jsonl_error(
+    w: &mut dyn Write,
+    source: &str,
+    record: u64,
+    message: &str,
+) -> io::Result<()> {
+    let line = ErrorLine {
+        kind: "error",
+        source,
+        record,
+        message,
+    };
+    serde_json::to_writer(&mut *w, &line)?;
+    w.write_all(b"\n")
+}
+
+/// Writes the final `summary` line.
+pub fn write_jsonl_summary(w: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+    let line = SummaryLine {
+        kind: "summary",
+        schema_version: SCHEMA_VERSION,
+        tool: format!("puffery {}", env!("CARGO_PKG_VERSION")),
+        summary,
+        mb_per_s: (summary.mb_per_s() * 100.0).round() / 100.0,
+    };
+    serde_json::to_writer(&mut *w, &line)?;
+    w.write_all(b"\n")
+}
+
+/// Writes one `annotate` line: the input JSON object as it was, plus one key `puffery` holding
+/// the document result. `raw` is the input line; without one (input that was not JSONL) the
+/// object holds the document's `id` and `source`.
+pub fn write_annotate(
+    w: &mut dyn Write,
+    raw: Option<&[u8]>,
+    meta: &DocMeta<'_>,
+    result: &DocResult,
+) -> io::Result<()> {
+    let value = serde_json::to_vec(result)?;
+    write_annotated(w, raw, meta, &value)
+}
+
+/// Writes the `annotate` line of an input line that could not be read: the line as it was if
+/// it is a JSON object, else an object of its own, with `puffery: {"error": message}`.
+pub fn write_annotate_error(
+    w: &mut dyn Write,
+    raw: Option<&[u8]>,
+    meta: &DocMeta<'_>,
+    message: &str,
+) -> io::Result<()> {
+    let value = serde_json::to_vec(&serde_json::json!({ "error": message }))?;
+    let raw = raw.filter(|r| {
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(r).is_ok()
+    });
+    write_annotated(w, raw, meta, &value)
+}
+
+fn write_annotated(
+    w: &mut dyn Write,
+    raw: Option<&[u8]>,
+    meta: &DocMeta<'_>,
+    value: &[u8],
+) -> io::Result<()> {
+    match raw.map(<[u8]>::trim_ascii) {
+        Some(obj) if obj.ends_with(b"}") && obj.starts_with(b"{") => {
+            let inner = obj[1..obj.len() - 1].trim_ascii();
+            w.write_all(&obj[..obj.len() - 1])?;
+            if !inner.is_empty() {
+                w.write_all(b",")?;
+            }
+            w.write_all(b"\"puffery\":")?;
+            w.write_all(value)?;
+            w.write_all(b"}\n")
+        }
+        _ => {
+            w.write_all(b"{\"id\":")?;
+            serde_json::to_writer(&mut *w, meta.id)?;
+            w.write_all(b",\"source\":")?;
+            serde_json::to_writer(&mut *w, meta.source)?;
+            w.write_all(b",\"puffery\":")?;
+            w.write_all(value)?;
+            w.write_all(b"}\n")
+        }
+    }
+}
+
+/// Writes one dolma attribute row: per rule `puffery__<rule>` spans `[char_start, char_end,
+/// weight]` (names made of `[a-zA-Z0-9_]`, as dolma requires), and `puffery__doc__score` as
+/// one span over the whole document. `nchars` is the document's length in code points. A
+/// `None` result writes a row with no attributes (an input line that could not be read, so
+/// rows stay aligned with the documents file).
+pub fn write_dolma(
+    w: &mut dyn Write,
+    id: &serde_json::Value,
+    source: &str,
+    result: Option<&DocResult>,
+    nchars: usize,
+) -> io::Result<()> {
+    let mut attrs: BTreeMap<String, Vec<(usize, usize, f64)>> = BTreeMap::new();
+    if let Some(r) = result {
+        for f in &r.findings {
+            attrs
+                .entry(format!("puffery__{}", dolma_name(&f.rule)))
+                .or_default()
+                .push((f.char_start, f.char_end, f.weight));
+        }
+        attrs.insert("puffery__doc__score".into(), vec![(0, nchars, r.score)]);
+    }
+    let row = serde_json::json!({"id": id, "source": source, "attributes": attrs});
+    serde_json::to_writer(&mut *w, &row)?;
+    w.write_all(b"\n")
+}
+
+/// `cta.shop-now` -> `cta_shop_now`: dolma attribute names are `[a-zA-Z0-9_]`.
+pub fn dolma_name(rule: &str) -> String {
+    rule.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// ANSI styles for the human format; all empty when colour is off.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    bold: &'static str,
+    red: &'static str,
+    yellow: &'static str,
+    cyan: &'static str,
+    green: &'static str,
+    dim: &'static str,
+    reset: &'static str,
+}
+
+impl Style {
+    /// Colours on or off.
+    pub fn new(color: bool) -> Style {
+        if color {
+            Style {
+                bold: "\x1b[1m",
+                red: "\x1b[1;31m",
+                yellow: "\x1b[1;33m",
+                cyan: "\x1b[1;36m",
+                green: "\x1b[1;32m",
+                dim: "\x1b[2m",
+                reset: "\x1b[0m",
+            }
+        } else {
+            Style {
+                bold: "",
+                red: "",
+                yellow: "",
+                cyan: "",
+                green: "",
+                dim: "",
+                reset: "",
+            }
+        }
+    }
+
+    fn severity(&self, s: &str) -> &'static str {
+        match s {
+            "error" => self.red,
+            "warning" => self.yellow,
+            _ => self.cyan,
+        }
+    }
+}
+
+fn confidence_name(c: crate::links::Confidence) -> &'static str {
+    match c {
+        crate::links::Confidence::Confirmed => "confirmed",
+        crate::links::Confidence::Likely => "likely",
+        crate::links::Confidence::Possible => "possible",
+    }
+}
+
+/// 1-based line and column (in bytes, as ripgrep's `--column`) of byte `offset`.
+pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let head = &bytes[..offset.min(bytes.len())];
+    let line = memchr::memchr_iter(b'\n', head).count() + 1;
+    let col = offset - memchr::memrchr(b'\n', head).map_or(0, |p| p + 1) + 1;
+    (line, col)
+}
+
+/// Writes a document's findings, links, disclosures and verdict for a person to read.
+/// `summary_of` gives a rule's one-line summary.
+pub fn write_human(
+    w: &mut dyn Write,
+    name: &str,
+    bytes: &[u8],
+    result: &DocResult,
+    summary_of: &dyn Fn(&str) -> Option<String>,
+    st: &Style,
+) -> io::Result<()> {
+    let s = st;
+    for f in &result.findings {
+        let (line, col) = line_col(bytes, f.start);
+        let what = summary_of(&f.rule).unwrap_or_default();
+        let matched: String = f.matched.split_whitespace().collect::<Vec<_>>().join(" ");
+        let scope = if f.scope == "text" {
+            String::new()
+        } else {
+            format!(" {}(in {}){}", s.dim, f.scope, s.reset)
+        };
+        writeln!(
+            w,
+            "{}{name}:{line}:{col}{}: {}{}{} {}{}{}: {what}: {}\"{matched}\"{}{scope}",
+            s.bold,
+            s.reset,
+            s.severity(&f.severity),
+            f.severity,
+            s.reset,
+            s.bold,
+            f.rule,
+            s.reset,
+            s.bold,
+            s.reset
+        )?;
+    }
+    for l in result.links.iter().filter(|l| l.affiliate.is_some()) {
+        let a = l.affiliate.as_ref().expect("filtered");
+        let (line, col) = line_col(bytes, l.start);
+        let id =
+            a.id.as_deref()
+                .map(|i| format!(" id {i}"))
+                .unwrap_or_default();
+        let rel = if l.rel.is_empty() {
+            String::new()
+        } else {
+            format!(" rel={}", l.rel.join(" "))
+        };
+        writeln!(
+            w,
+            "{}{name}:{line}:{col}{}: {}affiliate{} {}{}{}{id} ({}, {}){rel}: {}",
+            s.bold,
+            s.reset,
+            s.cyan,
+            s.reset,
+            s.bold,
+            a.network,
+            s.reset,
+            confidence_name(a.confidence),
+            a.evidence,
+            l.url
+        )?;
+    }
+    for m in &result.missing {
+        writeln!(
+            w,
+            "{}{name}{}: {}missing{} {} disclosure: {}",
+            s.bold, s.reset, s.red, s.reset, m.kind, m.reason
+        )?;
+    }
+    for m in &result.late {
+        writeln!(
+            w,
+            "{}{name}{}: {}late{} {} disclosure: {}",
+            s.bold, s.reset, s.yellow, s.reset, m.kind, m.reason
+        )?;
+    }
+    let label_style = match result.label.as_str() {
+        "promotional" => s.red,
+        "borderline" => s.yellow,
+        _ => s.green,
+    };
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &result.findings {
+        *counts.entry(f.category.as_str()).or_default() += 1;
+    }
+    let affiliate = result
+        .links
+        .iter()
+        .filter(|l| l.affiliate.is_some())
+        .count();
+    let mut parts: Vec<String> = counts
+        .iter()
+        .filter(|(c, _)| !matches!(**c, "context"))
+        .map(|(c, n)| format!("{n} {c}"))
+        .collect();
+    if affiliate > 0 {
+        parts.push(format!("{affiliate} affiliate links"));
+    }
+    let found_dedup: Vec<&str> = result
+        .disclosures
+        .iter()
+        .filter(|d| !d.weak)
+        .map(|d| d.kind.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    writeln!(
+        w,
+        "{}{name}{}: {}{}{} (score {}){}{}{}",
+        s.bold,
+        s.reset,
+        label_style,
+        result.label,
+        s.reset,
+        result.score,
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", parts.join(", "))
+        },
+        if result.missing.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; missing {}",
+                result
+                    .missing
+                    .iter()
+                    .map(|m| m.kind.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+        if found_dedup.is_empty() {
+            String::new()
+        } else {
+            format!("; discloses {}", found_dedup.join(", "))
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotate_keeps_the_input_object_byte_for_byte() {
+        let meta = DocMeta {
+            id: "1",
+            source: "s.jsonl",
+            record: 0,
+            url: None,
+        };
+        let mut out = Vec::new();
+        write_annotated(&mut out, Some(br#"{"b":1, "a":"x"} "#), &meta, b"{}").unwrap();
+        assert_eq!(out, b"{\"b\":1, \"a\":\"x\",\"puffery\":{}}\n");
+        out.clear();
+        write_annotated(&mut out, Some(b"{ }"), &meta, b"{}").unwrap();
+        assert_eq!(out, b"{ \"puffery\":{}}\n");
+        out.clear();
+        write_annotate_error(&mut out, Some(b"not json"), &meta, "bad").unwrap();
+        assert_eq!(
+            out,
+            b"{\"id\":\"1\",\"source\":\"s.jsonl\",\"puffery\":{\"error\":\"bad\"}}\n"
+        );
+    }
+
+    #[test]
+    fn dolma_names_are_variable_names() {
+        assert_eq!(dolma_name("cta.shop-now"), "cta_shop_now");
+    }
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        assert_eq!(line_col(b"ab\ncd", 0), (1, 1));
+        assert_eq!(line_col(b"ab\ncd", 4), (2, 2));
+    }
+}

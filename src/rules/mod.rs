@@ -164,6 +164,15 @@ pub struct Rule {
     /// Evidence that a retailer gets the click (e.g. "on Amazon"): counts as affiliate evidence.
     #[serde(default)]
     pub retailer: bool,
+    /// Counts inside quotations too. By default a `cta`, `claim` or `urgency` match that is
+    /// quoted ("scare quotes", or reported speech with `said`) is a mention, not a use, and does
+    /// not count; testimonial rules set this.
+    #[serde(default)]
+    pub in_quotes: bool,
+    /// Counts only as an instruction: at the start of a sentence or line, or as the text of a
+    /// link or button ("Buy it at Costco!", not "I usually buy them at Costco").
+    #[serde(default)]
+    pub imperative: bool,
     /// Findings of this rule add at most this many times its weight to the score.
     #[serde(default = "default_cap")]
     pub cap: f64,
@@ -286,11 +295,12 @@ impl RuleSet {
     }
 }
 
-/// True when rule id `id` is `prefix` or lies under it (`cta` matches `cta.shop-now`, not `ctab`).
+/// True when rule id `id` is `prefix` or lies under it: `cta` matches `cta.shop-now`,
+/// `claim.health` matches `claim.health-disease` and `claim.health.disease`, not `ctab`.
 pub fn id_matches(id: &str, prefix: &str) -> bool {
     id == prefix
         || (id.starts_with(prefix)
-            && (prefix.ends_with('.') || id[prefix.len()..].starts_with('.')))
+            && (prefix.ends_with(['.', '-']) || id[prefix.len()..].starts_with(['.', '-'])))
 }
 
 fn validate(rule: &Rule) -> Result<(), String> {

@@ -1,0 +1,181 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Finds marketing language, affiliate links and missing disclosures in web documents.
+#[derive(Parser, Debug)]
+#[command(name = "puffery", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan files, directories (recursively) or '-' (stdin).
+    Scan(ScanArgs),
+    /// List every rule, or explain one.
+    Rules(RulesArgs),
+    /// Precision, recall and F1 per field against a labelled set of pages.
+    Eval(EvalArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Labels: one JSON object per line with `file` and the truth per field.
+    #[arg(long, value_name = "LABELS.jsonl")]
+    pub labels: PathBuf,
+    /// Directory holding the labelled pages (`file`, or `file.gz`).
+    pub path: PathBuf,
+    /// Output: a table, or JSON.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Also list every page where a field came out wrong.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Score at which a document is labelled promotional.
+    #[arg(long, default_value_t = puffery::verdict::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable findings and one verdict line per document.
+    Human,
+    /// One JSON object per line: document, error, summary (CONTRACT.md).
+    Jsonl,
+    /// Each JSONL input line echoed with one key `puffery` added; one output line per input line.
+    Annotate,
+    /// dolma attribute rows, one per document in input order.
+    Dolma,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// By extension and the first bytes.
+    Auto,
+    Html,
+    Text,
+    Warc,
+    Wet,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Findings never change the exit code.
+    Never,
+    /// Exit 1 when a document is labelled promotional.
+    Promotional,
+    /// Exit 1 on any warning or error finding, or a missing disclosure.
+    Warning,
+    /// Exit 1 on any error finding.
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RuleArgs {
+    /// Add a rule pack (TOML); repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Drop the built-in packs.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Keep only rules whose id starts with one of these (e.g. cta,claim.health).
+    #[arg(long, value_delimiter = ',', value_name = "PREFIX,...")]
+    pub select: Vec<String>,
+    /// Drop rules whose id starts with one of these.
+    #[arg(long, value_delimiter = ',', value_name = "PREFIX,...")]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files, directories or '-' for stdin (default: '-').
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// JSONL field holding plain text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding HTML (wins over the text field when both are present).
+    #[arg(long, default_value = "html")]
+    pub html_field: String,
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSONL field holding the URL.
+    #[arg(long, default_value = "url")]
+    pub url_field: String,
+    /// Read input paths from FILE, one per line ('-' = stdin; .gz and .zst lists too).
+    #[arg(long, value_name = "FILE")]
+    pub paths_file: Option<PathBuf>,
+    /// Take only inputs whose index mod N == I.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Longest document kept; longer ones are cut there and marked truncated.
+    #[arg(long, default_value_t = puffery::input::DEFAULT_MAX_DOC_BYTES)]
+    pub max_doc_bytes: usize,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Exit code policy.
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    pub fail_on: FailOn,
+    /// Score at which a document is labelled promotional.
+    #[arg(long, default_value_t = puffery::verdict::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    /// Select language-specific rules for this language (en, de, fr), whatever documents say.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Worker threads (default: all cores); output order never depends on it.
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// Write there (atomically: temporary file, then rename) instead of stdout. An existing
+    /// directory (or a path ending in '/') gets one output file per input file.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    /// Colour in the human format.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    /// Output format of the list.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesAction {
+    /// Why a rule exists, its source and its examples.
+    Explain {
+        /// Rule id.
+        id: String,
+    },
+}

@@ -1,0 +1,378 @@
+//! A growable read buffer that knows its stream offset.
+//!
+//! The readers need more than `std::io::BufReader` offers: "give me at least N bytes", a buffer
+//! that grows for one long line and keeps what it has, the byte offset of the next unread byte,
+//! direct reads into a caller's `Vec` for large blocks, and putting bytes back after a WARC
+//! record whose `Content-Length` ran into the next record.
+
+use std::io::{self, BufRead, Read};
+
+/// Default capacity: large reads keep the decoders on their fast paths.
+pub(crate) const BUF_SIZE: usize = 256 * 1024;
+
+/// Most consumed bytes kept for `rewind_to` after a pin.
+const MAX_PIN: usize = 1024 * 1024;
+
+pub(crate) struct InBuf<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    /// Stream offset of `buf[pos]`.
+    offset: u64,
+    eof: bool,
+    /// After an I/O error, report end of input (a raw file that fails keeps failing).
+    sticky_errors: bool,
+    /// Stream offset to keep buffered after it is consumed, for `rewind_to`.
+    pin: Option<u64>,
+    /// Stream offset where the last read error happened: the bytes before it came before the
+    /// damage, the bytes after it come from after (the next gzip member).
+    error_at: Option<u64>,
+}
+
+impl<R: Read> InBuf<R> {
+    pub(crate) fn new(inner: R, capacity: usize, sticky_errors: bool) -> InBuf<R> {
+        InBuf {
+            inner,
+            buf: vec![0; capacity.max(64)],
+            pos: 0,
+            end: 0,
+            offset: 0,
+            eof: false,
+            sticky_errors,
+            pin: None,
+            error_at: None,
+        }
+    }
+
+    /// The buffered, unread bytes.
+    #[inline]
+    pub(crate) fn available(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Marks `n` buffered bytes as read.
+    #[inline]
+    pub(crate) fn consume_n(&mut self, n: usize) {
+        debug_assert!(n <= self.end - self.pos);
+        self.pos += n;
+        self.offset += n as u64;
+    }
+
+    /// Stream offset of the next unread byte.
+    #[inline]
+    pub(crate) fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Asks to keep the bytes from stream offset `at` on buffered once consumed (up to
+    /// `MAX_PIN` of them), so that `rewind_to` can return there.
+    pub(crate) fn set_pin(&mut self, at: Option<u64>) {
+        self.pin = at;
+    }
+
+    /// Moves back to stream offset `at` if its bytes are still buffered.
+    pub(crate) fn rewind_to(&mut self, at: u64) -> bool {
+        if at > self.offset {
+            return false;
+        }
+        let back = self.offset - at;
+        if back > self.pos as u64 {
+            return false;
+        }
+        self.pos -= back as usize;
+        self.offset = at;
+        true
+    }
+
+    /// Where the last read error happened (see `error_at`).
+    pub(crate) fn error_at(&self) -> Option<u64> {
+        self.error_at
+    }
+
+    /// Where the last read error happened (see `error_at`), once.
+    pub(crate) fn take_error_at(&mut self) -> Option<u64> {
+        self.error_at.take()
+    }
+
+    pub(crate) fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
+    /// One read from the inner reader, retrying on `Interrupted`.
+    fn inner_read(
+        &mut self,
+        range: std::ops::Range<usize>,
+        external: Option<&mut [u8]>,
+    ) -> io::Result<usize> {
+        if self.eof {
+            return Ok(0);
+        }
+        let dst: &mut [u8] = match external {
+            Some(d) => d,
+            None => &mut self.buf[range],
+        };
+        loop {
+            match self.inner.read(dst) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(0);
+                }
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    if self.sticky_errors {
+                        self.eof = true;
+                    }
+                    self.error_at = Some(self.offset + (self.end - self.pos) as u64);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Reads more bytes after the buffered ones, compacting or growing the buffer as needed.
+    /// Returns how many bytes arrived (0 at end of input).
+    pub(crate) fn fill_more(&mut self) -> io::Result<usize> {
+        if self.eof {
+            return Ok(0);
+        }
+        // Keep consumed bytes from the pin on, so `rewind_to` can go back to them.
+        let keep_from = match self.pin {
+            Some(p) if p <= self.offset && self.offset - p <= MAX_PIN as u64 => {
+                let back = (self.offset - p) as usize;
+                if back <= self.pos {
+                    self.pos - back
+                } else {
+                    self.pos
+                }
+            }
+            _ => {
+                self.pin = None;
+                self.pos
+            }
+        };
+        if self.pos == self.end && keep_from == self.pos {
+            self.pos = 0;
+            self.end = 0;
+        }
+        if self.end == self.buf.len() {
+            if keep_from > 0 {
+                self.buf.copy_within(keep_from..self.end, 0);
+                self.end -= keep_from;
+                self.pos -= keep_from;
+            } else {
+                let new_len = self.buf.len() * 2;
+                self.buf.resize(new_len, 0);
+            }
+        }
+        let n = self.inner_read(self.end..self.buf.len(), None)?;
+        self.end += n;
+        Ok(n)
+    }
+
+    /// Buffers at least `n` bytes if the input has them. Returns whether it does.
+    pub(crate) fn fill_at_least(&mut self, n: usize) -> io::Result<bool> {
+        while self.end - self.pos < n {
+            if self.fill_more()? == 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Appends up to `n` bytes to `out`; fewer only at end of input.
+    pub(crate) fn read_to_vec(&mut self, out: &mut Vec<u8>, n: u64) -> io::Result<u64> {
+        let mut done = 0u64;
+        let take = (self.end - self.pos).min(usize::try_from(n).unwrap_or(usize::MAX));
+        out.extend_from_slice(&self.buf[self.pos..self.pos + take]);
+        self.consume_n(take);
+        done += take as u64;
+        while done < n {
+            let want = usize::try_from(n - done).unwrap_or(usize::MAX);
+            if want < self.buf.len() / 2 {
+                // Small remainder: go through the buffer so the reads stay large.
+                if self.fill_more()? == 0 {
+                    break;
+                }
+                let take = (self.end - self.pos).min(want);
+                out.extend_from_slice(&self.buf[self.pos..self.pos + take]);
+                self.consume_n(take);
+                done += take as u64;
+            } else {
+                // Large remainder: read straight into the caller's vector (the buffer is
+                // empty here; its history no longer matches the offset).
+                self.pos = 0;
+                self.end = 0;
+                let chunk = want.min(4 * 1024 * 1024);
+                let old = out.len();
+                out.resize(old + chunk, 0);
+                let r = self.inner_read(0..0, Some(&mut out[old..]));
+                match r {
+                    Ok(got) => {
+                        out.truncate(old + got);
+                        self.offset += got as u64;
+                        done += got as u64;
+                        if got == 0 {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        out.truncate(old);
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// Discards up to `n` bytes without keeping them; fewer only at end of input.
+    pub(crate) fn skip(&mut self, n: u64) -> io::Result<u64> {
+        let mut done = 0u64;
+        loop {
+            let take = (self.end - self.pos).min(usize::try_from(n - done).unwrap_or(usize::MAX));
+            self.consume_n(take);
+            done += take as u64;
+            if done == n || self.fill_more()? == 0 {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// After a long line made the buffer grow, gives the memory back once the buffer is
+    /// nearly drained.
+    pub(crate) fn shrink(&mut self) {
+        let unread = self.end - self.pos;
+        if self.buf.len() > 4 * BUF_SIZE && unread <= BUF_SIZE / 2 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.pos = 0;
+            self.end = unread;
+            self.buf.truncate(BUF_SIZE);
+            self.buf.shrink_to_fit();
+        }
+    }
+
+    /// Puts bytes back in front of the unread ones; the offset moves back by their length.
+    pub(crate) fn unread(&mut self, bytes: &[u8]) {
+        if bytes.len() <= self.pos {
+            let start = self.pos - bytes.len();
+            self.buf[start..self.pos].copy_from_slice(bytes);
+            self.pos = start;
+        } else {
+            let mut v = Vec::with_capacity((bytes.len() + self.end - self.pos).max(self.buf.len()));
+            v.extend_from_slice(bytes);
+            v.extend_from_slice(&self.buf[self.pos..self.end]);
+            self.end = v.len();
+            self.pos = 0;
+            let cap = v.capacity();
+            v.resize(cap, 0);
+            self.buf = v;
+        }
+        self.offset -= bytes.len() as u64;
+    }
+}
+
+impl<R: Read> Read for InBuf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.end && out.len() >= self.buf.len() {
+            self.pos = 0;
+            self.end = 0;
+            let n = self.inner_read(0..0, Some(out))?;
+            self.offset += n as u64;
+            return Ok(n);
+        }
+        let n = {
+            let avail = self.fill_buf()?;
+            let n = avail.len().min(out.len());
+            out[..n].copy_from_slice(&avail[..n]);
+            n
+        };
+        self.consume_n(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for InBuf<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.end {
+            self.fill_more()?;
+        }
+        Ok(&self.buf[self.pos..self.end])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.consume_n(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out one byte at a time, like a slow pipe.
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() || out.is_empty() {
+                return Ok(0);
+            }
+            out[0] = self.0[0];
+            self.0 = &self.0[1..];
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn fill_at_least_accumulates_and_grows() {
+        let data: Vec<u8> = (0..1000u32).map(|i| i as u8).collect();
+        let mut b = InBuf::new(Trickle(&data), 64, false);
+        assert!(b.fill_at_least(500).unwrap());
+        assert_eq!(&b.available()[..500], &data[..500]);
+        b.consume_n(10);
+        assert_eq!(b.offset(), 10);
+        assert!(!b.fill_at_least(2000).unwrap());
+        assert_eq!(b.available(), &data[10..]);
+    }
+
+    #[test]
+    fn read_to_vec_skip_and_unread() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let mut b = InBuf::new(&data[..], 1024, false);
+        let mut v = Vec::new();
+        assert_eq!(b.read_to_vec(&mut v, 50_000).unwrap(), 50_000);
+        assert_eq!(&v[..], &data[..50_000]);
+        assert_eq!(b.skip(10).unwrap(), 10);
+        assert_eq!(b.offset(), 50_010);
+        b.unread(&v[49_990..]);
+        assert_eq!(b.offset(), 50_000);
+        let mut w = Vec::new();
+        assert_eq!(b.read_to_vec(&mut w, 1_000_000).unwrap(), 50_000);
+        assert_eq!(&w[..10], &data[49_990..50_000]);
+        assert_eq!(&w[10..], &data[50_010..]);
+        assert_eq!(b.skip(5).unwrap(), 0);
+    }
+
+    #[test]
+    fn shrink_after_growth_keeps_unread_bytes() {
+        let data: Vec<u8> = (0..(3 * BUF_SIZE as u32))
+            .map(|i| (i % 253) as u8)
+            .collect();
+        let mut src = data.clone();
+        src.extend(std::iter::repeat_n(7u8, 10 * BUF_SIZE));
+        let mut b = InBuf::new(&src[..], BUF_SIZE, false);
+        assert!(b.fill_at_least(9 * BUF_SIZE).unwrap());
+        b.consume_n(b.available().len() - 100);
+        let before = b.available().to_vec();
+        b.shrink();
+        assert_eq!(b.available(), &before[..]);
+        assert_eq!(b.buf.len(), BUF_SIZE);
+        let mut rest = Vec::new();
+        b.read_to_vec(&mut rest, u64::MAX).unwrap();
+        assert_eq!(
+            rest.len() as u64 + b.offset() - rest.len() as u64,
+            src.len() as u64
+        );
+        assert_eq!(&rest[..100], &before[..]);
+    }
+}

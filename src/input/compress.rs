@@ -1,0 +1,336 @@
+//! Transparent gzip and zstd decompression, decided by magic bytes.
+//!
+//! Gzip is decoded member by member (Common Crawl writes one member per WARC record), so that
+//! a corrupt or truncated member, or garbage between members, is reported with its compressed
+//! byte offset and decoding goes on at the next member. The start offset of each member is kept
+//! for a while, so a WARC reader can say which member a record starts in.
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+use flate2::bufread::GzDecoder;
+
+use super::buf::InBuf;
+
+/// Compression of an input, decided by its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    /// Not compressed (or an unknown compression: read as is).
+    None,
+    /// gzip, one or more members (magic `1f 8b`).
+    Gzip,
+    /// Zstandard, one or more frames (magic `28 b5 2f fd`).
+    Zstd,
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// Decides the compression from the first bytes of an input.
+pub fn detect_compression(head: &[u8]) -> Compression {
+    if head.starts_with(&GZIP_MAGIC) {
+        Compression::Gzip
+    } else if head.starts_with(&ZSTD_MAGIC) {
+        Compression::Zstd
+    } else {
+        Compression::None
+    }
+}
+
+/// Strips a compression suffix (`.gz`, `.zst`, `.zstd`) from a file name.
+pub fn strip_compression_suffix(name: &str) -> &str {
+    let lower = name.to_ascii_lowercase();
+    for suffix in [".gz", ".zst", ".zstd"] {
+        if lower.ends_with(suffix) {
+            return &name[..name.len() - suffix.len()];
+        }
+    }
+    name
+}
+
+pub(crate) type RawBuf = InBuf<Box<dyn Read + Send>>;
+
+/// The decompressed byte stream of one input.
+///
+/// `read` returns an `InvalidData` error naming the compressed byte offset when a gzip member
+/// is corrupt or truncated, or when non-gzip bytes sit between members, and then goes on with
+/// the next member. For zstd and plain inputs an error ends the stream.
+pub(crate) enum Decoder {
+    Plain(RawBuf),
+    Gzip(Box<GzMembers>),
+    Zstd {
+        dec: Box<zstd::stream::read::Decoder<'static, RawBuf>>,
+        done: bool,
+    },
+}
+
+impl Decoder {
+    /// Wraps a raw input, choosing the decoder from its first bytes.
+    pub(crate) fn new(mut raw: RawBuf, track_members: bool) -> io::Result<(Decoder, Compression)> {
+        raw.fill_at_least(4)?;
+        let comp = detect_compression(raw.available());
+        let dec = match comp {
+            Compression::None => Decoder::Plain(raw),
+            Compression::Gzip => Decoder::Gzip(Box::new(GzMembers::new(raw, track_members))),
+            Compression::Zstd => Decoder::Zstd {
+                dec: Box::new(zstd::stream::read::Decoder::with_buffer(raw)?),
+                done: false,
+            },
+        };
+        Ok((dec, comp))
+    }
+
+    /// Compressed offset of the gzip member in which decompressed byte `pos` lies, when known.
+    /// Calls must come with non-decreasing `pos`.
+    pub(crate) fn member_offset(&mut self, pos: u64) -> Option<u64> {
+        match self {
+            Decoder::Gzip(g) => g.member_offset(pos),
+            _ => None,
+        }
+    }
+}
+
+impl Read for Decoder {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoder::Plain(r) => r.read(out),
+            Decoder::Gzip(g) => g.read(out),
+            Decoder::Zstd { dec, done } => {
+                if *done {
+                    return Ok(0);
+                }
+                match dec.read(out) {
+                    Ok(n) => Ok(n),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+                    Err(e) => {
+                        *done = true;
+                        let at = dec.get_ref().offset();
+                        Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("zstd stream unreadable near compressed byte {at}: {e}"),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GzState {
+    InMember,
+    Between,
+    Done,
+}
+
+/// Most member starts remembered; enough for a read-ahead buffer full of tiny members.
+const MAX_TRACKED_MEMBERS: usize = 1 << 16;
+
+/// Multi-member gzip decoder that reports and skips over damage.
+pub(crate) struct GzMembers {
+    dec: GzDecoder<RawBuf>,
+    state: GzState,
+    /// Compressed offset where the current member starts.
+    member_start: u64,
+    /// Decompressed bytes produced so far.
+    out_pos: u64,
+    /// Whether the current member has produced output yet.
+    member_started_output: bool,
+    /// After damage, candidate members that fail at once are skipped without another report.
+    resyncing: bool,
+    track: bool,
+    /// (decompressed start, compressed start) of recent members.
+    members: VecDeque<(u64, u64)>,
+}
+
+fn is_gzip_header(b: &[u8]) -> bool {
+    // Magic, deflate method, no reserved flag bits.
+    b.len() >= 4 && b[0] == 0x1f && b[1] == 0x8b && b[2] == 8 && b[3] & 0xe0 == 0
+}
+
+fn empty_raw() -> RawBuf {
+    InBuf::new(Box::new(io::empty()), 0, true)
+}
+
+impl GzMembers {
+    fn new(mut raw: RawBuf, track: bool) -> GzMembers {
+        let member_start = raw.offset();
+        raw.set_pin(Some(member_start));
+        GzMembers {
+            dec: GzDecoder::new(raw),
+            state: GzState::InMember,
+            member_start,
+            out_pos: 0,
+            member_started_output: false,
+            resyncing: false,
+            track,
+            members: VecDeque::new(),
+        }
+    }
+
+    fn member_offset(&mut self, pos: u64) -> Option<u64> {
+        while self.members.len() >= 2 && self.members[1].0 <= pos {
+            self.members.pop_front();
+        }
+        match self.members.front() {
+            Some(&(d, c)) if d <= pos => Some(c),
+            _ => None,
+        }
+    }
+
+    fn start_member(&mut self) {
+        let mut raw = std::mem::replace(self.dec.get_mut(), empty_raw());
+        self.member_start = raw.offset();
+        raw.set_pin(Some(self.member_start));
+        self.member_started_output = false;
+        self.dec.reset(raw);
+        self.state = GzState::InMember;
+    }
+
+    /// Skips bytes up to the next plausible gzip header (or the end). Returns how many.
+    fn skip_to_next_header(&mut self) -> io::Result<u64> {
+        let raw = self.dec.get_mut();
+        let mut skipped = 0u64;
+        loop {
+            if !raw.fill_at_least(4)? {
+                // Fewer than 4 bytes left: they cannot hold a member.
+                let n = raw.available().len();
+                raw.consume_n(n);
+                return Ok(skipped + n as u64);
+            }
+            let avail = raw.available();
+            // Positions below `limit` have the 4 bytes a header check needs.
+            let limit = avail.len() - 3;
+            let mut from = 0;
+            let mut found = None;
+            while let Some(i) = memchr::memchr(0x1f, &avail[from..limit]) {
+                let at = from + i;
+                if is_gzip_header(&avail[at..]) {
+                    found = Some(at);
+                    break;
+                }
+                from = at + 1;
+            }
+            let n = found.unwrap_or(limit);
+            raw.consume_n(n);
+            skipped += n as u64;
+            if found.is_some() {
+                return Ok(skipped);
+            }
+        }
+    }
+
+    fn damage(&self, what: String) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, what)
+    }
+}
+
+impl Read for GzMembers {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            match self.state {
+                GzState::Done => return Ok(0),
+                GzState::InMember => match self.dec.read(out) {
+                    Ok(0) => {
+                        self.resyncing = false;
+                        self.state = GzState::Between;
+                    }
+                    Ok(n) => {
+                        if !self.member_started_output {
+                            self.member_started_output = true;
+                            self.resyncing = false;
+                            if self.track {
+                                if self.members.len() >= MAX_TRACKED_MEMBERS {
+                                    self.members.pop_front();
+                                }
+                                self.members.push_back((self.out_pos, self.member_start));
+                            }
+                        }
+                        self.out_pos += n as u64;
+                        return Ok(n);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
+                    Err(e) => {
+                        let start = self.member_start;
+                        let produced = self.member_started_output;
+                        let hit_eof = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
+                        let was_resyncing = self.resyncing;
+                        self.resyncing = true;
+                        // Where does the next member start? If the decoder stopped right at a
+                        // gzip header (a bad CRC), there. Otherwise it may have run past the end
+                        // of its member: look again from just after the failed member's start,
+                        // if those bytes are still buffered. Either way, move past `start`, so
+                        // the same header cannot be found again.
+                        let raw = self.dec.get_mut();
+                        let at_header = matches!(raw.fill_at_least(4), Ok(true))
+                            && is_gzip_header(raw.available());
+                        if !at_header
+                            && !raw.rewind_to(start + 1)
+                            && raw.offset() == start
+                            && matches!(raw.fill_at_least(1), Ok(true))
+                        {
+                            raw.consume_n(1);
+                        }
+                        // Resume at the next member, if any.
+                        if let Err(e2) = self.skip_to_next_header() {
+                            self.state = GzState::Done;
+                            return Err(self.damage(format!(
+                                "gzip member at compressed byte {start}: {e}; then read error: {e2}"
+                            )));
+                        }
+                        let next = self.dec.get_mut().offset();
+                        let at_end = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
+                        if at_end {
+                            self.state = GzState::Done;
+                        } else {
+                            self.start_member();
+                        }
+                        if was_resyncing && !produced {
+                            // A false header found while skipping damage: already reported.
+                            continue;
+                        }
+                        let truncated = e.kind() == io::ErrorKind::UnexpectedEof || hit_eof;
+                        let msg = if truncated && at_end {
+                            format!("truncated gzip member at compressed byte {start}")
+                        } else if at_end {
+                            format!(
+                                "corrupt gzip member at compressed byte {start} ({e}); no further member"
+                            )
+                        } else {
+                            format!(
+                                "corrupt gzip member at compressed byte {start} ({e}); \
+                                 the next member starts at compressed byte {next}"
+                            )
+                        };
+                        return Err(self.damage(msg));
+                    }
+                },
+                GzState::Between => {
+                    let raw = self.dec.get_mut();
+                    if !raw.fill_at_least(4)? && raw.available().is_empty() {
+                        self.state = GzState::Done;
+                        return Ok(0);
+                    }
+                    if is_gzip_header(raw.available()) {
+                        self.start_member();
+                        continue;
+                    }
+                    let at = raw.offset();
+                    let skipped = self.skip_to_next_header()?;
+                    if self.dec.get_mut().available().is_empty() {
+                        self.state = GzState::Done;
+                    } else {
+                        self.start_member();
+                    }
+                    self.resyncing = true;
+                    return Err(self.damage(format!(
+                        "{skipped} bytes of non-gzip data at compressed byte {at}"
+                    )));
+                }
+            }
+        }
+    }
+}

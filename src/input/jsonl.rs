@@ -1,0 +1,396 @@
+//! JSON Lines: one object per line, each a document.
+//!
+//! The HTML field wins over the text field when an object has both (HTML carries the links that
+//! affiliate and disclosure rules need). Every line becomes exactly one item, so item `record` is
+//! line - 1 and `--format annotate` can write one output line per input line:
+//! a document, an error (not JSON, not an object, no text/html field, a field of the wrong type,
+//! a line over `max_line_bytes`), or `Skipped { reason: "blank-line" }` for an empty or
+//! whitespace-only line.
+//!
+//! Lines are found with `memchr` in a reused buffer and parsed in place; without
+//! `keep_json`, only the wanted fields are materialised (others are skipped by serde's
+//! `IgnoredAny`).
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+
+use crate::scan::DocFormat;
+
+use super::buf::{BUF_SIZE, InBuf};
+use super::compress::Decoder;
+use super::{InputOptions, Item, Record, normalize_lang};
+
+pub(crate) struct JsonlReader {
+    source: String,
+    src: InBuf<Decoder>,
+    opts: InputOptions,
+    record: u64,
+    line: u64,
+    done: bool,
+}
+
+/// Indexes into the wanted-field arrays.
+const TEXT: usize = 0;
+const HTML: usize = 1;
+const ID: usize = 2;
+const URL: usize = 3;
+const LANG: usize = 4;
+const LANGUAGE: usize = 5;
+const N_FIELDS: usize = 6;
+
+type Wanted = [Option<Value>; N_FIELDS];
+
+struct KeySeed<'a>(&'a [&'a str; N_FIELDS]);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|n| *n == v))
+    }
+}
+
+struct ObjSeed<'a>(&'a [&'a str; N_FIELDS]);
+
+impl<'de> DeserializeSeed<'de> for ObjSeed<'_> {
+    type Value = Wanted;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Wanted, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjSeed<'_> {
+    type Value = Wanted;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Wanted, A::Error> {
+        let mut out: Wanted = Default::default();
+        while let Some(k) = map.next_key_seed(KeySeed(self.0))? {
+            match k {
+                Some(i) => out[i] = Some(map.next_value::<Value>()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let msg = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => &full,
+    };
+    match e.classify() {
+        serde_json::error::Category::Data => format!("not a JSON object ({msg})"),
+        serde_json::error::Category::Eof => {
+            format!("incomplete JSON at column {} ({msg})", e.column())
+        }
+        _ => format!("invalid JSON at column {} ({msg})", e.column()),
+    }
+}
+
+/// Cuts `s` to at most `max` bytes at a character boundary.
+fn cut_utf8(s: &mut String, max: usize) -> bool {
+    if s.len() <= max {
+        return false;
+    }
+    let mut cut = max;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s.truncate(cut);
+    true
+}
+
+struct LineCtx<'a> {
+    source: &'a str,
+    opts: &'a InputOptions,
+    record: u64,
+    line: u64,
+    offset: u64,
+}
+
+impl LineCtx<'_> {
+    fn error(&self, what: String) -> Item {
+        Item::Error {
+            source: self.source.to_string(),
+            record: self.record,
+            message: format!("line {}: {what}", self.line),
+            line: Some(self.line),
+            offset: Some(self.offset),
+        }
+    }
+
+    fn parse(&self, bytes: &[u8]) -> Item {
+        let o = self.opts;
+        let names: [&str; N_FIELDS] = [
+            &o.text_field,
+            &o.html_field,
+            &o.id_field,
+            &o.url_field,
+            &o.lang_field,
+            "language",
+        ];
+        let (mut fields, json) = if o.keep_json {
+            match serde_json::from_slice::<Value>(bytes) {
+                Ok(Value::Object(map)) => {
+                    let mut f: Wanted = Default::default();
+                    for (i, n) in names.iter().enumerate() {
+                        f[i] = map.get(*n).cloned();
+                    }
+                    (f, Some(map))
+                }
+                Ok(v) => return self.error(format!("not a JSON object (found {})", type_name(&v))),
+                Err(e) => return self.error(json_error(&e)),
+            }
+        } else {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            match ObjSeed(&names)
+                .deserialize(&mut de)
+                .and_then(|f| de.end().map(|_| f))
+            {
+                Ok(f) => (f, None),
+                Err(e) => return self.error(json_error(&e)),
+            }
+        };
+        let take = |f: &mut Wanted, i: usize| f[i].take().filter(|v| !v.is_null());
+        let (format, mut body) = match (take(&mut fields, HTML), take(&mut fields, TEXT)) {
+            (Some(Value::String(s)), _) => (DocFormat::Html, s),
+            (Some(v), _) => {
+                return self.error(format!(
+                    "field `{}` is {}, not a string",
+                    o.html_field,
+                    type_name(&v)
+                ));
+            }
+            (None, Some(Value::String(s))) => (DocFormat::Text, s),
+            (None, Some(v)) => {
+                return self.error(format!(
+                    "field `{}` is {}, not a string",
+                    o.text_field,
+                    type_name(&v)
+                ));
+            }
+            (None, None) => {
+                return self.error(format!("no `{}` or `{}` field", o.text_field, o.html_field));
+            }
+        };
+        let truncated = cut_utf8(&mut body, o.max_doc_bytes);
+        let id = match take(&mut fields, ID) {
+            Some(Value::String(s)) => s,
+            Some(Value::Number(n)) => n.to_string(),
+            _ => format!("{}:{}", self.source, self.line),
+        };
+        let url = match take(&mut fields, URL) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        let lang_value = match take(&mut fields, LANG) {
+            Some(v) => Some(v),
+            None if o.lang_field != "language" => take(&mut fields, LANGUAGE),
+            None => None,
+        };
+        let lang = match lang_value {
+            Some(Value::String(s)) => normalize_lang(&s),
+            _ => None,
+        };
+        Item::Doc(Record {
+            source: self.source.to_string(),
+            record: self.record,
+            id,
+            url,
+            lang,
+            format,
+            body: body.into_bytes(),
+            truncated,
+            truncated_reason: truncated.then(|| "max-doc-bytes".to_string()),
+            offset: Some(self.offset),
+            line: Some(self.line),
+            json,
+            raw_line: o.keep_line.then(|| bytes.to_vec()),
+            ..Record::default()
+        })
+    }
+}
+
+impl JsonlReader {
+    pub(crate) fn new(
+        source: &str,
+        src: InBuf<Decoder>,
+        opts: &InputOptions,
+        first_record: u64,
+    ) -> JsonlReader {
+        JsonlReader {
+            source: source.to_string(),
+            src,
+            opts: opts.clone(),
+            record: first_record,
+            line: 0,
+            done: false,
+        }
+    }
+
+    fn error(&mut self, offset: u64, what: String) -> Item {
+        let item = Item::Error {
+            source: self.source.clone(),
+            record: self.record,
+            message: format!("line {}: {what}", self.line),
+            line: Some(self.line),
+            offset: Some(offset),
+        };
+        self.record += 1;
+        item
+    }
+
+    /// A line longer than the limit: skip to its end without keeping it.
+    fn too_long(&mut self) -> Item {
+        let start = self.src.offset();
+        let mut problems = Vec::new();
+        loop {
+            let avail = self.src.available();
+            if let Some(i) = memchr::memchr(b'\n', avail) {
+                self.src.consume_n(i + 1);
+                break;
+            }
+            let n = avail.len();
+            self.src.consume_n(n);
+            match self.src.fill_more() {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    problems.push(e.to_string());
+                    if problems.len() > 3 {
+                        break;
+                    }
+                }
+            }
+        }
+        self.src.shrink();
+        let len = self.src.offset() - start;
+        let mut msg = format!(
+            "line of {len} bytes is longer than the {} byte limit; skipped",
+            self.opts.max_line_bytes
+        );
+        for p in problems {
+            msg.push_str("; also: ");
+            msg.push_str(&p);
+        }
+        self.error(start, msg)
+    }
+}
+
+impl Iterator for JsonlReader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        if self.done {
+            return None;
+        }
+        let mut from = 0;
+        let (len, total) = loop {
+            let avail = self.src.available();
+            if let Some(i) = memchr::memchr(b'\n', &avail[from..]) {
+                let end = from + i;
+                break (end, end + 1);
+            }
+            from = avail.len();
+            if from > self.opts.max_line_bytes {
+                self.line += 1;
+                return Some(self.too_long());
+            }
+            match self.src.fill_more() {
+                Ok(0) => {
+                    if from == 0 {
+                        self.done = true;
+                        return None;
+                    }
+                    break (from, from);
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    // The line is cut by damage: drop what came before the damage.
+                    self.line += 1;
+                    let start = self.src.offset();
+                    if let Some(at) = self.src.take_error_at() {
+                        let n = (at.saturating_sub(start) as usize).min(self.src.available().len());
+                        self.src.consume_n(n);
+                    }
+                    return Some(self.error(start, format!("{e} (line starting at byte {start})")));
+                }
+            }
+        };
+        self.line += 1;
+        let offset = self.src.offset();
+        let mut bytes = &self.src.available()[..len];
+        if bytes.last() == Some(&b'\r') {
+            bytes = &bytes[..bytes.len() - 1];
+        }
+        if self.line == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let item = if bytes.iter().all(u8::is_ascii_whitespace) {
+            Item::skipped(&self.source, "blank-line")
+        } else {
+            LineCtx {
+                source: &self.source,
+                opts: &self.opts,
+                record: self.record,
+                line: self.line,
+                offset,
+            }
+            .parse(bytes)
+        };
+        self.src.consume_n(total);
+        if total > BUF_SIZE {
+            self.src.shrink();
+        }
+        self.record += 1;
+        Some(item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_at_char_boundary() {
+        let mut s = "aé€".to_string(); // 1 + 2 + 3 bytes
+        assert!(cut_utf8(&mut s, 4));
+        assert_eq!(s, "aé");
+        let mut s = "abc".to_string();
+        assert!(!cut_utf8(&mut s, 3));
+    }
+}

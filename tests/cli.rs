@@ -1,0 +1,317 @@
+//! The `puffery` command as users and pipelines see it: the JSONL contract, exit codes,
+//! ordering across thread counts, rule-pack errors, broken pipes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn puffery(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_puffery"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("puffery runs")
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone())
+        .expect("stdout is UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn is_uint(v: &Value) -> bool {
+    v.as_u64().is_some()
+}
+
+/// Every line of a corpus scan has the contract's fields and types, and every finding's byte
+/// span holds its `match` in the source file.
+#[test]
+fn corpus_scan_follows_the_contract() {
+    let out = puffery(&["scan", "corpus", "--format", "jsonl"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = lines(&out);
+    let (last, docs) = lines.split_last().expect("some output");
+    assert_eq!(last["type"], "summary");
+    assert_eq!(last["schema_version"], 1);
+    assert!(last["tool"].as_str().unwrap().starts_with("puffery "));
+    for key in ["documents", "errors", "promotional", "bytes"] {
+        assert!(is_uint(&last[key]), "summary.{key}");
+    }
+    assert!(last["skipped"].is_object() && last["elapsed_s"].is_number());
+    assert_eq!(last["documents"].as_u64().unwrap() as usize, docs.len());
+    assert!(docs.len() >= 20);
+    for d in docs {
+        assert_eq!(d["type"], "document");
+        assert!(d["id"].is_string() && d["source"].is_string() && is_uint(&d["record"]));
+        assert!(d["url"].is_null() || d["url"].is_string());
+        assert!(matches!(d["format"].as_str(), Some("html" | "text")));
+        assert!(is_uint(&d["bytes"]) && d["score"].is_number());
+        assert!(matches!(
+            d["label"].as_str(),
+            Some("promotional" | "borderline" | "clean")
+        ));
+        let src = std::fs::read(root().join(d["source"].as_str().unwrap())).unwrap();
+        assert_eq!(d["bytes"].as_u64().unwrap() as usize, src.len());
+        for f in d["findings"].as_array().unwrap() {
+            for key in ["rule", "category", "severity", "match", "scope"] {
+                assert!(f[key].is_string(), "finding.{key}: {f}");
+            }
+            assert!(f["weight"].is_number());
+            assert!(matches!(
+                f["severity"].as_str(),
+                Some("info" | "warning" | "error")
+            ));
+            assert!(matches!(
+                f["scope"].as_str(),
+                Some("text" | "heading" | "link" | "button" | "attr")
+            ));
+            let (s, e) = (
+                f["start"].as_u64().unwrap() as usize,
+                f["end"].as_u64().unwrap() as usize,
+            );
+            assert!(s < e && e <= src.len());
+            assert!(f["char_start"].as_u64().unwrap() <= f["char_end"].as_u64().unwrap());
+            // The span decoded in the document's own encoding is the match.
+            let enc = puffery::encoding::decode(&src, None, d["format"] == "html").encoding;
+            let span = puffery::encoding::decode(&src[s..e], Some(enc), false).text.to_string();
+            assert_eq!(
+                span,
+                f["match"].as_str().unwrap(),
+                "{}: {f}",
+                d["source"]
+            );
+        }
+        for l in d["links"].as_array().unwrap() {
+            assert!(l["url"].is_string() && l["text"].is_string() && l["rel"].is_array());
+            assert!(is_uint(&l["start"]) && is_uint(&l["end"]));
+            assert!(l["affiliate"].is_null() || l["affiliate"]["network"].is_string());
+        }
+        for x in d["disclosures"].as_array().unwrap() {
+            assert!(matches!(
+                x["kind"].as_str(),
+                Some("affiliate" | "fda" | "medical" | "sponsored")
+            ));
+            assert!(x["rule"].is_string() && is_uint(&x["start"]) && is_uint(&x["end"]));
+        }
+        for key in ["missing", "late"] {
+            for m in d[key].as_array().unwrap() {
+                assert!(m["kind"].is_string() && m["reason"].is_string());
+            }
+        }
+    }
+}
+
+#[test]
+fn output_is_identical_at_one_and_two_threads() {
+    let strip = |out: Output| -> Vec<String> {
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines()
+            .filter(|l| !l.contains("\"type\":\"summary\""))
+            .map(str::to_string)
+            .collect()
+    };
+    let one = strip(puffery(&["scan", "corpus", "--format", "jsonl", "-j1"]));
+    let two = strip(puffery(&["scan", "corpus", "--format", "jsonl", "-j2"]));
+    assert!(one.len() >= 20);
+    assert_eq!(one, two);
+}
+
+#[test]
+fn unreadable_input_is_an_error_line_and_exit_3_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("a.txt");
+    std::fs::write(&good, "Order now!").unwrap();
+    let missing = dir.path().join("missing.html");
+    let out = puffery(&[
+        "scan",
+        missing.to_str().unwrap(),
+        good.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let lines = lines(&out);
+    assert_eq!(lines[0]["type"], "error");
+    assert!(
+        lines[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read")
+    );
+    assert_eq!(lines[1]["type"], "document");
+    assert_eq!(lines[2]["errors"], 1);
+    assert_eq!(lines[2]["documents"], 1);
+}
+
+#[test]
+fn a_bad_rule_pack_exits_2_naming_file_line_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("mine.toml");
+    std::fs::write(
+        &pack,
+        "[pack]\nname = \"mine\"\n\n[[rule]]\nid = \"cta.mine\"\ncategory = \"cta\"\nseverity = \"warning\"\n\
+         weight = 1.0\nsummary = \"s\"\nwhy = \"w\"\nregex = ['(unclosed']\n\
+         examples.flag = [\"a\", \"b\"]\nexamples.ok = [\"c\", \"d\"]\n",
+    )
+    .unwrap();
+    let out = puffery(&["scan", "--rules", pack.to_str().unwrap(), "corpus"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.toml:5:") && err.contains("cta.mine"),
+        "{err}"
+    );
+
+    std::fs::write(&pack, "[pack]\nname = \"x\"\nbogus = 1\n").unwrap();
+    let out = puffery(&["rules", "--rules", pack.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mine.toml:3:"));
+}
+
+#[test]
+fn user_rules_select_and_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("mine.toml");
+    std::fs::write(
+        &pack,
+        "[pack]\nname = \"mine\"\n\n[[rule]]\nid = \"cta.pizza\"\ncategory = \"cta\"\nseverity = \"warning\"\n\
+         weight = 1.0\nsummary = \"s\"\nwhy = \"w\"\nphrases = ['order pizza']\n\
+         examples.flag = [\"order pizza\", \"Order pizza!\"]\nexamples.ok = [\"pizza order\", \"c\"]\n",
+    )
+    .unwrap();
+    let doc = dir.path().join("d.txt");
+    std::fs::write(&doc, "Order pizza now. Order now!").unwrap();
+    let p = pack.to_str().unwrap();
+    let d = doc.to_str().unwrap();
+    let rules_of = |out: Output| -> Vec<String> {
+        lines(&out)[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let only_mine = rules_of(puffery(&[
+        "scan",
+        "--no-builtin",
+        "--rules",
+        p,
+        d,
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(only_mine, ["cta.pizza"]);
+    let selected = rules_of(puffery(&[
+        "scan",
+        "--rules",
+        p,
+        d,
+        "--format",
+        "jsonl",
+        "--select",
+        "cta.pizza",
+    ]));
+    assert_eq!(selected, ["cta.pizza"]);
+    let ignored = rules_of(puffery(&[
+        "scan",
+        "--rules",
+        p,
+        d,
+        "--format",
+        "jsonl",
+        "--ignore",
+        "cta.pizza",
+    ]));
+    assert!(!ignored.contains(&"cta.pizza".to_string()) && !ignored.is_empty());
+}
+
+#[test]
+fn fail_on_promotional_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("d.txt");
+    std::fs::write(
+        &doc,
+        "Shop Now on Amazon! Clinically proven. Only 3 left in stock! Order now. Today only: 50% off.",
+    )
+    .unwrap();
+    let d = doc.to_str().unwrap();
+    assert_eq!(puffery(&["scan", d]).status.code(), Some(0));
+    assert_eq!(
+        puffery(&["scan", d, "--fail-on", "promotional"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.jsonl");
+    let out = puffery(&[
+        "scan",
+        "corpus",
+        "--format",
+        "jsonl",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .contains("\"type\":\"summary\"")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    if !Path::new("/bin/sh").exists() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_puffery");
+    let out = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!("for i in 1 2 3 4 5 6 7 8; do cat corpus/*.html corpus/*.txt; done | \"{bin}\" scan - --input-format text --format jsonl | head -c 10 >/dev/null; echo done"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("done"));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn rules_list_and_explain() {
+    let out = puffery(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rules = lines(&out);
+    assert!(rules.iter().any(|r| r["id"] == "cta.retailer"));
+    let out = puffery(&["rules", "explain", "cta.retailer"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Why:") && text.contains("Shop Now on Amazon"));
+    assert_eq!(
+        puffery(&["rules", "explain", "no.such"]).status.code(),
+        Some(2)
+    );
+}
