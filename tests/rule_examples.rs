@@ -1,20 +1,33 @@
 //! Every example of every built-in rule: `examples.flag` must produce a finding of that rule,
 //! `examples.ok` must not. All failures are reported at once.
 //!
-//! Rules are tested on their own patterns (phrases, regexes and exceptions); `requires`
-//! contexts and language selection are document-level and tested by the corpus.
+//! Examples are scanned as plain-text documents by a scanner whose rules have no `requires`
+//! and no `lang`: those are document-level (the corpus tests them). Everything else a user
+//! would see applies: exceptions, `imperative` (sentence start), quoted mentions, and one
+//! finding per category where two rules overlap.
 
-use puffery::matcher::Matcher;
 use puffery::rules::RuleSet;
+use puffery::{DocFormat, DocInput, Scanner, ScannerOptions};
 
 #[test]
 fn every_rule_example_holds() {
     let rules = RuleSet::builtin().expect("built-in packs load");
-    let matcher = Matcher::new(&rules).expect("built-in packs compile");
+    let mut bare = rules.clone();
+    for r in &mut bare.rules {
+        r.rule.requires.clear();
+        r.rule.lang.clear();
+    }
+    let scanner = Scanner::new(bare, ScannerOptions::default()).expect("built-in packs compile");
     let mut failures = Vec::new();
     let mut checked = 0;
-    for (i, r) in rules.rules.iter().enumerate() {
-        let fires = |text: &str| matcher.find(text).iter().any(|h| h.rule as usize == i);
+    for r in &rules.rules {
+        let fires = |text: &str| {
+            scanner
+                .scan(&DocInput::new(text.as_bytes(), DocFormat::Text))
+                .findings
+                .iter()
+                .any(|f| f.rule == r.rule.id)
+        };
         for ex in &r.rule.examples.flag {
             checked += 1;
             if !fires(ex) {
@@ -40,5 +53,63 @@ fn every_rule_example_holds() {
         "{} of {checked} rule examples fail:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// The phrase automaton is leftmost-longest over every rule's phrases and exceptions at once,
+/// so a longer phrase of one rule that contains another rule's phrase hides it wherever both
+/// match ("order now before" in urgency would hide "order now" in cta). Packs must not do that;
+/// a rule that needs the longer context should say it with a regex, which runs separately.
+#[test]
+fn no_phrase_hides_another_rules_phrase() {
+    use puffery::matcher::normalize_phrase;
+    let rules = RuleSet::builtin().expect("built-in packs load");
+    // (normalized phrase, rule index, is exception)
+    let mut all: Vec<(String, usize, bool)> = Vec::new();
+    for (i, r) in rules.rules.iter().enumerate() {
+        for p in &r.rule.phrases {
+            all.push((normalize_phrase(p), i, false));
+        }
+        for p in &r.rule.exceptions {
+            all.push((normalize_phrase(p), i, true));
+        }
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut problems = Vec::new();
+    for (short, i, short_exc) in &all {
+        if *short_exc {
+            continue;
+        }
+        for (long, j, _) in &all {
+            if j == i || long.len() <= short.len() {
+                continue;
+            }
+            let hidden = long.match_indices(short.as_str()).any(|(at, _)| {
+                let before = long[..at].chars().next_back();
+                let after = long[at + short.len()..].chars().next();
+                let starts_word = short.chars().next().is_some_and(|c| word(Some(c)));
+                let ends_word = short.chars().next_back().is_some_and(|c| word(Some(c)));
+                !(starts_word && word(before)) && !(ends_word && word(after))
+            });
+            // The same phrase in both rules is fine: both are reported. A negation hiding a
+            // disclosure is the point of the negation ("pas de liens affiliés").
+            let both = all.iter().any(|(p, k, e)| k == j && !e && p == short);
+            let negates = rules.rules[*j].rule.category == "negation"
+                && rules.rules[*i].rule.category == "disclosure";
+            if hidden && !both && !negates {
+                problems.push(format!(
+                    "{:?} ({}) hides {:?} ({})",
+                    long, rules.rules[*j].rule.id, short, rules.rules[*i].rule.id
+                ));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(
+        problems.is_empty(),
+        "{} phrases hidden:\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }
