@@ -10,7 +10,9 @@
 //! `rule  "matched text"`; `--all` prints findings of every category (disclosures and context
 //! too), while the summary still counts cta, claim and urgency only. With `--labels FILE` (JSON lines with `file`, `promotional`, `cta`
 //! and `claims`), only labelled pages are scanned and a summary follows: findings per
-//! category on pages labelled `promotional: false`, and how many pages labelled `cta: true` /
+//! category on pages labelled `promotional: false`, how many of those disagree with the page's
+//! own label (a `cta` finding on a page labelled `cta: false`, a `claim` finding on one labelled
+//! `claims: false`, any `urgency` finding), and how many pages labelled `cta: true` /
 //! `claims: true` get at least one finding of that category.
 
 use std::collections::HashMap;
@@ -90,6 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut clean_pages = 0usize;
     let mut clean_findings: HashMap<&str, usize> = HashMap::new();
     let mut clean_firing = 0usize;
+    let mut disagree: Vec<String> = Vec::new();
     let (mut cta_pages, mut cta_hit, mut claim_pages, mut claim_hit) = (0, 0, 0, 0);
     for arg in &args {
         let path = Path::new(arg);
@@ -134,6 +137,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             for f in &found {
                 *clean_findings.entry(category_key(&f.category)).or_default() += 1;
+                let labelled = match f.category.as_str() {
+                    "cta" => label.cta,
+                    "claim" => label.claims,
+                    _ => false,
+                };
+                if !labelled {
+                    disagree.push(format!("{name} {} {:?}", f.rule, f.matched));
+                }
             }
         }
         if label.cta {
@@ -155,6 +166,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         for c in CATEGORIES {
             println!("  {c}: {}", clean_findings.get(c).copied().unwrap_or(0));
+        }
+        println!(
+            "of these, on pages whose own cta/claims label is false (urgency: always): {}",
+            disagree.len()
+        );
+        for d in &disagree {
+            println!("  {d}");
         }
         println!("pages labelled cta: {cta_pages}, with a cta finding: {cta_hit}");
         println!("pages labelled claims: {claim_pages}, with a claim finding: {claim_hit}");
