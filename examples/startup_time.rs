@@ -25,7 +25,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let elapsed = t.elapsed();
         // Use the scanner so that building it cannot be optimised away.
         let rules = scanner.rules.rules.len();
-        println!("run {}: {:.2} ms ({rules} rules)", i + 1, elapsed.as_secs_f64() * 1e3);
+        println!(
+            "run {}: {:.2} ms ({rules} rules)",
+            i + 1,
+            elapsed.as_secs_f64() * 1e3
+        );
         times.push(elapsed.as_secs_f64() * 1e3);
     }
     times.sort_by(f64::total_cmp);
