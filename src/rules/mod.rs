@@ -48,6 +48,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "patterns/context.toml",
         include_str!("../../patterns/context.toml"),
     ),
+    (
+        "patterns/policy.toml",
+        include_str!("../../patterns/policy.toml"),
+    ),
 ];
 
 /// How serious a finding is.
