@@ -85,13 +85,10 @@ fn corpus_scan_follows_the_contract() {
             assert!(f["char_start"].as_u64().unwrap() <= f["char_end"].as_u64().unwrap());
             // The span decoded in the document's own encoding is the match.
             let enc = puffery::encoding::decode(&src, None, d["format"] == "html").encoding;
-            let span = puffery::encoding::decode(&src[s..e], Some(enc), false).text.to_string();
-            assert_eq!(
-                span,
-                f["match"].as_str().unwrap(),
-                "{}: {f}",
-                d["source"]
-            );
+            let span = puffery::encoding::decode(&src[s..e], Some(enc), false)
+                .text
+                .to_string();
+            assert_eq!(span, f["match"].as_str().unwrap(), "{}: {f}", d["source"]);
         }
         for l in d["links"].as_array().unwrap() {
             assert!(l["url"].is_string() && l["text"].is_string() && l["rel"].is_array());

@@ -216,6 +216,8 @@ pub enum Item {
         line: Option<u64>,
         /// Byte offset in the decompressed stream where the bad record starts, when known.
         offset: Option<u64>,
+        /// JSONL with [`InputOptions::keep_line`]: the line's bytes, so annotate can echo it.
+        raw_line: Option<Vec<u8>>,
     },
     /// A record that is not a document by design.
     Skipped {
@@ -235,6 +237,7 @@ impl Item {
             message: message.into(),
             line: None,
             offset: None,
+            raw_line: None,
         }
     }
 
@@ -398,6 +401,7 @@ pub fn open_reader(
                     message: format!("at byte {}: {e}", src.offset()),
                     line: None,
                     offset: Some(src.offset()),
+                    raw_line: None,
                 });
                 first_record = 1;
             }
@@ -478,6 +482,7 @@ impl Iterator for WholeDoc {
                 ),
                 line: None,
                 offset: Some(0),
+                raw_line: None,
             });
         }
         let name = strip_compression_suffix(&self.source);

@@ -290,6 +290,7 @@ impl Emitter<'_> {
                     message,
                     line,
                     offset,
+                    raw_line,
                 },
                 _,
             ) => {
@@ -306,7 +307,7 @@ impl Emitter<'_> {
                 match format {
                     Format::Jsonl => output::write_jsonl_error(w, &source, record, &message)?,
                     Format::Annotate if line.is_some() => {
-                        output::write_annotate_error(w, None, &meta, &message)?
+                        output::write_annotate_error(w, raw_line.as_deref(), &meta, &message)?
                     }
                     Format::Dolma if line.is_some() => {
                         output::write_dolma(w, &serde_json::Value::Null, &source, None, 0)?
