@@ -233,14 +233,26 @@ impl Emitter<'_> {
         open.writer.flush()?;
         drop(open.writer);
         if let Some((temp, target)) = open.temp {
+            let path = temp.path().to_path_buf();
             temp.persist(&target)
                 .with_context(|| format!("{}: cannot write output", target.display()))?;
+            if let Ok(mut pending) = PENDING.lock() {
+                pending.retain(|p| *p != path);
+            }
         }
         Ok(())
     }
 
     fn write_closing(&self, w: &mut Box<dyn Write>, s: &Summary) -> Result<()> {
         closing(self.format, w, s)
+    }
+
+    /// Flushes the open output (after each batch: a trickling input gets its answers at once).
+    fn flush(&mut self) -> Result<()> {
+        if let Some(o) = self.current.as_mut() {
+            o.writer.flush()?;
+        }
+        Ok(())
     }
 
     fn emit(&mut self, item: Item, result: Option<puffery::DocResult>) -> Result<()> {
@@ -347,6 +359,22 @@ fn dolma_id(rec: &input::Record) -> serde_json::Value {
         .unwrap_or_else(|| serde_json::Value::String(rec.id.clone()))
 }
 
+/// Temporary output files not yet moved into place: an interrupted run removes them, so no
+/// partial output is ever left behind.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// On Ctrl-C (or SIGTERM): remove pending temporary outputs and exit 130.
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(pending) = PENDING.lock() {
+            for p in pending.iter() {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        std::process::exit(130);
+    });
+}
+
 /// A buffered writer on a temporary file beside `target` (gzip-compressed when `target` ends
 /// in `.gz`); the caller persists it to `target` when done, so no half file is ever there.
 fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, tempfile::NamedTempFile)> {
@@ -358,6 +386,9 @@ fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, tempfile::NamedTempFile
         .prefix(".puffery-")
         .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create output", target.display()))?;
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.push(tmp.path().to_path_buf());
+    }
     let file = BufWriter::with_capacity(1 << 16, tmp.reopen()?);
     let writer: Box<dyn Write> = if target.to_string_lossy().ends_with(".gz") {
         Box::new(flate2::write::GzEncoder::new(
@@ -439,7 +470,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         }
     };
     let summary_of = |id: &str| scanner.rules.get(id).map(|r| r.rule.summary.clone());
-    let mut emitter = Emitter {
+    let emitter = Emitter {
         format: a.format,
         style: Style::new(color),
         summary_of: &summary_of,
@@ -452,9 +483,14 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         fail: false,
         fail_on: a.fail_on,
     };
-    scanner.scan_stream(items, Some(&pool), |item, result| {
-        emitter.emit(item, result)
-    })?;
+    let emitter_cell = std::cell::RefCell::new(emitter);
+    scanner.scan_stream(
+        items,
+        Some(&pool),
+        |item, result| emitter_cell.borrow_mut().emit(item, result),
+        || emitter_cell.borrow_mut().flush(),
+    )?;
+    let mut emitter = emitter_cell.into_inner();
     emitter.total.elapsed_s = round3(started.elapsed().as_secs_f64());
     if emitter.dir.is_none() {
         // One stream: its closing lines carry the run's totals (and an empty input still gets
