@@ -588,7 +588,7 @@ impl<'a> CharCounter<'a> {
 /// Most documents scanned in one parallel batch.
 pub const BATCH_DOCS: usize = 256;
 /// Most document bytes held in one batch (memory stays bounded by this, not the input size).
-pub const BATCH_BYTES: usize = 32 << 20;
+pub const BATCH_BYTES: usize = 8 << 20;
 
 impl Scanner {
     /// Scans a stream of input items in order-preserving batches. A reader thread pulls items
@@ -611,7 +611,7 @@ impl Scanner {
         G: FnMut() -> Result<(), E>,
     {
         use rayon::prelude::*;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<crate::input::Item>(64);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<crate::input::Item>(16);
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 for item in items {
