@@ -47,6 +47,7 @@ use compress::Decoder;
 
 /// How to read an input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     /// Decide by extension and by sniffing the first (decompressed) bytes.
     #[default]

@@ -416,14 +416,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
     let opts = input::InputOptions {
-        format: match a.input_format {
-            crate::args::InputFormat::Auto => input::InputFormat::Auto,
-            crate::args::InputFormat::Html => input::InputFormat::Html,
-            crate::args::InputFormat::Text => input::InputFormat::Text,
-            crate::args::InputFormat::Warc => input::InputFormat::Warc,
-            crate::args::InputFormat::Wet => input::InputFormat::Wet,
-            crate::args::InputFormat::Jsonl => input::InputFormat::Jsonl,
-        },
+        format: a.input_format,
         text_field: a.text_field.clone(),
         html_field: a.html_field.clone(),
         id_field: a.id_field.clone(),
