@@ -363,6 +363,23 @@ impl Scanner {
                 check(&crate::verdict::CHECK_LINK_DENSITY, s, e, "link");
             }
         }
+        // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
+        let affiliate_evidence =
+            !dense.is_empty() || hits.iter().any(|h| self.rules.rules[h.rule].rule.retailer);
+        if affiliate_evidence {
+            let c = crate::verdict::CHECK_MISLEADING_NEGATION;
+            let denials: Vec<Finding> = findings
+                .iter()
+                .filter(|f| f.category == "negation" && f.rule != c.id)
+                .map(|f| Finding {
+                    rule: c.id.to_string(),
+                    severity: c.severity.to_string(),
+                    weight: c.weight,
+                    ..f.clone()
+                })
+                .collect();
+            findings.extend(denials);
+        }
         findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         let mut result = DocResult {
             format: doc.format,

@@ -462,7 +462,18 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let summary_of = |id: &str| scanner.rules.get(id).map(|r| r.rule.summary.clone());
+    let summary_of = |id: &str| {
+        scanner
+            .rules
+            .get(id)
+            .map(|r| r.rule.summary.clone())
+            .or_else(|| {
+                puffery::verdict::CHECKS
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.summary.to_string())
+            })
+    };
     let emitter = Emitter {
         format: a.format,
         style: Style::new(color),
