@@ -13,7 +13,7 @@
 //! use puffery::eval::Tally;
 //! let mut t = Tally::default();
 //! t.add_bool(true, true);
-//! t.add_bool(true, false);
+//! t.add_bool(false, true);
 //! assert_eq!((t.tp, t.fp), (1, 1));
 //! assert_eq!(t.precision(), Some(0.5));
 //! ```

@@ -363,6 +363,23 @@ impl Scanner {
                 check(&crate::verdict::CHECK_LINK_DENSITY, s, e, "link");
             }
         }
+        // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
+        let affiliate_evidence =
+            !dense.is_empty() || hits.iter().any(|h| self.rules.rules[h.rule].rule.retailer);
+        if affiliate_evidence {
+            let c = crate::verdict::CHECK_MISLEADING_NEGATION;
+            let denials: Vec<Finding> = findings
+                .iter()
+                .filter(|f| f.category == "negation" && f.rule != c.id)
+                .map(|f| Finding {
+                    rule: c.id.to_string(),
+                    severity: c.severity.to_string(),
+                    weight: c.weight,
+                    ..f.clone()
+                })
+                .collect();
+            findings.extend(denials);
+        }
         findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         let mut result = DocResult {
             format: doc.format,
@@ -588,45 +605,49 @@ impl<'a> CharCounter<'a> {
 /// Most documents scanned in one parallel batch.
 pub const BATCH_DOCS: usize = 256;
 /// Most document bytes held in one batch (memory stays bounded by this, not the input size).
-pub const BATCH_BYTES: usize = 32 << 20;
+pub const BATCH_BYTES: usize = 8 << 20;
 
 impl Scanner {
-    /// Scans a stream of input items in order-preserving batches: a reader thread fills the
-    /// next batch while the current one is scanned in parallel on `pool` (or rayon's global
-    /// pool); results go to `sink` in input order, one call per item (with its result for
-    /// documents). Stops at the first error `sink` returns. At most three batches are in memory.
-    pub fn scan_stream<I, F, E>(
+    /// Scans a stream of input items in order-preserving batches. A reader thread pulls items
+    /// and hands them over a bounded channel; each batch is what has arrived (at least one
+    /// item, at most [`BATCH_DOCS`] documents or [`BATCH_BYTES`] bytes), so a trickling input
+    /// (a pipeline writing one line and waiting for its answer) gets each answer at once and a
+    /// flood gets large parallel batches. Each batch is scanned on `pool` (or rayon's global
+    /// pool), handed to `sink` in input order, one call per item (with its result for
+    /// documents), then `batch_done` is called (to flush). Stops at the first error.
+    pub fn scan_stream<I, F, G, E>(
         &self,
         items: I,
         pool: Option<&rayon::ThreadPool>,
         mut sink: F,
+        mut batch_done: G,
     ) -> Result<(), E>
     where
         I: Iterator<Item = crate::input::Item> + Send,
         F: FnMut(crate::input::Item, Option<DocResult>) -> Result<(), E>,
+        G: FnMut() -> Result<(), E>,
     {
         use rayon::prelude::*;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::input::Item>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<crate::input::Item>(16);
         std::thread::scope(|scope| {
             scope.spawn(move || {
-                let mut items = items;
-                loop {
-                    let mut batch = Vec::new();
-                    let mut bytes = 0;
-                    while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
-                        let Some(item) = items.next() else { break };
-                        if let crate::input::Item::Doc(r) = &item {
-                            bytes += r.body.len();
-                        }
-                        batch.push(item);
-                    }
+                for item in items {
                     // A closed receiver means the sink stopped: stop reading.
-                    if batch.is_empty() || tx.send(batch).is_err() {
+                    if tx.send(item).is_err() {
                         break;
                     }
                 }
             });
-            for batch in rx {
+            while let Ok(first) = rx.recv() {
+                let mut batch = vec![first];
+                let mut bytes = 0;
+                while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+                    let Ok(item) = rx.try_recv() else { break };
+                    if let crate::input::Item::Doc(r) = &item {
+                        bytes += r.body.len();
+                    }
+                    batch.push(item);
+                }
                 let scan_batch = || -> Vec<Option<DocResult>> {
                     batch
                         .par_iter()
@@ -649,6 +670,7 @@ impl Scanner {
                 for (item, result) in batch.into_iter().zip(results) {
                     sink(item, result)?;
                 }
+                batch_done()?;
             }
             Ok(())
         })

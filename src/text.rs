@@ -46,35 +46,32 @@ pub struct OffsetMap {
 impl OffsetMap {
     /// The source offset where text offset `pos` starts.
     pub fn start(&self, pos: usize) -> usize {
-        // The last segment that starts at or before pos and is not empty.
-        let i = self.segs.partition_point(|s| s.text <= pos);
-        let Some(seg) = self.segs[..i].iter().rev().find(|s| s.text_len > 0) else {
-            return self.segs.first().map_or(pos, |s| s.src);
-        };
-        if pos >= seg.text + seg.text_len {
-            return seg.src + seg.src_len;
-        }
-        if seg.text_len == seg.src_len {
-            seg.src + (pos - seg.text)
-        } else {
-            seg.src
-        }
+        self.map(pos, false)
     }
 
     /// The source offset where text offset `pos` ends (for exclusive end offsets).
     pub fn end(&self, pos: usize) -> usize {
-        // The first non-empty segment that ends at or after pos.
-        let i = self.segs.partition_point(|s| s.text < pos);
+        self.map(pos, true)
+    }
+
+    /// Maps a text offset: inside a segment that maps byte for byte, to the same byte; inside
+    /// one that maps as a whole, to its start (a start offset) or its end (an end offset).
+    fn map(&self, pos: usize, end: bool) -> usize {
+        // The last non-empty segment that starts before pos (or at it, for a start offset).
+        let i = self
+            .segs
+            .partition_point(|s| if end { s.text < pos } else { s.text <= pos });
         let Some(seg) = self.segs[..i].iter().rev().find(|s| s.text_len > 0) else {
             return self.segs.first().map_or(pos, |s| s.src);
         };
         if pos >= seg.text + seg.text_len {
-            return seg.src + seg.src_len;
-        }
-        if seg.text_len == seg.src_len {
-            seg.src + (pos - seg.text)
-        } else {
             seg.src + seg.src_len
+        } else if seg.text_len == seg.src_len {
+            seg.src + (pos - seg.text)
+        } else if end {
+            seg.src + seg.src_len
+        } else {
+            seg.src
         }
     }
 

@@ -80,8 +80,26 @@ pub const CHECK_LINK_DENSITY: Check = Check {
           editorial pages that carry a few affiliate links are not promotional by purpose.",
 };
 
+/// "Not sponsored" or "no affiliate links" on a page that has affiliate links or retailer calls
+/// to action.
+pub const CHECK_MISLEADING_NEGATION: Check = Check {
+    id: "negation.misleading",
+    category: "negation",
+    severity: "warning",
+    weight: 2.0,
+    summary: "Says it is not sponsored or has no affiliate links, beside affiliate evidence",
+    why: "A denial of a material connection on a page that earns from its links misleads \
+          readers (FTC Act section 5; 16 CFR 255.5 requires disclosing the connection). \
+          A negation is never a disclosure.",
+};
+
 /// The checks done in code, listed with the rules by `puffery rules`.
-pub const CHECKS: &[Check] = &[CHECK_AFFILIATE_REL, CHECK_PRODUCT_PAGE, CHECK_LINK_DENSITY];
+pub const CHECKS: &[Check] = &[
+    CHECK_AFFILIATE_REL,
+    CHECK_PRODUCT_PAGE,
+    CHECK_LINK_DENSITY,
+    CHECK_MISLEADING_NEGATION,
+];
 
 /// Affiliate links per 1,000 words of visible text at which [`CHECK_LINK_DENSITY`] fires.
 pub const DENSE_LINKS_PER_1000_WORDS: f64 = 10.0;

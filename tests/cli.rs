@@ -85,13 +85,10 @@ fn corpus_scan_follows_the_contract() {
             assert!(f["char_start"].as_u64().unwrap() <= f["char_end"].as_u64().unwrap());
             // The span decoded in the document's own encoding is the match.
             let enc = puffery::encoding::decode(&src, None, d["format"] == "html").encoding;
-            let span = puffery::encoding::decode(&src[s..e], Some(enc), false).text.to_string();
-            assert_eq!(
-                span,
-                f["match"].as_str().unwrap(),
-                "{}: {f}",
-                d["source"]
-            );
+            let span = puffery::encoding::decode(&src[s..e], Some(enc), false)
+                .text
+                .to_string();
+            assert_eq!(span, f["match"].as_str().unwrap(), "{}: {f}", d["source"]);
         }
         for l in d["links"].as_array().unwrap() {
             assert!(l["url"].is_string() && l["text"].is_string() && l["rel"].is_array());
@@ -314,4 +311,82 @@ fn rules_list_and_explain() {
         puffery(&["rules", "explain", "no.such"]).status.code(),
         Some(2)
     );
+}
+
+#[test]
+fn interrupt_leaves_no_partial_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_puffery"))
+        .args([
+            "scan",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--format",
+            "jsonl",
+            "-o",
+            out_path.to_str().unwrap(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Some input, then the pipe stays open: puffery is mid-run, its output a temporary file.
+    use std::io::Write;
+    child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(b"{\"text\": \"Order now!\"}\n")
+        .unwrap();
+    let has_temp = || std::fs::read_dir(dir.path()).unwrap().count() > 0;
+    for _ in 0..100 {
+        if has_temp() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(has_temp(), "a temporary output exists mid-run");
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn a_trickling_pipe_gets_each_answer_before_the_next_question() {
+    use std::io::{BufRead, BufReader, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_puffery"))
+        .args([
+            "scan",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--format",
+            "annotate",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    for (i, text) in ["Order now!", "A walk in the park."].iter().enumerate() {
+        writeln!(stdin, "{{\"id\": {i}, \"text\": \"{text}\"}}").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["id"], i);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
 }

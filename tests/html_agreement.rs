@@ -28,12 +28,7 @@ fn hidden(e: &ElementRef<'_>) -> bool {
     })
 }
 
-fn walk(e: ElementRef<'_>, words: &mut Vec<String>, hrefs: &mut Vec<String>) {
-    if e.value().name() == "a"
-        && let Some(h) = e.value().attr("href")
-    {
-        hrefs.push(h.trim().to_string());
-    }
+fn walk(e: ElementRef<'_>, words: &mut Vec<String>) {
     if hidden(&e) {
         return;
     }
@@ -52,26 +47,26 @@ fn walk(e: ElementRef<'_>, words: &mut Vec<String>, hrefs: &mut Vec<String>) {
     for child in e.children() {
         match child.value() {
             Node::Text(t) => words.extend(t.split_whitespace().map(str::to_string)),
-            Node::Element(_) => walk(ElementRef::wrap(child).expect("element"), words, hrefs),
+            Node::Element(_) => walk(ElementRef::wrap(child).expect("element"), words),
             _ => {}
         }
     }
 }
 
-/// Words and link hrefs as a spec parser sees them. Links inside hidden markup count too
-/// (puffery extracts them and marks them hidden).
+/// Words and visible link hrefs as a spec parser sees them.
 fn dom_view(html: &str) -> (Vec<String>, Vec<String>) {
     let doc = Html::parse_document(html);
-    let (mut words, mut hrefs) = (Vec::new(), Vec::new());
-    walk(doc.root_element(), &mut words, &mut hrefs);
-    // Hidden subtrees were skipped above, links in them too: collect every anchor instead.
-    hrefs = doc
+    let mut words = Vec::new();
+    walk(doc.root_element(), &mut words);
+    // Links a reader can see: no hidden ancestor. (Template contents are not in the tree at
+    // all for html5ever; puffery extracts them and marks them hidden.)
+    let hrefs = doc
         .select(&scraper::Selector::parse("a[href]").expect("selector"))
         .filter(|a| {
-            !a.ancestors().any(|n| {
-                ElementRef::wrap(n)
-                    .is_some_and(|e| matches!(e.value().name(), "template" | "noscript"))
-            })
+            !hidden(a)
+                && !a
+                    .ancestors()
+                    .any(|n| ElementRef::wrap(n).is_some_and(|e| hidden(&e)))
         })
         .map(|a| a.value().attr("href").unwrap_or("").trim().to_string())
         .collect();
@@ -132,7 +127,12 @@ fn extractor_agrees_with_html5ever_on_corpus_pages() {
                 dom_words[0].chars().skip(at).take(60).collect::<String>()
             ));
         }
-        let our_hrefs: Vec<String> = ours.links.iter().map(|l| l.href.clone()).collect();
+        let our_hrefs: Vec<String> = ours
+            .links
+            .iter()
+            .filter(|l| !l.hidden)
+            .map(|l| l.href.clone())
+            .collect();
         if our_hrefs != dom_hrefs {
             failures.push(format!(
                 "{}: links differ: ours {our_hrefs:?} vs html5ever {dom_hrefs:?}",
@@ -199,7 +199,12 @@ fn agreement_on_real_pages() {
         };
         let our_words = grams(ours.text.split_whitespace().map(str::to_string).collect());
         let dom_words = grams(dom_words);
-        let our_hrefs: Vec<String> = ours.links.iter().map(|l| l.href.clone()).collect();
+        let our_hrefs: Vec<String> = ours
+            .links
+            .iter()
+            .filter(|l| !l.hidden)
+            .map(|l| l.href.clone())
+            .collect();
         let (c, t) = overlap(&our_words, &dom_words);
         wc += c;
         wt += t;

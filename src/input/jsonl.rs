@@ -150,6 +150,7 @@ impl LineCtx<'_> {
             message: format!("line {}: {what}", self.line),
             line: Some(self.line),
             offset: Some(self.offset),
+            raw_line: None,
         }
     }
 
@@ -269,6 +270,7 @@ impl JsonlReader {
             message: format!("line {}: {what}", self.line),
             line: Some(self.line),
             offset: Some(offset),
+            raw_line: None,
         };
         self.record += 1;
         item
@@ -371,6 +373,25 @@ impl Iterator for JsonlReader {
                 offset,
             }
             .parse(bytes)
+        };
+        // A line that could not be read is still echoed by `--format annotate`.
+        let item = match item {
+            Item::Error {
+                source,
+                record,
+                message,
+                line,
+                offset,
+                ..
+            } => Item::Error {
+                source,
+                record,
+                message,
+                line,
+                offset,
+                raw_line: self.opts.keep_line.then(|| bytes.to_vec()),
+            },
+            other => other,
         };
         self.src.consume_n(total);
         if total > BUF_SIZE {

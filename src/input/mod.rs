@@ -47,6 +47,7 @@ use compress::Decoder;
 
 /// How to read an input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     /// Decide by extension and by sniffing the first (decompressed) bytes.
     #[default]
@@ -216,6 +217,8 @@ pub enum Item {
         line: Option<u64>,
         /// Byte offset in the decompressed stream where the bad record starts, when known.
         offset: Option<u64>,
+        /// JSONL with [`InputOptions::keep_line`]: the line's bytes, so annotate can echo it.
+        raw_line: Option<Vec<u8>>,
     },
     /// A record that is not a document by design.
     Skipped {
@@ -235,6 +238,7 @@ impl Item {
             message: message.into(),
             line: None,
             offset: None,
+            raw_line: None,
         }
     }
 
@@ -398,6 +402,7 @@ pub fn open_reader(
                     message: format!("at byte {}: {e}", src.offset()),
                     line: None,
                     offset: Some(src.offset()),
+                    raw_line: None,
                 });
                 first_record = 1;
             }
@@ -478,6 +483,7 @@ impl Iterator for WholeDoc {
                 ),
                 line: None,
                 offset: Some(0),
+                raw_line: None,
             });
         }
         let name = strip_compression_suffix(&self.source);

@@ -353,6 +353,7 @@ impl WarcReader {
             message: format!("WARC record at byte {start}{gz}: {msg}"),
             line: None,
             offset: Some(start),
+            raw_line: None,
         }
     }
 

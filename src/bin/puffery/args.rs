@@ -55,17 +55,6 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum InputFormat {
-    /// By extension and the first bytes.
-    Auto,
-    Html,
-    Text,
-    Warc,
-    Wet,
-    Jsonl,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Findings never change the exit code.
     Never,
@@ -108,8 +97,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Input format.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
+    #[arg(long, value_enum, default_value_t = puffery::input::InputFormat::Auto)]
+    pub input_format: puffery::input::InputFormat,
     /// JSONL field holding plain text.
     #[arg(long, default_value = "text")]
     pub text_field: String,

@@ -9,6 +9,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    run::install_interrupt_handler();
     match run::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -233,14 +233,26 @@ impl Emitter<'_> {
         open.writer.flush()?;
         drop(open.writer);
         if let Some((temp, target)) = open.temp {
+            let path = temp.path().to_path_buf();
             temp.persist(&target)
                 .with_context(|| format!("{}: cannot write output", target.display()))?;
+            if let Ok(mut pending) = PENDING.lock() {
+                pending.retain(|p| *p != path);
+            }
         }
         Ok(())
     }
 
     fn write_closing(&self, w: &mut Box<dyn Write>, s: &Summary) -> Result<()> {
         closing(self.format, w, s)
+    }
+
+    /// Flushes the open output (after each batch: a trickling input gets its answers at once).
+    fn flush(&mut self) -> Result<()> {
+        if let Some(o) = self.current.as_mut() {
+            o.writer.flush()?;
+        }
+        Ok(())
     }
 
     fn emit(&mut self, item: Item, result: Option<puffery::DocResult>) -> Result<()> {
@@ -290,6 +302,7 @@ impl Emitter<'_> {
                     message,
                     line,
                     offset,
+                    raw_line,
                 },
                 _,
             ) => {
@@ -306,7 +319,7 @@ impl Emitter<'_> {
                 match format {
                     Format::Jsonl => output::write_jsonl_error(w, &source, record, &message)?,
                     Format::Annotate if line.is_some() => {
-                        output::write_annotate_error(w, None, &meta, &message)?
+                        output::write_annotate_error(w, raw_line.as_deref(), &meta, &message)?
                     }
                     Format::Dolma if line.is_some() => {
                         output::write_dolma(w, &serde_json::Value::Null, &source, None, 0)?
@@ -346,6 +359,22 @@ fn dolma_id(rec: &input::Record) -> serde_json::Value {
         .unwrap_or_else(|| serde_json::Value::String(rec.id.clone()))
 }
 
+/// Temporary output files not yet moved into place: an interrupted run removes them, so no
+/// partial output is ever left behind.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// On Ctrl-C (or SIGTERM): remove pending temporary outputs and exit 130.
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(pending) = PENDING.lock() {
+            for p in pending.iter() {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        std::process::exit(130);
+    });
+}
+
 /// A buffered writer on a temporary file beside `target` (gzip-compressed when `target` ends
 /// in `.gz`); the caller persists it to `target` when done, so no half file is ever there.
 fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, tempfile::NamedTempFile)> {
@@ -357,6 +386,9 @@ fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, tempfile::NamedTempFile
         .prefix(".puffery-")
         .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create output", target.display()))?;
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.push(tmp.path().to_path_buf());
+    }
     let file = BufWriter::with_capacity(1 << 16, tmp.reopen()?);
     let writer: Box<dyn Write> = if target.to_string_lossy().ends_with(".gz") {
         Box::new(flate2::write::GzEncoder::new(
@@ -384,14 +416,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
     let opts = input::InputOptions {
-        format: match a.input_format {
-            crate::args::InputFormat::Auto => input::InputFormat::Auto,
-            crate::args::InputFormat::Html => input::InputFormat::Html,
-            crate::args::InputFormat::Text => input::InputFormat::Text,
-            crate::args::InputFormat::Warc => input::InputFormat::Warc,
-            crate::args::InputFormat::Wet => input::InputFormat::Wet,
-            crate::args::InputFormat::Jsonl => input::InputFormat::Jsonl,
-        },
+        format: a.input_format,
         text_field: a.text_field.clone(),
         html_field: a.html_field.clone(),
         id_field: a.id_field.clone(),
@@ -437,8 +462,19 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let summary_of = |id: &str| scanner.rules.get(id).map(|r| r.rule.summary.clone());
-    let mut emitter = Emitter {
+    let summary_of = |id: &str| {
+        scanner
+            .rules
+            .get(id)
+            .map(|r| r.rule.summary.clone())
+            .or_else(|| {
+                puffery::verdict::CHECKS
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.summary.to_string())
+            })
+    };
+    let emitter = Emitter {
         format: a.format,
         style: Style::new(color),
         summary_of: &summary_of,
@@ -451,9 +487,14 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         fail: false,
         fail_on: a.fail_on,
     };
-    scanner.scan_stream(items, Some(&pool), |item, result| {
-        emitter.emit(item, result)
-    })?;
+    let emitter_cell = std::cell::RefCell::new(emitter);
+    scanner.scan_stream(
+        items,
+        Some(&pool),
+        |item, result| emitter_cell.borrow_mut().emit(item, result),
+        || emitter_cell.borrow_mut().flush(),
+    )?;
+    let mut emitter = emitter_cell.into_inner();
     emitter.total.elapsed_s = round3(started.elapsed().as_secs_f64());
     if emitter.dir.is_none() {
         // One stream: its closing lines carry the run's totals (and an empty input still gets
