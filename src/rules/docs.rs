@@ -167,7 +167,8 @@ fn example(text: &str) -> String {
     code(&format!("{text:?}"))
 }
 
-/// Markers after a rule's summary: language, retailer, weak, disclosure kind, requires.
+/// Markers after a rule's summary: disclosure kind, weak, retailer, instruction only (the rule
+/// is `imperative`), counts in quotes, language, requires, scope.
 fn flags(rule: &Rule) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(kind) = &rule.disclosure {
@@ -178,6 +179,12 @@ fn flags(rule: &Rule) -> Vec<String> {
     }
     if rule.retailer {
         out.push("retailer".into());
+    }
+    if rule.imperative {
+        out.push("instruction only".into());
+    }
+    if rule.in_quotes {
+        out.push("counts in quotes".into());
     }
     if !rule.lang.is_empty() {
         out.push(format!("lang: {}", rule.lang.join(", ")));
@@ -228,7 +235,8 @@ pub fn markdown(rules: &RuleSet) -> String {
     out.push_str(
         "Phrases match ASCII-case-insensitively on word boundaries, with whitespace matching one \
          space of the normalized text; regexes are case-insensitive with ASCII `\\b`. A rule's \
-         *exceptions* hide its matches they overlap. Each finding adds the rule's weight to the \
+         *exceptions* hide its matches they overlap. Rules marked *instruction only* count at the \
+         start of a sentence or line, or as link or button text. Each finding adds the rule's weight to the \
          document score, at most `cap` times the weight per rule (3 unless given). Rules with a \
          language run only on documents in that language, or when the language is unknown.\n\n",
     );
