@@ -318,6 +318,11 @@ impl Scanner {
                 });
             }
         }
+        // A cart control (source span), for the product-page check.
+        let cart = findings
+            .iter()
+            .find(|f| crate::rules::id_matches(&f.rule, "cta.add-to-cart"))
+            .map(|f| (f.start, f.end));
         // Document-level checks with a source span.
         let mut check = |c: &crate::verdict::Check, start: usize, end: usize, scope: &str| {
             let (ws, we) = (
@@ -337,13 +342,23 @@ impl Scanner {
                 scope: scope.to_string(),
             });
         };
-        if let Some((s, e)) = ex.product {
+        if let Some((s, e)) = ex.recipe {
             check(
-                &crate::verdict::CHECK_PRODUCT_PAGE,
+                &crate::verdict::CHECK_RECIPE,
                 decoded.src_start(s),
                 decoded.src_end(e),
                 "attr",
             );
+        }
+        // A product page: product markup (not on an article or recipe), or a cart control;
+        // either with a visible price.
+        if PRICE.is_match(&ex.text) {
+            let markup = ex
+                .product_page()
+                .map(|(s, e)| (decoded.src_start(s), decoded.src_end(e), "attr"));
+            if let Some((s, e, scope)) = markup.or(cart.map(|(s, e)| (s, e, "button"))) {
+                check(&crate::verdict::CHECK_PRODUCT_PAGE, s, e, scope);
+            }
         }
         let dense: Vec<&LinkOut> = links
             .iter()
@@ -477,6 +492,15 @@ impl Scanner {
         &self.opts
     }
 }
+
+/// A visible price ("$19.99", "19,99 €", "EUR 12", "£5"): product markup counts only with one,
+/// so metadata alone (a page that says Product but shows no offer) does not make a shop page.
+static PRICE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:[$€£¥]\s?\d|\d(?:[\d.,\x{a0} ]*\d)?\s?(?:€|£|\$|(?-u:\b)(?:eur|usd|gbp|chf|kr|zł|zl|czk|pln|sek|nok|dkk)(?-u:\b)))",
+    )
+    .expect("price pattern compiles")
+});
 
 static SPEECH_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(

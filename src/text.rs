@@ -323,6 +323,11 @@ pub struct Extracted {
     /// Source span of the first product markup (`og:type=product`, a schema.org `Product`
     /// item, or JSON-LD `Product` with `offers`): the page describes a product for sale.
     pub product: Option<(usize, usize)>,
+    /// Source span of the first article markup (og:type=article, schema.org Article,
+    /// NewsArticle or BlogPosting).
+    pub article: Option<(usize, usize)>,
+    /// Source span of the first recipe markup (schema.org Recipe).
+    pub recipe: Option<(usize, usize)>,
 }
 
 impl Extracted {
@@ -334,6 +339,13 @@ impl Extracted {
         } else {
             self.scopes[i - 1].1
         }
+    }
+
+    /// Product markup on a page that does not declare itself an article or a recipe (reviews
+    /// and recipes embed Product items for rich results; their purpose is the content).
+    pub fn product_page(&self) -> Option<(usize, usize)> {
+        self.product
+            .filter(|_| self.article.is_none() && self.recipe.is_none())
     }
 
     /// True when text offset `pos` lies in a footer.

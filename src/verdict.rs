@@ -62,11 +62,22 @@ pub const CHECK_PRODUCT_PAGE: Check = Check {
     id: "context.product-page",
     category: "context",
     severity: "info",
-    weight: 4.0,
-    summary: "Product markup: og:type=product, a schema.org Product item, or JSON-LD Product with offers",
+    weight: 6.0,
+    summary: "A product page: product markup (og:type=product, schema.org Product with offers; not on an article or recipe) or a cart control, with a visible price",
     why: "Shops and marketplaces mark product pages up for search engines and social sharing \
           (https://schema.org/Product, https://ogp.me/); a page that does is a product or listing \
           page, whose purpose is to sell.",
+};
+
+/// Recipe markup: the page is a recipe, whose purpose is the content.
+pub const CHECK_RECIPE: Check = Check {
+    id: "context.recipe",
+    category: "context",
+    severity: "info",
+    weight: -3.0,
+    summary: "Recipe markup (schema.org Recipe): editorial content, negative weight",
+    why: "A page that declares a recipe exists to give it; affiliate links and a cookbook \
+          button around it do not make selling its purpose (editorial evidence lowers the score).",
 };
 
 /// Affiliate links dense in the text: the page is mostly product links (deal posts, gift guides).
@@ -99,6 +110,7 @@ pub const CHECKS: &[Check] = &[
     CHECK_PRODUCT_PAGE,
     CHECK_LINK_DENSITY,
     CHECK_MISLEADING_NEGATION,
+    CHECK_RECIPE,
 ];
 
 /// Affiliate links per 1,000 words of visible text at which [`CHECK_LINK_DENSITY`] fires.
@@ -171,7 +183,7 @@ pub(crate) fn decide(
     out.score = (score * 100.0).round() / 100.0;
 
     let promotional_found = !affiliate_links.is_empty()
-        || ex.product.is_some()
+        || out.findings.iter().any(|f| f.rule == CHECK_PRODUCT_PAGE.id)
         || out
             .findings
             .iter()

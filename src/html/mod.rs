@@ -411,23 +411,42 @@ impl<'a> Extractor<'a> {
             .and_then(|a| a.value)
     }
 
-    /// `<meta property="og:type" content="product">` or an element with a schema.org
-    /// `Product` itemtype.
-    fn is_product_markup(&self, from: usize, name: &str) -> bool {
+    /// The page type a tag declares: `<meta property="og:type" content="product|article">`, or
+    /// a schema.org `itemtype`.
+    fn declared_type(&self, from: usize, name: &str) -> Option<PageType> {
         if name == "meta" {
             let prop = self
                 .attr(from, "property")
-                .or_else(|| self.attr(from, "name"));
-            return prop.is_some_and(|p| p.eq_ignore_ascii_case("og:type"))
-                && self.attr(from, "content").is_some_and(|c| {
-                    let c = c.trim().to_ascii_lowercase();
-                    c == "product" || c.starts_with("product.") || c == "og:product"
-                });
+                .or_else(|| self.attr(from, "name"))?;
+            if !prop.eq_ignore_ascii_case("og:type") {
+                return None;
+            }
+            let c = self.attr(from, "content")?.trim().to_ascii_lowercase();
+            return if c == "product" || c.starts_with("product.") || c == "og:product" {
+                Some(PageType::Product)
+            } else if c == "article" {
+                Some(PageType::Article)
+            } else {
+                None
+            };
         }
-        self.attr(from, "itemtype").is_some_and(|t| {
-            let t = t.trim().to_ascii_lowercase();
-            t.ends_with("schema.org/product") || t.ends_with("data-vocabulary.org/product")
-        })
+        let t = self.attr(from, "itemtype")?.trim().to_ascii_lowercase();
+        let kind = t.rsplit('/').next().unwrap_or("");
+        if !(t.contains("schema.org/") || t.contains("data-vocabulary.org/")) {
+            return None;
+        }
+        PageType::from_schema(kind, true)
+    }
+
+    fn declare(&mut self, kind: PageType, span: (usize, usize)) {
+        let slot = match kind {
+            PageType::Product => &mut self.out.product,
+            PageType::Article => &mut self.out.article,
+            PageType::Recipe => &mut self.out.recipe,
+        };
+        if slot.is_none() {
+            *slot = Some(span);
+        }
     }
 
     fn is_hidden(&self, from: usize, name: &str) -> bool {
@@ -480,8 +499,8 @@ impl<'a> Extractor<'a> {
             "svg" | "math" => self.foreign += 1,
             _ => {}
         }
-        if self.out.product.is_none() && self.is_product_markup(from, name) {
-            self.out.product = Some((lt, tag.end));
+        if let Some(kind) = self.declared_type(from, name) {
+            self.declare(kind, (lt, tag.end));
         }
         if is_raw_skipped(name) {
             // Content up to the matching end tag is not markup; an unclosed one runs to the end.
@@ -491,13 +510,13 @@ impl<'a> Extractor<'a> {
                 raw_text_end(self.bytes, tag.end, name)
             };
             if name == "script"
-                && self.out.product.is_none()
                 && self
                     .attr(from, "type")
                     .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
-                && json_ld_product(&self.bytes[tag.end..resume])
             {
-                self.out.product = Some((lt, resume));
+                for kind in json_ld_types(&self.bytes[tag.end..resume]) {
+                    self.declare(kind, (lt, resume));
+                }
             }
             if name == "textarea" || name == "title" {
                 self.b.brk(resume);
@@ -696,11 +715,43 @@ impl<'a> Extractor<'a> {
     }
 }
 
-/// True when a JSON-LD block describes a `Product` with `offers` (a product for sale).
-fn json_ld_product(body: &[u8]) -> bool {
-    let has = |needle: &[u8]| memmem::find(body, needle).is_some();
-    let product = has(b"\"Product\"") && (has(b"\"@type\"") || has(b"\"@type\" "));
-    product && has(b"\"offers\"")
+/// A page type declared in markup (Open Graph, schema.org microdata or JSON-LD).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageType {
+    /// A product for sale.
+    Product,
+    /// An article, news article or blog post.
+    Article,
+    /// A recipe.
+    Recipe,
+}
+
+impl PageType {
+    /// The type of a schema.org type name; a JSON-LD `Product` counts only with `offers`.
+    fn from_schema(name: &str, offers: bool) -> Option<PageType> {
+        match name.to_ascii_lowercase().as_str() {
+            "product" if offers => Some(PageType::Product),
+            "article" | "newsarticle" | "blogposting" | "reportagenewsarticle" => {
+                Some(PageType::Article)
+            }
+            "recipe" => Some(PageType::Recipe),
+            _ => None,
+        }
+    }
+}
+
+/// The page types a JSON-LD block declares (`"@type": "Recipe"`, ...).
+fn json_ld_types(body: &[u8]) -> Vec<PageType> {
+    static TYPE: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r#""@type"\s*:\s*"([A-Za-z]{1,40})""#).expect("pattern compiles")
+    });
+    let offers = memmem::find(body, b"\"offers\"").is_some();
+    let mut kinds: Vec<PageType> = TYPE
+        .captures_iter(body)
+        .filter_map(|c| PageType::from_schema(std::str::from_utf8(&c[1]).ok()?, offers))
+        .collect();
+    kinds.dedup();
+    kinds
 }
 
 /// Where a comment starting at `lt` (`<!--`) ends.
