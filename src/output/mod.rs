@@ -333,7 +333,13 @@ pub fn write_human(
     st: &Style,
 ) -> io::Result<()> {
     let s = st;
-    for f in &result.findings {
+    // Context markers with no weight (supplement context) explain other findings; the JSONL
+    // output has them, the human one leaves them out.
+    for f in result
+        .findings
+        .iter()
+        .filter(|f| !(f.category == "context" && f.weight == 0.0))
+    {
         let (line, col) = line_col(bytes, f.start);
         let what = summary_of(&f.rule).unwrap_or_default();
         let matched: String = f.matched.split_whitespace().collect::<Vec<_>>().join(" ");
