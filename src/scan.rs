@@ -113,6 +113,9 @@ pub struct Requirement {
     pub kind: String,
     /// Why, for a person to read.
     pub reason: String,
+    /// `warning` for disclosures the law or a program requires; `info` for conventions
+    /// (a medical-advice disclaimer).
+    pub severity: String,
 }
 
 /// The verdict for one document: the `document` line of the output contract.

@@ -11,7 +11,9 @@
 //!   that sends readers to a retailer ("Shop Now on Amazon!": text dumps have lost the links);
 //! - **fda**: the document promotes a dietary supplement (a `context.supplement` finding) and
 //!   makes health claims (`claim.health*` findings);
-//! - **sponsored**: links carry `rel="sponsored"`.
+//! - **sponsored**: links carry `rel="sponsored"`;
+//! - **medical** (severity `info`): the document makes health claims and has no medical-advice
+//!   disclaimer.
 //!
 //! A disclosure that first appears after the first thing that needed it, or only in the page
 //! footer, is `late`.
@@ -257,6 +259,21 @@ pub(crate) fn decide(
         );
     }
 
+    // Medical advice: pages that make health claims conventionally say they are not medical
+    // advice, or send readers to a doctor. No statute prescribes it, so only its absence is
+    // reported, as info.
+    if !health.is_empty() && disclosed("medical").is_empty() {
+        out.missing.push(Requirement {
+            kind: "medical".into(),
+            reason: format!(
+                "{} health claim{}, no medical-advice disclaimer (\"not medical advice\", \"talk to your doctor\")",
+                health.len(),
+                plural(health.len())
+            ),
+            severity: "info".into(),
+        });
+    }
+
     // Sponsored.
     let sponsored: Vec<usize> = ex
         .links
@@ -318,6 +335,7 @@ fn require(
         out.missing.push(Requirement {
             kind: kind.into(),
             reason: format!("{what}, no {name}"),
+            severity: "warning".into(),
         });
         return;
     };
@@ -329,6 +347,7 @@ fn require(
                 "{name} only in the page footer (byte {}); {what}",
                 src(disclosed_at)
             ),
+            severity: "warning".into(),
         });
     } else if disclosed_at > first {
         out.late.push(Requirement {
@@ -338,6 +357,7 @@ fn require(
                 src(disclosed_at),
                 src(first)
             ),
+            severity: "warning".into(),
         });
     }
 }

@@ -391,10 +391,11 @@ pub fn write_human(
         )?;
     }
     for m in &result.missing {
+        let colour = if m.severity == "info" { s.cyan } else { s.red };
         writeln!(
             w,
             "{}{name}{}: {}missing{} {} disclosure: {}",
-            s.bold, s.reset, s.red, s.reset, m.kind, m.reason
+            s.bold, s.reset, colour, s.reset, m.kind, m.reason
         )?;
     }
     for m in &result.late {
