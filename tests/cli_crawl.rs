@@ -270,3 +270,42 @@ fn paths_file_lists_inputs() {
     ]));
     assert_eq!(lines.last().unwrap()["documents"], 2);
 }
+
+#[test]
+fn a_text_file_of_urls_reports_each_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Our picks:\nhttps://www.amazon.com/dp/B0040EGNIU/?tag=runfastblog-20\nhttps://amzn.to/3AbCdEf\n\
+        https://www.awin1.com/cread.php?awinmid=1234&awinaffid=56789&ued=https%3A%2F%2Fshop.example\n\
+        https://click.linksynergy.com/deeplink?id=abc123&mid=2149&murl=https%3A%2F%2Fwww.example.com\n\
+        https://www.nytimes.com/2024/01/01/news.html?utm_source=x\n";
+    let path = write(dir.path(), "urls.txt", text.as_bytes());
+    let lines = json_lines(&puffery(&["scan", &path, "--format", "jsonl"]));
+    let links = lines[0]["links"].as_array().unwrap();
+    let got: Vec<(String, Value)> = links
+        .iter()
+        .map(|l| {
+            (
+                l["url"].as_str().unwrap().to_string(),
+                l["affiliate"]["network"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 5);
+    let nets: Vec<&Value> = got.iter().map(|(_, n)| n).collect();
+    assert_eq!(
+        nets,
+        [
+            &Value::from("amazon"),
+            &Value::from("amazon"),
+            &Value::from("awin"),
+            &Value::from("rakuten"),
+            &Value::Null
+        ]
+    );
+    assert_eq!(links[0]["affiliate"]["id"], "runfastblog-20");
+    let (s, e) = (
+        links[2]["start"].as_u64().unwrap() as usize,
+        links[2]["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[s..e], links[2]["url"].as_str().unwrap());
+}
