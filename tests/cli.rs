@@ -390,3 +390,20 @@ fn a_trickling_pipe_gets_each_answer_before_the_next_question() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn progress_goes_to_stderr_only() {
+    let out = puffery(&["scan", "corpus", "--format", "jsonl", "--progress", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let progress: Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .expect("a progress line"),
+    )
+    .unwrap();
+    assert_eq!(progress["type"], "progress");
+    assert!(lines(&out).iter().all(|l| l["type"] != "progress"));
+    let quiet = puffery(&["scan", "corpus", "--format", "jsonl", "--progress", "never"]);
+    assert!(quiet.stderr.is_empty());
+}

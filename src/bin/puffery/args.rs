@@ -141,6 +141,17 @@ pub struct ScanArgs {
     /// Colour in the human format.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Progress on stderr: a status line when stderr is a terminal (auto), none, or a JSON
+    /// stats line every few seconds (for batch logs).
+    #[arg(long, value_enum, default_value_t = Progress::Auto)]
+    pub progress: Progress,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    Auto,
+    Never,
+    Json,
 }
 
 #[derive(Args, Debug)]

@@ -159,6 +159,61 @@ struct Emitter<'a> {
     part_started: Instant,
     fail: bool,
     fail_on: FailOn,
+    progress: ProgressLine,
+}
+
+/// Progress on stderr, never on stdout.
+struct ProgressLine {
+    mode: crate::args::Progress,
+    tty: bool,
+    started: Instant,
+    last: Instant,
+    shown: bool,
+}
+
+impl ProgressLine {
+    fn every(&self) -> std::time::Duration {
+        match self.mode {
+            crate::args::Progress::Json => std::time::Duration::from_secs(5),
+            _ => std::time::Duration::from_millis(250),
+        }
+    }
+
+    /// Reports totals if it is time (`last` forces a final report).
+    fn report(&mut self, t: &Summary, last: bool) {
+        let on = match self.mode {
+            crate::args::Progress::Never => false,
+            crate::args::Progress::Json => true,
+            crate::args::Progress::Auto => self.tty,
+        };
+        if !on || (!last && self.last.elapsed() < self.every()) {
+            return;
+        }
+        self.last = Instant::now();
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        let mb = t.bytes as f64 / 1e6;
+        if self.mode == crate::args::Progress::Json {
+            let line = serde_json::json!({
+                "type": "progress", "documents": t.documents, "errors": t.errors,
+                "promotional": t.promotional, "mb": (mb * 10.0).round() / 10.0,
+                "elapsed_s": round3(secs), "mb_per_s": (mb / secs * 10.0).round() / 10.0,
+            });
+            eprintln!("{line}");
+        } else {
+            eprint!(
+                "\r\x1b[2K{} documents, {} promotional, {} errors, {:.1} MB, {:.1} MB/s",
+                t.documents,
+                t.promotional,
+                t.errors,
+                mb,
+                mb / secs
+            );
+            self.shown = true;
+            if last {
+                eprintln!();
+            }
+        }
+    }
 }
 
 struct Open {
@@ -247,8 +302,10 @@ impl Emitter<'_> {
         closing(self.format, w, s)
     }
 
-    /// Flushes the open output (after each batch: a trickling input gets its answers at once).
+    /// Flushes the open output (after each batch: a trickling input gets its answers at once),
+    /// and reports progress when it is time.
     fn flush(&mut self) -> Result<()> {
+        self.progress.report(&self.total, false);
         if let Some(o) = self.current.as_mut() {
             o.writer.flush()?;
         }
@@ -486,6 +543,13 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         part_started: Instant::now(),
         fail: false,
         fail_on: a.fail_on,
+        progress: ProgressLine {
+            mode: a.progress,
+            tty: io::stderr().is_terminal(),
+            started: Instant::now(),
+            last: Instant::now(),
+            shown: false,
+        },
     };
     let emitter_cell = std::cell::RefCell::new(emitter);
     scanner.scan_stream(
@@ -495,6 +559,10 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         || emitter_cell.borrow_mut().flush(),
     )?;
     let mut emitter = emitter_cell.into_inner();
+    if emitter.progress.shown || emitter.progress.mode == crate::args::Progress::Json {
+        let total = emitter.total.clone();
+        emitter.progress.report(&total, true);
+    }
     emitter.total.elapsed_s = round3(started.elapsed().as_secs_f64());
     if emitter.dir.is_none() {
         // One stream: its closing lines carry the run's totals (and an empty input still gets
