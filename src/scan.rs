@@ -355,13 +355,13 @@ impl Scanner {
         }
         // A product page: product markup (not on an article or recipe), or a cart control;
         // either with a visible price.
-        if PRICE.is_match(&ex.text) {
-            let markup = ex
-                .product_page()
-                .map(|(s, e)| (decoded.src_start(s), decoded.src_end(e), "attr"));
-            if let Some((s, e, scope)) = markup.or(cart.map(|(s, e)| (s, e, "button"))) {
-                check(&crate::verdict::CHECK_PRODUCT_PAGE, s, e, scope);
-            }
+        let markup = ex
+            .product_page()
+            .map(|(s, e)| (decoded.src_start(s), decoded.src_end(e), "attr"));
+        if let Some((s, e, scope)) = markup.or(cart.map(|(s, e)| (s, e, "button")))
+            && PRICE.is_match(&ex.text)
+        {
+            check(&crate::verdict::CHECK_PRODUCT_PAGE, s, e, scope);
         }
         let dense: Vec<&LinkOut> = links
             .iter()
