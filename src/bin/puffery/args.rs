@@ -114,9 +114,13 @@ pub struct ScanArgs {
     /// Read input paths from FILE, one per line ('-' = stdin; .gz and .zst lists too).
     #[arg(long, value_name = "FILE")]
     pub paths_file: Option<PathBuf>,
-    /// Take only inputs whose index mod N == I.
-    #[arg(long, value_name = "I/N")]
+    /// Take only inputs whose index mod N == I; `auto` reads the Slurm array task
+    /// (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT).
+    #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
+    /// With -o DIR: skip inputs whose output is finished (a `<output>.done` marker exists).
+    #[arg(long)]
+    pub skip_done: bool,
     /// Longest document kept; longer ones are cut there and marked truncated.
     #[arg(long, default_value_t = puffery::input::DEFAULT_MAX_DOC_BYTES)]
     pub max_doc_bytes: usize,

@@ -257,22 +257,8 @@ impl Emitter<'_> {
         Ok(&mut self.current.as_mut().expect("opened above").writer)
     }
 
-    /// Output file name for an input in `-o DIR` mode: dolma and annotate mirror the input's
-    /// name (dolma attributes files must); the others add `.puffery.jsonl` / `.puffery.txt`.
     fn output_name(&self, source: &str) -> String {
-        let base = Path::new(source)
-            .file_name()
-            .map_or_else(|| "stdin".to_string(), |n| n.to_string_lossy().to_string());
-        let base = if source == "-" {
-            "stdin.jsonl".to_string()
-        } else {
-            base
-        };
-        match self.format {
-            Format::Dolma | Format::Annotate => base,
-            Format::Jsonl => format!("{base}.puffery.jsonl"),
-            Format::Human => format!("{base}.puffery.txt"),
-        }
+        output_name(self.format, source)
     }
 
     /// Writes the closing lines of the open output and moves it into place.
@@ -293,6 +279,12 @@ impl Emitter<'_> {
                 .with_context(|| format!("{}: cannot write output", target.display()))?;
             if let Ok(mut pending) = PENDING.lock() {
                 pending.retain(|p| *p != path);
+            }
+            if let Some(dir) = &self.dir {
+                // The input is finished: a re-run with --skip-done leaves it alone.
+                let marker = done_marker(dir, self.format, &open.source);
+                std::fs::write(&marker, serde_json::to_vec(&part)?)
+                    .with_context(|| format!("{}: cannot write", marker.display()))?;
             }
         }
         Ok(())
@@ -408,6 +400,48 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// Output file name for an input in `-o DIR` mode: dolma and annotate mirror the input's name
+/// (dolma attributes files must); the others add `.puffery.jsonl` / `.puffery.txt`.
+fn output_name(format: Format, source: &str) -> String {
+    let base = if source == "-" {
+        "stdin.jsonl".to_string()
+    } else {
+        Path::new(source)
+            .file_name()
+            .map_or_else(|| "stdin".to_string(), |n| n.to_string_lossy().to_string())
+    };
+    match format {
+        Format::Dolma | Format::Annotate => base,
+        Format::Jsonl => format!("{base}.puffery.jsonl"),
+        Format::Human => format!("{base}.puffery.txt"),
+    }
+}
+
+/// The marker written beside a finished per-input output in `-o DIR` mode.
+fn done_marker(dir: &Path, format: Format, source: &str) -> PathBuf {
+    dir.join(format!("{}.done", output_name(format, source)))
+}
+
+/// `--shard auto`: the Slurm array task (`SLURM_ARRAY_TASK_ID` less `SLURM_ARRAY_TASK_MIN`, of
+/// `SLURM_ARRAY_TASK_COUNT`).
+fn slurm_shard() -> Result<(usize, usize)> {
+    let var = |k: &str| -> Result<usize> {
+        let v = std::env::var(k)
+            .with_context(|| format!("--shard auto needs {k} (a Slurm array job)"))?;
+        v.trim()
+            .parse()
+            .with_context(|| format!("{k}={v:?} is not a number"))
+    };
+    let id = var("SLURM_ARRAY_TASK_ID")?;
+    let min = var("SLURM_ARRAY_TASK_MIN").unwrap_or(0);
+    let count = var("SLURM_ARRAY_TASK_COUNT")?;
+    let i = id
+        .checked_sub(min)
+        .filter(|i| *i < count)
+        .with_context(|| format!("SLURM_ARRAY_TASK_ID {id} is outside {min}..{}", min + count))?;
+    Ok((i, count))
+}
+
 /// The dolma row id: the JSONL id as it was (string or number), else the record id.
 fn dolma_id(rec: &input::Record) -> serde_json::Value {
     rec.json
@@ -492,19 +526,31 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
     }
     let mut inputs = input::expand_paths(&paths);
     if let Some(spec) = &a.shard {
-        let (i, n) =
-            input::parse_shard(spec).map_err(|e| anyhow::anyhow!("--shard {spec}: {e}"))?;
+        let (i, n) = if spec == "auto" {
+            slurm_shard()?
+        } else {
+            input::parse_shard(spec).map_err(|e| anyhow::anyhow!("--shard {spec}: {e}"))?
+        };
         inputs = input::shard(inputs, i, n);
+    }
+    let to_dir = a
+        .output
+        .as_ref()
+        .is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
+    if a.skip_done {
+        anyhow::ensure!(to_dir, "--skip-done needs -o DIR");
+        let dir = a.output.clone().expect("to_dir");
+        let format = a.format;
+        inputs.retain(|p| match p {
+            Ok(path) => !done_marker(&dir, format, &path.to_string_lossy()).exists(),
+            Err(_) => true,
+        });
     }
     let items = inputs.into_iter().flat_map(move |p| match p {
         Ok(path) => input::open_path(&path, &opts),
         Err(item) => Box::new(std::iter::once(item)) as Box<dyn Iterator<Item = Item> + Send>,
     });
 
-    let to_dir = a
-        .output
-        .as_ref()
-        .is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
     if to_dir {
         let dir = a.output.as_ref().expect("checked");
         std::fs::create_dir_all(dir)
