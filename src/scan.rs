@@ -146,6 +146,12 @@ pub struct DocResult {
     pub missing: Vec<Requirement>,
     /// Disclosures that come after what needed them.
     pub late: Vec<Requirement>,
+    /// Set when only part of the document was scanned, with why: `max-doc-bytes` (the input
+    /// was cut at `--max-doc-bytes`), or the WARC-Truncated value (`length`, `time`, ...).
+    /// `Scanner::scan` leaves it `None`: whoever read the document knows (the CLI sets it from
+    /// `Record::truncated_reason`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<String>,
 }
 
 use crate::Error;
@@ -420,6 +426,7 @@ impl Scanner {
             },
             missing: Vec::new(),
             late: Vec::new(),
+            truncated: None,
         };
         crate::verdict::decide(self, &ex, &|w| decoded.src_start(w), &hits, &mut result);
         result
@@ -539,9 +546,15 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 
 /// True when `text[start..end]` sits inside a quotation that is a mention: the quotation is
 /// the phrase itself (scare quotes), or it is reported speech (a speech verb next to it).
+/// Only the `QUOTE_WINDOW` bytes on each side of the phrase are looked at: a quotation is short,
+/// and without the bound a long line with many hits (minified HTML, a text of one line) costs
+/// time quadratic in its length.
 fn is_mention(text: &str, start: usize, end: usize) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+    const QUOTE_WINDOW: usize = 1024;
+    let lo = floor_boundary(text, start.saturating_sub(QUOTE_WINDOW));
+    let hi = floor_boundary(text, end.saturating_add(QUOTE_WINDOW)).max(end);
+    let line_start = text[lo..start].rfind('\n').map_or(lo, |p| lo + p + 1);
+    let line_end = text[end..hi].find('\n').map_or(hi, |p| end + p);
     let before = &text[line_start..start];
     if before.matches('"').count() % 2 == 0 {
         return false;

@@ -190,7 +190,9 @@ impl TextBuilder {
                 self.push_copy(&raw[copy_from..i], src + copy_from);
                 let ws_start = i;
                 let mut newlines = 0;
-                while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == 0x0B) {
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_whitespace() || bytes[i] == 0 || bytes[i] == 0x0B)
+                {
                     newlines += usize::from(bytes[i] == b'\n');
                     i += 1;
                 }

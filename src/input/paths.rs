@@ -97,14 +97,47 @@ fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, Item>>) {
             if meta.file_type().is_symlink() {
                 match std::fs::metadata(&path) {
                     Ok(m) if m.is_file() => out.push(Ok(path)),
-                    Ok(_) => {}
+                    Ok(m) if m.is_dir() => {}
+                    Ok(m) => out.push(Err(not_regular(&path, &m))),
                     Err(e) => out.push(Err(path_error(&path, &e))),
                 }
-            } else {
+            } else if meta.is_file() {
                 out.push(Ok(path));
+            } else {
+                // A FIFO would block the run forever on open, waiting for a writer; a socket or
+                // device is no document either. Named on the command line they are read.
+                out.push(Err(not_regular(&path, &meta)));
             }
         }
     }
+}
+
+/// The error for a directory entry that is not a regular file.
+fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Item {
+    #[cfg(unix)]
+    let kind = {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else {
+            "a special file"
+        }
+    };
+    #[cfg(not(unix))]
+    let kind = {
+        let _ = meta;
+        "a special file"
+    };
+    Item::error(
+        &path.display().to_string(),
+        0,
+        format!("cannot read: {kind}, not a regular file (name it as an argument to read it)"),
+    )
 }
 
 /// Reads a list of input paths, one per line (Common Crawl `*.paths` style): blank lines and

@@ -306,7 +306,8 @@ impl Emitter<'_> {
 
     fn emit(&mut self, item: Item, result: Option<puffery::DocResult>) -> Result<()> {
         match (item, result) {
-            (Item::Doc(rec), Some(r)) => {
+            (Item::Doc(rec), Some(mut r)) => {
+                r.truncated = rec.truncated_reason.clone();
                 self.total.add(&r);
                 self.part.add(&r);
                 self.fail |= fails(self.fail_on, &r);
