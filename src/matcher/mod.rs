@@ -137,6 +137,7 @@ impl Matcher {
         let mut index = std::collections::HashMap::new();
         let mut regexes = Vec::new();
         let mut sources = Vec::new();
+        let mut origins: Vec<(u32, &str)> = Vec::new();
         for (i, r) in rules.rules.iter().enumerate() {
             let i = i as u32;
             let lists = [(&r.rule.phrases, false), (&r.rule.exceptions, true)];
@@ -167,6 +168,7 @@ impl Matcher {
                 };
                 regexes.push((compile_regex(re).map_err(err)?, i));
                 sources.push(ascii_boundaries(re));
+                origins.push((i, re.as_str()));
             }
         }
         let ac = if phrases.is_empty() {
@@ -194,16 +196,38 @@ impl Matcher {
         let set = if sources.is_empty() {
             None
         } else {
-            let set = RegexSetBuilder::new(&sources)
-                .case_insensitive(true)
-                .size_limit(REGEX_SIZE_LIMIT * 16)
-                .dfa_size_limit(REGEX_DFA_LIMIT * 4)
-                .build()
-                .map_err(|e| Error::RulePack {
-                    file: "(all packs)".into(),
-                    line: 0,
-                    message: format!("regex set: {e}"),
-                })?;
+            let build = |sources: &[String]| {
+                RegexSetBuilder::new(sources)
+                    .case_insensitive(true)
+                    .size_limit(REGEX_SIZE_LIMIT * 16)
+                    .dfa_size_limit(REGEX_DFA_LIMIT * 4)
+                    .build()
+            };
+            let set = build(&sources).map_err(|e| {
+                // Each regex passed alone; name the one that takes the set over its limit:
+                // the end of the shortest prefix that fails (prefix `lo` builds, `hi` fails).
+                let (mut lo, mut hi) = (0, sources.len());
+                while lo + 1 < hi {
+                    let mid = (lo + hi) / 2;
+                    if build(&sources[..mid]).is_err() {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                let (rule, re) = &origins[hi - 1];
+                let r = &rules.rules[*rule as usize];
+                Error::RulePack {
+                    file: r.file.clone(),
+                    line: r.line,
+                    message: format!(
+                        "rule {}: regex {re:?}: with the {} regexes before it, the rules' \
+                         regexes exceed their combined size limit ({e})",
+                        r.rule.id,
+                        hi - 1
+                    ),
+                }
+            })?;
             Some(set)
         };
         Ok(Matcher {
