@@ -183,7 +183,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     name.to_string()
 }
 
-fn error_for<'a>(run: &'a Run, record: u64) -> &'a str {
+fn error_for(run: &Run, record: u64) -> &str {
     run.errors()
         .iter()
         .find(|e| e["record"] == record)
@@ -419,7 +419,7 @@ fn invalid_utf8_and_nul_bytes() {
     }
     let html_doc = run.docs()[0];
     assert_eq!(html_doc["bytes"], page.len());
-    assert!(html_doc["findings"].as_array().unwrap().len() >= 1);
+    assert!(!html_doc["findings"].as_array().unwrap().is_empty());
     // JSONL: invalid escapes and raw bytes are one error line each, naming the line.
     for e in run.errors() {
         assert_eq!(e["source"], jl);
