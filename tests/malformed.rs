@@ -901,3 +901,38 @@ fn many_hits_on_one_long_line_stay_linear() {
     let run = scan(d.path(), &["dense.txt"]);
     assert!(run.docs()[0]["findings"].as_array().unwrap().len() > 300_000);
 }
+
+#[test]
+fn a_line_over_max_line_bytes_is_an_error_even_when_one_read_brings_it_whole() {
+    // Found by scripts/memory.sh: the line buffer doubles, so when it reached exactly the limit
+    // the next read could bring in the rest of the line and its newline at once, and the
+    // too-long line was parsed (100 MB line, 2x the limit in memory).
+    use puffery::input::{InputOptions, Item, open_reader};
+    let mut data = b"{\"id\":1,\"text\":\"".to_vec();
+    data.resize(data.len() + (3 << 19), b'a'); // 1.5 MiB
+    data.extend_from_slice(b"\"}\n{\"id\":\"after\",\"text\":\"x\"}\n");
+    let opts = InputOptions {
+        max_line_bytes: 1 << 20,
+        ..InputOptions::default()
+    };
+    let items: Vec<Item> =
+        open_reader("big.jsonl", Box::new(std::io::Cursor::new(data)), &opts).collect();
+    assert_eq!(common::kinds(&items), ["E", "D:after"]);
+    let m = common::err(&items[0]);
+    assert!(m.starts_with("line 1: line of 1572883 bytes is longer than"), "{m}");
+
+    // Through the CLI at the default 64 MiB limit: a 70 MiB line is one error line.
+    let d = tmp();
+    let path = d.path().join("long-line.jsonl");
+    let mut w = BufWriter::new(std::fs::File::create(&path).unwrap());
+    w.write_all(b"{\"id\":1,\"text\":\"").unwrap();
+    let chunk = [b'a'; 1 << 16];
+    for _ in 0..70 * 16 {
+        w.write_all(&chunk).unwrap();
+    }
+    w.write_all(b"\"}\n{\"id\":2,\"text\":\"Buy now!\"}\n").unwrap();
+    drop(w);
+    let run = scan(d.path(), &["long-line.jsonl"]);
+    assert_eq!(ids(&run), ["2"]);
+    assert!(error_for(&run, 0).contains("byte limit"));
+}
