@@ -864,6 +864,18 @@ fn compression_bombs_stop_at_max_doc_bytes() {
     assert_eq!(ids(&run), ["<urn:uuid:bomb>".to_string(), common::id(1)]);
     assert_eq!(run.docs()[0]["bytes"], 1_000_000);
     assert_eq!(run.docs()[0]["truncated"], "max-doc-bytes");
+
+    // HTTP Content-Encoding: a 64 KB gzip payload inflating to 64 MiB is decoded only up to the
+    // cap.
+    let mut block =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+    block.extend_from_slice(&gzip_bomb(b"<p>Shop now!</p>", 64));
+    let recs = [Rec::new("response", 0, block), response(1)];
+    write(d.path(), "ce-bomb.warc", &concat(&recs).0);
+    let run = scan(d.path(), &["ce-bomb.warc", "--max-doc-bytes", "1000000"]);
+    assert_eq!(ids(&run), [common::id(0), common::id(1)]);
+    assert_eq!(run.docs()[0]["bytes"], 1_000_000);
+    assert_eq!(run.docs()[0]["truncated"], "max-doc-bytes");
 }
 
 #[test]
