@@ -56,7 +56,8 @@ for input in big.warc.gz huge.html.gz huge.jsonl dense.html.gz; do
   for j in 1 2; do
     /usr/bin/time -f "%e %M" -o "$work/t" \
       target/release/puffery scan "$work/$input" --format jsonl -j "$j" > "$work/out.jsonl" || true
-    read -r secs kb < "$work/t"
+    # GNU time writes "Command exited with non-zero status N" first when the exit is not 0.
+    read -r secs kb < <(tail -n 1 "$work/t")
     summary=$(tail -n 1 "$work/out.jsonl")
     docs=$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); print(s["documents"], "documents,", s["errors"], "errors,", round(s["bytes"]/1e6), "MB scanned")' "$summary")
     rss_mb=$((kb / 1024))
