@@ -43,6 +43,9 @@ fn main() {
         .collect();
     paths.sort();
     for p in paths {
+        if !p.is_file() {
+            continue; // corpus/expected/ and the like
+        }
         let name = p.to_string_lossy().to_string();
         let raw = std::fs::read(&p).expect("page");
         let html = if name.ends_with(".html.gz") {

@@ -688,18 +688,24 @@ impl Scanner {
                     }
                     batch.push(item);
                 }
-                let scan_batch = || -> Vec<Option<DocResult>> {
+                let scan_batch = || -> Vec<Result<Option<DocResult>, String>> {
                     batch
                         .par_iter()
                         .map(|item| match item {
-                            crate::input::Item::Doc(r) => Some(self.scan(&DocInput {
-                                bytes: &r.body,
-                                format: r.format,
-                                url: r.url.as_deref(),
-                                lang: r.lang.as_deref(),
-                                charset: r.charset.as_deref(),
-                            })),
-                            _ => None,
+                            crate::input::Item::Doc(r) => {
+                                // A bug must cost one document (an error line), not the run.
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    Some(self.scan(&DocInput {
+                                        bytes: &r.body,
+                                        format: r.format,
+                                        url: r.url.as_deref(),
+                                        lang: r.lang.as_deref(),
+                                        charset: r.charset.as_deref(),
+                                    }))
+                                }))
+                                .map_err(|p| panic_message(p.as_ref()))
+                            }
+                            _ => Ok(None),
                         })
                         .collect()
                 };
@@ -708,13 +714,38 @@ impl Scanner {
                     None => scan_batch(),
                 };
                 for (item, result) in batch.into_iter().zip(results) {
-                    sink(item, result)?;
+                    match (item, result) {
+                        (item, Ok(result)) => sink(item, result)?,
+                        (crate::input::Item::Doc(r), Err(message)) => sink(
+                            crate::input::Item::Error {
+                                message: format!(
+                                    "internal error while scanning (a bug, please report it \
+                                     with this record): {message}"
+                                ),
+                                source: r.source,
+                                record: r.record,
+                                line: r.line,
+                                offset: r.offset,
+                                raw_line: r.raw_line,
+                            },
+                            None,
+                        )?,
+                        (item, Err(_)) => sink(item, None)?,
+                    }
                 }
                 batch_done()?;
             }
             Ok(())
         })
     }
+}
+
+/// The message of a caught panic.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
 }
 
 #[cfg(test)]

@@ -59,3 +59,32 @@ fn nul_byte_in_text_does_not_hang() {
         r.findings
     );
 }
+
+/// fuzz target `jsonl`, artifact crash-a0bb8d67 (a harness assumption, not a reader bug): a
+/// "JSONL" file that is two broken gzip members gives one error per member, each naming its
+/// line and compressed byte, with consecutive record indexes.
+#[test]
+fn two_broken_gzip_members_in_jsonl_are_two_errors() {
+    use puffery::input::{InputFormat, Item, read_bytes};
+    let bytes = b"\x1f\x8b\x08\x00\x00\x00\x02\x1f\x8b\x08\x00\x00\x00\x00\x00Zt3e\x00\x00dt1e";
+    let items: Vec<Item> = within(20, || {
+        read_bytes("f.jsonl", bytes.to_vec(), InputFormat::Jsonl).collect()
+    });
+    assert_eq!(items.len(), 2, "{items:?}");
+    for (i, item) in items.iter().enumerate() {
+        let Item::Error {
+            record,
+            line,
+            message,
+            ..
+        } = item
+        else {
+            panic!("{item:?}")
+        };
+        assert_eq!((*record, *line), (i as u64, Some(i as u64 + 1)));
+        assert!(
+            message.contains("gzip member at compressed byte"),
+            "{message}"
+        );
+    }
+}

@@ -843,10 +843,10 @@ fn compression_bombs_stop_at_max_doc_bytes() {
         "{msg}"
     );
 
-    // WARC: a response whose payload inflates to 48 MiB is cut at the cap; the records after it
-    // are read.
+    // WARC: a response whose payload inflates to 16 MiB is cut at the cap; the records after it
+    // are read (the rest of the block is inflated to reach them, but not kept).
     let mut page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Shop now!</p>".to_vec();
-    let payload = 48usize << 20;
+    let payload = 16usize << 20;
     let head = format!(
         "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:bomb>\r\n\
          Content-Length: {}\r\n\r\n",
@@ -854,7 +854,7 @@ fn compression_bombs_stop_at_max_doc_bytes() {
     );
     let mut prefix = head.into_bytes();
     prefix.append(&mut page);
-    let bomb = gzip_bomb(&prefix, 48);
+    let bomb = gzip_bomb(&prefix, 16);
     // gzip_bomb ends with zeros; the trailer is its own member.
     let mut bytes = bomb;
     bytes.extend_from_slice(&common::gzip(b"\r\n\r\n"));
@@ -862,6 +862,18 @@ fn compression_bombs_stop_at_max_doc_bytes() {
     write(d.path(), "bomb.warc.gz", &bytes);
     let run = scan(d.path(), &["bomb.warc.gz", "--max-doc-bytes", "1000000"]);
     assert_eq!(ids(&run), ["<urn:uuid:bomb>".to_string(), common::id(1)]);
+    assert_eq!(run.docs()[0]["bytes"], 1_000_000);
+    assert_eq!(run.docs()[0]["truncated"], "max-doc-bytes");
+
+    // HTTP Content-Encoding: a 64 KB gzip payload inflating to 64 MiB is decoded only up to the
+    // cap.
+    let mut block =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+    block.extend_from_slice(&gzip_bomb(b"<p>Shop now!</p>", 64));
+    let recs = [Rec::new("response", 0, block), response(1)];
+    write(d.path(), "ce-bomb.warc", &concat(&recs).0);
+    let run = scan(d.path(), &["ce-bomb.warc", "--max-doc-bytes", "1000000"]);
+    assert_eq!(ids(&run), [common::id(0), common::id(1)]);
     assert_eq!(run.docs()[0]["bytes"], 1_000_000);
     assert_eq!(run.docs()[0]["truncated"], "max-doc-bytes");
 }
@@ -880,4 +892,69 @@ fn read_helpers_are_sane() {
     let out = zstd::stream::decode_all(&zs[..]).unwrap();
     assert_eq!(out.len(), 4 + 3 * (128 << 10));
     assert!(out.ends_with(b"xyz"));
+}
+
+#[test]
+fn many_hits_on_one_long_line_stay_linear() {
+    // 300,000 calls to action on one 3 MB line: the quotation check used to rescan the line
+    // from its start for every hit (over a minute here); now it looks at a bounded window
+    // (seconds). Hence the tighter deadline.
+    let d = tmp();
+    let path = d.path().join("dense.txt");
+    let mut w = BufWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..300_000 {
+        w.write_all(if i % 7 == 0 {
+            b"\"Shop now\" "
+        } else {
+            b"Shop now! "
+        })
+        .unwrap();
+    }
+    drop(w);
+    let run = puffery_in(
+        d.path(),
+        &["scan", "--format", "jsonl", "dense.txt"],
+        None,
+        30,
+    );
+    assert!(run.docs()[0]["findings"].as_array().unwrap().len() > 250_000);
+}
+
+#[test]
+fn a_line_over_max_line_bytes_is_an_error_even_when_one_read_brings_it_whole() {
+    // Found by scripts/memory.sh: the line buffer doubles, so when it reached exactly the limit
+    // the next read could bring in the rest of the line and its newline at once, and the
+    // too-long line was parsed (100 MB line, 2x the limit in memory).
+    use puffery::input::{InputOptions, Item, open_reader};
+    let mut data = b"{\"id\":1,\"text\":\"".to_vec();
+    data.resize(data.len() + (3 << 19), b'a'); // 1.5 MiB
+    data.extend_from_slice(b"\"}\n{\"id\":\"after\",\"text\":\"x\"}\n");
+    let opts = InputOptions {
+        max_line_bytes: 1 << 20,
+        ..InputOptions::default()
+    };
+    let items: Vec<Item> =
+        open_reader("big.jsonl", Box::new(std::io::Cursor::new(data)), &opts).collect();
+    assert_eq!(common::kinds(&items), ["E", "D:after"]);
+    let m = common::err(&items[0]);
+    assert!(
+        m.starts_with("line 1: line of 1572883 bytes is longer than"),
+        "{m}"
+    );
+
+    // Through the CLI at the default 64 MiB limit: a 70 MiB line is one error line.
+    let d = tmp();
+    let path = d.path().join("long-line.jsonl");
+    let mut w = BufWriter::new(std::fs::File::create(&path).unwrap());
+    w.write_all(b"{\"id\":1,\"text\":\"").unwrap();
+    let chunk = [b'a'; 1 << 16];
+    for _ in 0..70 * 16 {
+        w.write_all(&chunk).unwrap();
+    }
+    w.write_all(b"\"}\n{\"id\":2,\"text\":\"Buy now!\"}\n")
+        .unwrap();
+    drop(w);
+    let run = scan(d.path(), &["long-line.jsonl"]);
+    assert_eq!(ids(&run), ["2"]);
+    assert!(error_for(&run, 0).contains("byte limit"));
 }

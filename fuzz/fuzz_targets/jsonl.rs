@@ -8,7 +8,9 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use puffery::input::{InputFormat, InputOptions, Item, open_reader};
+use puffery::input::{
+    Compression, InputFormat, InputOptions, Item, detect_compression, open_reader,
+};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, body)) = data.split_first() else {
@@ -31,9 +33,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let items: Vec<Item> =
         open_reader(name, Box::new(std::io::Cursor::new(bytes)), &opts).collect();
-    // One item per line: never more items than line breaks + 1.
+    // One item per line: never more items than line breaks + 1 (for plain input: damaged
+    // compressed input may give one error per broken member).
     let lines = body.iter().filter(|&&b| b == b'\n').count() + 1;
-    if flags & 1 == 0 {
+    if flags & 1 == 0 && detect_compression(body) == Compression::None {
         assert!(
             items.len() <= lines,
             "{} items from {lines} lines",

@@ -325,6 +325,12 @@ impl Iterator for JsonlReader {
             let avail = self.src.available();
             if let Some(i) = memchr::memchr(b'\n', &avail[from..]) {
                 let end = from + i;
+                // The buffer grows by doubling, so one fill can bring in a whole line longer
+                // than the limit: check the length here too.
+                if end > self.opts.max_line_bytes {
+                    self.line += 1;
+                    return Some(self.too_long());
+                }
                 break (end, end + 1);
             }
             from = avail.len();

@@ -312,14 +312,39 @@ impl Matcher {
         // Small sets: a set's lazy DFA is the product of its patterns, and past a dozen or so
         // of these patterns its states explode (see `prefix`).
         let mut sets = Vec::new();
-        for (chunk_no, chunk) in sources.chunks(SET_CHUNK).enumerate() {
-            let set = RegexSetBuilder::new(chunk)
+        let build = |pats: &[&String]| {
+            RegexSetBuilder::new(pats)
                 .case_insensitive(true)
                 .size_limit(REGEX_SIZE_LIMIT * 4)
                 .dfa_size_limit(REGEX_DFA_LIMIT)
                 .build()
-                .map_err(|e| regex_error(rules, e))?;
-            sets.push((set, chunk_no * SET_CHUNK));
+        };
+        for (chunk_no, chunk) in sources.chunks(SET_CHUNK).enumerate() {
+            let first = chunk_no * SET_CHUNK;
+            let set = build(chunk).map_err(|e| {
+                // Each regex compiles alone (checked at load); name the one with which the
+                // group first exceeds the combined limit.
+                let k = (1..=chunk.len())
+                    .find(|&k| build(&chunk[..k]).is_err())
+                    .unwrap_or(chunk.len());
+                let (lazy, rule) = &regexes[residual[first + k - 1]];
+                let r = &rules.rules[*rule as usize];
+                if k == 1 {
+                    return regex_error(rules, e);
+                }
+                Error::RulePack {
+                    file: r.file.clone(),
+                    line: r.line,
+                    message: format!(
+                        "rule {}: regex {:?}: with the {} regexes grouped before it, the rules' \
+                         regexes exceed their combined size limit ({e})",
+                        r.rule.id,
+                        lazy.pattern,
+                        k - 1
+                    ),
+                }
+            })?;
+            sets.push((set, first));
         }
         Ok(Matcher {
             ac,
