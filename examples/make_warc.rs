@@ -43,6 +43,9 @@ fn main() {
         .collect();
     paths.sort();
     for p in paths {
+        if p.is_dir() {
+            continue; // e.g. corpus/expected/
+        }
         let name = p.to_string_lossy().to_string();
         let raw = std::fs::read(&p).expect("page");
         let html = if name.ends_with(".html.gz") {
