@@ -314,6 +314,18 @@ fn scenario(format: &str, signal: &str) -> (ExitStatus, Vec<PathBuf>) {
     for (name, lines) in &want {
         assert_eq!(&got[name], lines, "{name}: the same content");
     }
+    // Each output's summary line and marker count that input's documents, no other's.
+    for (name, lines) in want.iter().filter(|(n, _)| n.ends_with(".puffery.jsonl")) {
+        let docs = lines.iter().filter(|l| l["type"] == "document").count();
+        let summary = lines.last().unwrap();
+        assert_eq!(summary["type"], "summary", "{name}");
+        assert_eq!(summary["documents"], docs, "{name}: summary line");
+        assert_eq!(
+            want[&format!("{name}.done")][0]["documents"],
+            docs,
+            "{name}.done"
+        );
+    }
     (status, left)
 }
 
@@ -332,4 +344,57 @@ fn sigkill_mid_input_then_skip_done_rerun_matches_an_uninterrupted_run() {
     let (status, left) = scenario("annotate", "-KILL");
     assert_eq!(status.signal(), Some(9), "{status}");
     assert_eq!(left.len(), 1, "the killed run's temporary file: {left:?}");
+}
+
+/// An input that cannot be read is not finished: it gets no marker, and a `--skip-done` re-run
+/// scans it once it is there (a disk mounted late, a file still being copied). An input that
+/// was finished and cannot be read later keeps its output.
+#[test]
+fn unreadable_inputs_are_retried_and_finished_ones_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input_dir, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    fs::create_dir_all(&input_dir).unwrap();
+    let (early, late) = (input_dir.join("early.jsonl"), input_dir.join("late.jsonl"));
+    fs::write(&early, jsonl("early", 3).join("\n") + "\n").unwrap();
+    let args = scan_args(
+        "jsonl",
+        &[early.display().to_string(), late.display().to_string()],
+        &out,
+        "0/1",
+    );
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_puffery"))
+            .args(&args)
+            .output()
+            .expect("puffery runs")
+    };
+    let documents = |name: &str| {
+        snapshot(&out)[name]
+            .iter()
+            .filter(|l| l["type"] == "document")
+            .count()
+    };
+
+    // late.jsonl is missing: an error line, exit 3, and no marker.
+    assert_eq!(run().status.code(), Some(3));
+    assert!(out.join("early.jsonl.puffery.jsonl.done").exists());
+    assert!(!out.join("late.jsonl.puffery.jsonl.done").exists());
+    assert_eq!(documents("early.jsonl.puffery.jsonl"), 3);
+
+    // It appears: the re-run scans it (and only it).
+    fs::write(&late, jsonl("late", 4).join("\n") + "\n").unwrap();
+    let o = run();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("puffery: 4 documents"));
+    assert!(out.join("late.jsonl.puffery.jsonl.done").exists());
+    assert_eq!(documents("late.jsonl.puffery.jsonl"), 4);
+
+    // early.jsonl vanishes: it was finished, so its output stays as it was.
+    let before = fs::read(out.join("early.jsonl.puffery.jsonl")).unwrap();
+    fs::remove_file(&early).unwrap();
+    assert_eq!(run().status.code(), Some(0));
+    assert_eq!(
+        fs::read(out.join("early.jsonl.puffery.jsonl")).unwrap(),
+        before
+    );
 }
