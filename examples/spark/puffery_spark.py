@@ -204,11 +204,13 @@ def warc(spark, a):
         writer.option("compression", a.codec_name).json(a.output)
 
 
-def main(argv=None):
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--binary", default="puffery", help="name of the file shipped with --files")
     p.add_argument(
-        "--puffery-args", default="", help="more scan options, e.g. '--select cta,claim'"
+        "--puffery-args",
+        default="",
+        help="more scan options, with '=': --puffery-args='--select cta,claim'",
     )
     sub = p.add_subparsers(dest="job", required=True)
 
@@ -232,6 +234,11 @@ def main(argv=None):
     a = p.parse_args(argv)
     a.codec = "org.apache.hadoop.io.compress.GzipCodec" if a.gzip else None
     a.codec_name = "gzip" if a.gzip else "none"
+    return a
+
+
+def main(argv=None):
+    a = parse_args(argv)
     spark = SparkSession.builder.appName(f"puffery-{a.job}").getOrCreate()
     try:
         {"annotate": annotate, "warc": warc}[a.job](spark, a)
