@@ -58,6 +58,55 @@ fn main() {
         let ex = puffery::html::extract_html(&d.text);
         matcher.find(&ex.text).len()
     });
+    let mut phrases_only = RuleSet::builtin().unwrap();
+    let mut regex_only = RuleSet::builtin().unwrap();
+    for r in &mut phrases_only.rules {
+        r.rule.regex.clear();
+    }
+    phrases_only.rules.retain(|r| !r.rule.phrases.is_empty());
+    for r in &mut regex_only.rules {
+        r.rule.phrases.clear();
+        r.rule.exceptions.clear();
+    }
+    regex_only.rules.retain(|r| !r.rule.regex.is_empty());
+    let texts: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            let d = puffery::encoding::decode(p, None, true);
+            puffery::html::extract_html(&d.text).text
+        })
+        .collect();
+    let text_bytes: usize = texts.iter().map(String::len).sum::<usize>() * rounds;
+    let mut residual_only = regex_only.clone();
+    for r in &mut residual_only.rules {
+        r.rule.regex.retain(|p| !puffery::matcher::has_prefixes(p));
+    }
+    residual_only.rules.retain(|r| !r.rule.regex.is_empty());
+    let mut prefixed_only = regex_only.clone();
+    for r in &mut prefixed_only.rules {
+        r.rule.regex.retain(|p| puffery::matcher::has_prefixes(p));
+    }
+    prefixed_only.rules.retain(|r| !r.rule.regex.is_empty());
+    for (name, rules) in [
+        ("phrases only (on text)", &phrases_only),
+        ("regexes only (on text)", &regex_only),
+        ("prefiltered regexes", &prefixed_only),
+        ("residual regex set", &residual_only),
+    ] {
+        let m = Matcher::new(rules).unwrap();
+        let t = Instant::now();
+        let mut n = 0;
+        for _ in 0..rounds {
+            for text in &texts {
+                n += m.find(text).len();
+            }
+        }
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "{name:28} {:7.0} MB/s of text ({n})",
+            text_bytes as f64 / 1e6 / s
+        );
+    }
     time("full scan", &|p| {
         scanner
             .scan(&DocInput::new(p, DocFormat::Html))

@@ -53,5 +53,9 @@ fn nul_byte_in_text_does_not_hang() {
     }
     // The NUL separates words like a space does.
     let r = scan(b"Shop\0now", DocFormat::Text);
-    assert!(r.findings.iter().any(|f| f.matched == "Shop\0now"), "{:?}", r.findings);
+    assert!(
+        r.findings.iter().any(|f| f.matched == "Shop\0now"),
+        "{:?}",
+        r.findings
+    );
 }

@@ -22,10 +22,14 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use crate::Error;
 use crate::rules::RuleSet;
 
+mod prefix;
+
 /// Compiled size limit of one regex (bytes of program); a pathological pattern is refused.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Lazy-DFA cache limit of one regex.
 pub const REGEX_DFA_LIMIT: usize = 4 << 20;
+/// Patterns per residual `RegexSet`.
+const SET_CHUNK: usize = 8;
 
 /// One match in the scanned text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,7 +56,12 @@ struct Target {
 pub struct Matcher {
     ac: Option<AhoCorasick>,
     targets: Vec<Target>,
-    set: Option<RegexSet>,
+    /// Regexes whose matches start with known literals, behind one literal automaton.
+    prefiltered: Option<prefix::Prefiltered>,
+    /// The other regexes, in small sets with the index of each set's first pattern;
+    /// `residual[i]` is residual pattern i's index in `regexes`.
+    sets: Vec<(RegexSet, usize)>,
+    residual: Vec<usize>,
     regexes: Vec<(LazyRegex, u32)>,
     rules: usize,
 }
@@ -105,6 +114,12 @@ pub fn fold_char(c: char) -> Option<char> {
     }
 }
 
+/// True when a pack regex runs behind the literal prefilter (its matches start with one of a
+/// few literals of at least 3 bytes); false when it runs in the residual `RegexSet`.
+pub fn has_prefixes(pattern: &str) -> bool {
+    prefix::prefixes(&prepare(pattern)).is_some()
+}
+
 /// Compiles one pack regex: case-insensitive, ASCII word boundaries, size-limited.
 pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(&prepare(pattern))
@@ -119,6 +134,11 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
 /// `\w`, `\d`, `\S` and the like), ASCII mode `(?-u)`. That matches the same texts (whitespace in scanned text is
 /// normalized to spaces and newlines, and only ASCII case folding is lost, e.g. the Kelvin sign
 /// for `k`), and compiles to a smaller automaton: about a third less work for the built-in set.
+/// The form [`compile_regex`] compiles a pattern in (for tools that build their own sets).
+pub fn prepared(pattern: &str) -> String {
+    prepare(pattern)
+}
+
 fn prepare(pattern: &str) -> String {
     let bounded = ascii_boundaries(pattern);
     if ascii_safe(pattern) {
@@ -251,6 +271,22 @@ impl Matcher {
                 sources.push(prepare(re));
             }
         }
+        // Regexes with literal prefixes go behind the prefilter; the rest into the set.
+        let mut prefiltered_items = Vec::new();
+        let mut residual = Vec::new();
+        for (idx, src) in sources.iter().enumerate() {
+            match prefix::prefixes(src) {
+                Some(lits) => prefiltered_items.push((src.clone(), lits, idx)),
+                None => residual.push(idx),
+            }
+        }
+        let sources: Vec<&String> = residual.iter().map(|&i| &sources[i]).collect();
+        let prefiltered =
+            prefix::Prefiltered::new(prefiltered_items).map_err(|message| Error::RulePack {
+                file: "(all packs)".into(),
+                line: 0,
+                message,
+            })?;
         let ac = if phrases.is_empty() {
             None
         } else {
@@ -273,21 +309,24 @@ impl Matcher {
                 })?;
             Some(ac)
         };
-        let set = if sources.is_empty() {
-            None
-        } else {
-            let set = RegexSetBuilder::new(&sources)
+        // Small sets: a set's lazy DFA is the product of its patterns, and past a dozen or so
+        // of these patterns its states explode (see `prefix`).
+        let mut sets = Vec::new();
+        for (chunk_no, chunk) in sources.chunks(SET_CHUNK).enumerate() {
+            let set = RegexSetBuilder::new(chunk)
                 .case_insensitive(true)
-                .size_limit(REGEX_SIZE_LIMIT * 16)
-                .dfa_size_limit(REGEX_DFA_LIMIT * 4)
+                .size_limit(REGEX_SIZE_LIMIT * 4)
+                .dfa_size_limit(REGEX_DFA_LIMIT)
                 .build()
                 .map_err(|e| regex_error(rules, e))?;
-            Some(set)
-        };
+            sets.push((set, chunk_no * SET_CHUNK));
+        }
         Ok(Matcher {
             ac,
             targets,
-            set,
+            prefiltered,
+            sets,
+            residual,
             regexes,
             rules: rules.rules.len(),
         })
@@ -315,30 +354,36 @@ impl Matcher {
                 }
             }
         }
-        if let Some(set) = &self.set {
+        // Regex matches: (index in `regexes`, start, end).
+        let mut raw: Vec<(usize, usize, usize)> = Vec::new();
+        if let Some(pf) = &self.prefiltered {
+            pf.find(text, &mut raw);
+        }
+        for (set, first) in &self.sets {
             for i in set.matches(text).iter() {
-                let (lazy, rule) = &self.regexes[i];
-                let Some(re) = lazy.get() else { continue };
-                for m in re.find_iter(text) {
-                    // A match is the text it flags: white space a pattern consumed at its edges
-                    // (line anchors, `\s*`) is not part of it.
-                    let inner = m.as_str().trim();
-                    if inner.is_empty() {
-                        continue;
-                    }
-                    let start = m.start() + (m.as_str().len() - m.as_str().trim_start().len());
-                    let end = start + inner.len();
-                    let excepted = hidden
-                        .iter()
-                        .any(|h| h.rule == *rule && h.start < end && start < h.end);
-                    if !excepted {
-                        hits.push(Hit {
-                            start,
-                            end,
-                            rule: *rule,
-                        });
-                    }
-                }
+                let idx = self.residual[first + i];
+                let Some(re) = self.regexes[idx].0.get() else {
+                    continue;
+                };
+                raw.extend(re.find_iter(text).map(|m| (idx, m.start(), m.end())));
+            }
+        }
+        for (idx, s, e) in raw {
+            let rule = self.regexes[idx].1;
+            // A match is the text it flags: white space a pattern consumed at its edges (line
+            // anchors, `\s*`) is not part of it.
+            let m = &text[s..e];
+            let inner = m.trim();
+            if inner.is_empty() {
+                continue;
+            }
+            let start = s + (m.len() - m.trim_start().len());
+            let end = start + inner.len();
+            let excepted = hidden
+                .iter()
+                .any(|h| h.rule == rule && h.start < end && start < h.end);
+            if !excepted {
+                hits.push(Hit { start, end, rule });
             }
         }
         // Earlier first, longer first at the same start; then one finding per rule per span:
