@@ -280,11 +280,18 @@ impl Emitter<'_> {
             if let Ok(mut pending) = PENDING.lock() {
                 pending.retain(|p| *p != path);
             }
+            // The input is finished: a re-run with --skip-done leaves it alone. One that could
+            // not be read at all (only error lines: missing, unreadable) is not finished: a
+            // re-run tries it again.
+            let unread = part.errors > 0 && part.documents == 0 && part.skipped.is_empty();
             if let Some(dir) = &self.dir {
-                // The input is finished: a re-run with --skip-done leaves it alone.
                 let marker = done_marker(dir, self.format, &open.source);
-                std::fs::write(&marker, serde_json::to_vec(&part)?)
-                    .with_context(|| format!("{}: cannot write", marker.display()))?;
+                if unread {
+                    let _ = std::fs::remove_file(&marker);
+                } else {
+                    std::fs::write(&marker, serde_json::to_vec(&part)?)
+                        .with_context(|| format!("{}: cannot write", marker.display()))?;
+                }
             }
         }
         Ok(())
@@ -305,6 +312,13 @@ impl Emitter<'_> {
     }
 
     fn emit(&mut self, item: Item, result: Option<puffery::DocResult>) -> Result<()> {
+        // With -o DIR, switch to this item's output before counting it, so that it counts in
+        // its own input's summary line and `.done` marker, not in the previous input's.
+        let source = match &item {
+            Item::Doc(rec) => &rec.source,
+            Item::Error { source, .. } | Item::Skipped { source, .. } => source,
+        };
+        self.writer(source)?;
         match (item, result) {
             (Item::Doc(rec), Some(mut r)) => {
                 r.truncated = rec.truncated_reason.clone();
@@ -544,6 +558,8 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         let format = a.format;
         inputs.retain(|p| match p {
             Ok(path) => !done_marker(&dir, format, &path.to_string_lossy()).exists(),
+            // Finished before, unreadable now (an unmounted disk): keep the finished output.
+            Err(Item::Error { source, .. }) => !done_marker(&dir, format, source).exists(),
             Err(_) => true,
         });
     }
