@@ -316,7 +316,7 @@ impl Matcher {
             RegexSetBuilder::new(pats)
                 .case_insensitive(true)
                 .size_limit(REGEX_SIZE_LIMIT * 4)
-                .dfa_size_limit(REGEX_DFA_LIMIT)
+                .dfa_size_limit(REGEX_DFA_LIMIT / 2)
                 .build()
         };
         for (chunk_no, chunk) in sources.chunks(SET_CHUNK).enumerate() {

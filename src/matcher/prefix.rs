@@ -21,6 +21,9 @@ const MAX_LITERALS: usize = 300;
 /// Regexes that may start with a very common word ("the", "is") go to the sets instead: on
 /// the eval pages such prefixes made ~1 candidate per 8 bytes of text.
 const SKIP_COMMON: bool = true;
+/// Lazy-DFA cache of one prefiltered regex (per thread): anchored tries are short, and ~110
+/// regexes with the default cache each would cost hundreds of MB of memory.
+const ANCHORED_CACHE: usize = 256 << 10;
 
 /// The literal prefixes every match of `pattern` starts with, lower-cased; `None` when there is
 /// no short finite set of them of at least [`MIN_LITERAL`] bytes.
@@ -95,7 +98,7 @@ impl Prefiltered {
                 .configure(
                     meta::Config::new()
                         .nfa_size_limit(Some(super::REGEX_SIZE_LIMIT))
-                        .hybrid_cache_capacity(super::REGEX_DFA_LIMIT),
+                        .hybrid_cache_capacity(ANCHORED_CACHE),
                 )
                 .build(&pattern)
                 .map_err(|e| format!("regex {pattern:?}: {e}"))?;
