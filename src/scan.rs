@@ -654,7 +654,9 @@ impl Scanner {
     /// (a pipeline writing one line and waiting for its answer) gets each answer at once and a
     /// flood gets large parallel batches. Each batch is scanned on `pool` (or rayon's global
     /// pool), handed to `sink` in input order, one call per item (with its result for
-    /// documents), then `batch_done` is called (to flush). Stops at the first error.
+    /// documents), then `batch_done` is called (to flush). Stops at the first error the sink
+    /// returns. A panic while scanning one document (a bug) reaches the sink as an
+    /// `Item::Error` for that record instead, and the stream goes on.
     pub fn scan_stream<I, F, G, E>(
         &self,
         items: I,

@@ -941,6 +941,14 @@ fn a_line_over_max_line_bytes_is_an_error_even_when_one_read_brings_it_whole() {
         m.starts_with("line 1: line of 1572883 bytes is longer than"),
         "{m}"
     );
+    // A line that fills the buffer up to the limit without a line break is refused there,
+    // without growing the buffer past the limit.
+    let mut data = b"{\"id\":1,\"text\":\"".to_vec();
+    data.resize((1 << 20) - 2, b'a');
+    data.extend_from_slice(b"\"}\n{\"id\":\"after\",\"text\":\"x\"}\n");
+    let items: Vec<Item> =
+        open_reader("edge.jsonl", Box::new(std::io::Cursor::new(data)), &opts).collect();
+    assert_eq!(common::kinds(&items), ["E", "D:after"]);
 
     // Through the CLI at the default 64 MiB limit: a 70 MiB line is one error line.
     let d = tmp();

@@ -334,7 +334,9 @@ impl Iterator for JsonlReader {
                 break (end, end + 1);
             }
             from = avail.len();
-            if from > self.opts.max_line_bytes {
+            // `>=`: reading one more byte to see whether a line of exactly the limit ends
+            // there would double a full buffer past the limit.
+            if from >= self.opts.max_line_bytes {
                 self.line += 1;
                 return Some(self.too_long());
             }
