@@ -468,6 +468,14 @@ fn dolma_id(rec: &input::Record) -> serde_json::Value {
 /// Temporary output files not yet moved into place: an interrupted run removes them, so no
 /// partial output is ever left behind.
 static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+/// Directories where temporary outputs may be created; registered before a file is, so an
+/// interrupt between a file's creation and its registration still finds it by its prefix.
+static OUTPUT_DIRS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// This process's prefix for temporary outputs.
+fn temp_prefix() -> String {
+    format!(".puffery-{}-", std::process::id())
+}
 
 /// On Ctrl-C (or SIGTERM): remove pending temporary outputs and exit 130.
 pub fn install_interrupt_handler() {
@@ -475,6 +483,16 @@ pub fn install_interrupt_handler() {
         if let Ok(pending) = PENDING.lock() {
             for p in pending.iter() {
                 let _ = std::fs::remove_file(p);
+            }
+        }
+        let prefix = temp_prefix();
+        if let Ok(dirs) = OUTPUT_DIRS.lock() {
+            for d in dirs.iter() {
+                for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+                    if e.file_name().to_string_lossy().starts_with(&prefix) {
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                }
             }
         }
         std::process::exit(130);
@@ -488,8 +506,13 @@ fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, tempfile::NamedTempFile
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if let Ok(mut dirs) = OUTPUT_DIRS.lock()
+        && !dirs.iter().any(|d| d == dir)
+    {
+        dirs.push(dir.to_path_buf());
+    }
     let tmp = tempfile::Builder::new()
-        .prefix(".puffery-")
+        .prefix(&temp_prefix())
         .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create output", target.display()))?;
     if let Ok(mut pending) = PENDING.lock() {
