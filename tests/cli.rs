@@ -353,7 +353,17 @@ fn interrupt_leaves_no_partial_output_file() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
+    // Wait with stdin still open (`wait` would close it first, and an end of input racing the
+    // signal could let the run finish normally).
+    let mut status = None;
+    for _ in 0..1500 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = status.expect("puffery ends on SIGINT");
     assert_eq!(status.code(), Some(130));
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

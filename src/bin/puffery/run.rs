@@ -275,11 +275,17 @@ impl Emitter<'_> {
         drop(open.writer);
         if let Some((temp, target)) = open.temp {
             let path = temp.path().to_path_buf();
+            // Under the lock the interrupt handler takes: an interrupted run moves nothing into
+            // place, and a run that moved its output is not interrupted half-way.
+            let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+            if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+                drop(temp);
+                anyhow::bail!("interrupted");
+            }
             temp.persist(&target)
                 .with_context(|| format!("{}: cannot write output", target.display()))?;
-            if let Ok(mut pending) = PENDING.lock() {
-                pending.retain(|p| *p != path);
-            }
+            pending.retain(|p| *p != path);
+            drop(pending);
             // The input is finished: a re-run with --skip-done leaves it alone. One that could
             // not be read at all (only error lines: missing, unreadable) is not finished: a
             // re-run tries it again.
@@ -477,9 +483,13 @@ fn temp_prefix() -> String {
     format!(".puffery-{}-", std::process::id())
 }
 
+/// Set by the interrupt handler: no output is moved into place after it.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// On Ctrl-C (or SIGTERM): remove pending temporary outputs and exit 130.
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
         if let Ok(pending) = PENDING.lock() {
             for p in pending.iter() {
                 let _ = std::fs::remove_file(p);
