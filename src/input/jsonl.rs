@@ -131,6 +131,9 @@ fn cut_utf8(s: &mut String, max: usize) -> bool {
         cut -= 1;
     }
     s.truncate(cut);
+    // Give the rest back: the body waits in the reader channel and a batch, and a 60 MB field
+    // cut to 8 MiB must not keep holding 60 MB there.
+    s.shrink_to_fit();
     true
 }
 
