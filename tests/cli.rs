@@ -1,7 +1,7 @@
 //! The `puffery` command as users and pipelines see it: the JSONL contract, exit codes,
-//! ordering across thread counts, rule-pack errors, broken pipes.
+//! ordering across thread counts, rule-pack errors (closed pipes and full disks: tests/pipes.rs).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -276,26 +276,6 @@ fn output_file_is_written_whole() {
     );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
-}
-
-#[test]
-fn broken_pipe_exits_quietly() {
-    if !Path::new("/bin/sh").exists() {
-        return;
-    }
-    let bin = env!("CARGO_BIN_EXE_puffery");
-    let out = Command::new("/bin/sh")
-        .arg("-c")
-        .arg(format!("for i in 1 2 3 4 5 6 7 8; do cat corpus/*.html corpus/*.txt; done | \"{bin}\" scan - --input-format text --format jsonl | head -c 10 >/dev/null; echo done"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("done"));
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

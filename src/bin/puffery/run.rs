@@ -97,10 +97,15 @@ fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
 
 fn explain(rules: &RuleSet, id: &str) -> Result<ExitCode> {
     if let Some(c) = puffery::verdict::CHECKS.iter().find(|c| c.id == id) {
-        println!(
+        writeln!(
+            io::stdout().lock(),
             "{}  ({}, {}, a check done in code)\n{}\n\nWhy: {}",
-            c.id, c.category, c.severity, c.summary, c.why
-        );
+            c.id,
+            c.category,
+            c.severity,
+            c.summary,
+            c.why
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(r) = rules.get(id) else {
@@ -218,6 +223,8 @@ impl ProgressLine {
 
 struct Open {
     writer: Box<dyn Write>,
+    /// The output's name in error messages: its path, or "standard output".
+    name: String,
     temp: Option<(tempfile::NamedTempFile, PathBuf)>,
     source: String,
 }
@@ -235,19 +242,27 @@ impl Emitter<'_> {
                 (Some(dir), _) => {
                     let target = dir.join(self.output_name(source));
                     let (w, t) = temp_writer(&target)?;
-                    (w, Some((t, target)))
+                    (w, t.map(|t| (t, target)))
                 }
                 (None, Some(file)) => {
                     let (w, t) = temp_writer(file)?;
-                    (w, Some((t, file.clone())))
+                    (w, t.map(|t| (t, file.clone())))
                 }
                 (None, None) => (
                     Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
                     None,
                 ),
             };
+            let name = match &temp {
+                Some((_, target)) => target.display().to_string(),
+                None => match (&self.dir, &self.file) {
+                    (None, Some(file)) => file.display().to_string(),
+                    _ => "standard output".to_string(),
+                },
+            };
             self.current = Some(Open {
                 writer,
+                name,
                 temp,
                 source: source.to_string(),
             });
@@ -268,10 +283,14 @@ impl Emitter<'_> {
         };
         let mut part = std::mem::take(&mut self.part);
         part.elapsed_s = round3(self.part_started.elapsed().as_secs_f64());
+        let name = &open.name;
         if self.dir.is_some() {
-            self.write_closing(&mut open.writer, &part)?;
+            self.write_closing(&mut open.writer, &part)
+                .with_context(|| format!("{name}: cannot write output"))?;
         }
-        open.writer.flush()?;
+        open.writer
+            .flush()
+            .with_context(|| format!("{name}: cannot write output"))?;
         drop(open.writer);
         if let Some((temp, target)) = open.temp {
             let path = temp.path().to_path_buf();
@@ -312,12 +331,31 @@ impl Emitter<'_> {
     fn flush(&mut self) -> Result<()> {
         self.progress.report(&self.total, false);
         if let Some(o) = self.current.as_mut() {
-            o.writer.flush()?;
+            let r = o.writer.flush();
+            self.name_write_error(r.map_err(Into::into))?;
         }
         Ok(())
     }
 
+    /// A bare I/O error from writing gets the output's name: "out.jsonl: cannot write output:
+    /// No space left on device". (A closed pipe is still an I/O error underneath, so the caller
+    /// can end quietly on it.)
+    fn name_write_error(&self, r: Result<()>) -> Result<()> {
+        r.map_err(|e| match e.downcast::<io::Error>() {
+            Ok(io) => {
+                let name = self.current.as_ref().map_or("output", |o| o.name.as_str());
+                anyhow::Error::new(io).context(format!("{name}: cannot write output"))
+            }
+            Err(e) => e,
+        })
+    }
+
     fn emit(&mut self, item: Item, result: Option<puffery::DocResult>) -> Result<()> {
+        let r = self.emit_item(item, result);
+        self.name_write_error(r)
+    }
+
+    fn emit_item(&mut self, item: Item, result: Option<puffery::DocResult>) -> Result<()> {
         // With -o DIR, switch to this item's output before counting it, so that it counts in
         // its own input's summary line and `.done` marker, not in the previous input's.
         let source = match &item {
@@ -392,13 +430,18 @@ impl Emitter<'_> {
                         output::write_annotate_error(w, raw_line.as_deref(), &meta, &message)?
                     }
                     Format::Dolma if line.is_some() => {
-                        output::write_dolma(w, &serde_json::Value::Null, &source, None, 0)?
+                        // The row keeps attributes aligned with documents; the message goes to
+                        // stderr, since dolma rows have no place for it.
+                        output::write_dolma(w, &serde_json::Value::Null, &source, None, 0)?;
+                        eprintln!(
+                            "puffery: {}",
+                            error_location(&source, record, line, offset, &message)
+                        );
                     }
-                    _ => {
-                        let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
-                        let off = offset.map(|o| format!(" byte {o}")).unwrap_or_default();
-                        eprintln!("puffery: {source}: record {record}{at}{off}: {message}")
-                    }
+                    _ => eprintln!(
+                        "puffery: {}",
+                        error_location(&source, record, line, offset, &message)
+                    ),
                 }
             }
             (Item::Skipped { source, reason }, _) => {
@@ -415,6 +458,19 @@ impl Emitter<'_> {
         }
         Ok(())
     }
+}
+
+/// An error line for stderr: "bad.jsonl: record 1 line 2 byte 51: invalid JSON".
+fn error_location(
+    source: &str,
+    record: u64,
+    line: Option<u64>,
+    offset: Option<u64>,
+    message: &str,
+) -> String {
+    let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
+    let off = offset.map(|o| format!(" byte {o}")).unwrap_or_default();
+    format!("{source}: record {record}{at}{off}: {message}")
 }
 
 fn round3(x: f64) -> f64 {
@@ -511,7 +567,21 @@ pub fn install_interrupt_handler() {
 
 /// A buffered writer on a temporary file beside `target` (gzip-compressed when `target` ends
 /// in `.gz`); the caller persists it to `target` when done, so no half file is ever there.
-fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, tempfile::NamedTempFile)> {
+/// The file is created with mode 0666 less the umask (0644 under 022), as `>` would, so other
+/// users' readers (a cluster, Spark) can open it. A `target` that exists and is not a regular
+/// file (`/dev/stdout`, `/dev/full`, a named pipe) is written in place: no temporary file.
+fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, Option<tempfile::NamedTempFile>)> {
+    let cannot = || format!("{}: cannot create output", target.display());
+    if std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(target)
+            .with_context(cannot)?;
+        return Ok((
+            compressed(target, BufWriter::with_capacity(1 << 16, file)),
+            None,
+        ));
+    }
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -521,23 +591,48 @@ fn temp_writer(target: &Path) -> Result<(Box<dyn Write>, tempfile::NamedTempFile
     {
         dirs.push(dir.to_path_buf());
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(&temp_prefix())
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create output", target.display()))?;
+    let prefix = temp_prefix();
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).with_context(cannot)?;
     if let Ok(mut pending) = PENDING.lock() {
         pending.push(tmp.path().to_path_buf());
     }
     let file = BufWriter::with_capacity(1 << 16, tmp.reopen()?);
-    let writer: Box<dyn Write> = if target.to_string_lossy().ends_with(".gz") {
+    Ok((compressed(target, file), Some(tmp)))
+}
+
+/// `file`, gzip-compressed when `target` ends in `.gz`.
+fn compressed(target: &Path, file: impl Write + 'static) -> Box<dyn Write> {
+    if target.to_string_lossy().ends_with(".gz") {
         Box::new(flate2::write::GzEncoder::new(
             file,
             flate2::Compression::default(),
         ))
     } else {
         Box::new(file)
-    };
-    Ok((writer, tmp))
+    }
+}
+
+/// Before any input is read: `-o` must be creatable, so a typo fails at once with exit 2
+/// rather than after the first batch (or, with many inputs, never).
+fn check_output(out: &Path, to_dir: bool) -> Result<()> {
+    if to_dir {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("{}: cannot create output directory", out.display()))?;
+        let probe = out.join(".puffery-probe");
+        let (_, tmp) = temp_writer(&probe)?;
+        drop(tmp);
+        return Ok(());
+    }
+    let (_, tmp) = temp_writer(out)?;
+    drop(tmp);
+    Ok(())
 }
 
 fn scan(a: ScanArgs) -> Result<ExitCode> {
@@ -597,14 +692,12 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         });
     }
     let items = inputs.into_iter().flat_map(move |p| match p {
-        Ok(path) => input::open_path(&path, &opts),
+        Ok(path) => input::open_path_guarded(&path, &opts),
         Err(item) => Box::new(std::iter::once(item)) as Box<dyn Iterator<Item = Item> + Send>,
     });
 
-    if to_dir {
-        let dir = a.output.as_ref().expect("checked");
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("{}: cannot create", dir.display()))?;
+    if let Some(out) = &a.output {
+        check_output(out, to_dir)?;
     }
     let color = match a.color {
         Color::Always => true,
@@ -664,7 +757,8 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         // One stream: its closing lines carry the run's totals (and an empty input still gets
         // its summary line).
         let total = emitter.total.clone();
-        closing(a.format, emitter.writer("-")?, &total)?;
+        let r = closing(a.format, emitter.writer("-")?, &total);
+        emitter.name_write_error(r)?;
     } else {
         let t = &emitter.total;
         eprintln!(
