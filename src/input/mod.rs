@@ -30,6 +30,7 @@ mod guard;
 mod jsonl;
 mod lang;
 mod paths;
+mod slurm;
 mod warc;
 
 use std::io::Read;
@@ -44,6 +45,7 @@ pub use lang::normalize_lang;
 pub use paths::{
     expand_paths, has_known_extension, parse_shard, read_paths, read_paths_file, shard,
 };
+pub use slurm::resolve_shard;
 
 use buf::{BUF_SIZE, InBuf};
 use compress::Decoder;

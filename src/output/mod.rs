@@ -1,4 +1,6 @@
-//! Output formats: `jsonl` (the v1 contract in CONTRACT.md) and `human` (ripgrep/clippy style).
+//! Output formats: `jsonl` (the v1 contract in docs/contract.md), `human` (ripgrep/clippy
+//! style), `annotate` and `dolma`; a [`Printer`] per format, and [`Outputs`] to send them to
+//! standard output, a file or a file per input.
 //!
 //! Writers take any `io::Write`; the library never prints by itself.
 //!
@@ -22,6 +24,14 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::scan::DocResult;
+
+mod fail_on;
+mod outputs;
+mod printer;
+
+pub use fail_on::FailOn;
+pub use outputs::{Destination, OutputError, Outputs, interrupt};
+pub use printer::{ErrorView, Format, Printer, SummaryOf, printer};
 
 /// The version of the JSONL contract.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use puffery::output::{FailOn, Format};
 
 /// Finds marketing language, affiliate links and missing disclosures in web documents.
 #[derive(Parser, Debug)]
@@ -40,30 +41,6 @@ pub struct EvalArgs {
     pub threshold: f64,
     #[command(flatten)]
     pub rules: RuleArgs,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Readable findings and one verdict line per document.
-    Human,
-    /// One JSON object per line: document, error, summary (CONTRACT.md).
-    Jsonl,
-    /// Each JSONL input line echoed with one key `puffery` added; one output line per input line.
-    Annotate,
-    /// dolma attribute rows, one per document in input order.
-    Dolma,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    /// Findings never change the exit code.
-    Never,
-    /// Exit 1 when a document is labelled promotional.
-    Promotional,
-    /// Exit 1 on any warning or error finding, or a missing disclosure.
-    Warning,
-    /// Exit 1 on any error finding.
-    Error,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,8 @@
 //! The `puffery` command: parses arguments, calls the library, prints, picks the exit code.
 
 mod args;
+mod commands;
+mod progress;
 mod run;
 
 use std::process::ExitCode;

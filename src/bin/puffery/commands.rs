@@ -1,0 +1,170 @@
+//! `puffery rules` and `puffery eval`: tables and explanations.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use puffery::rules::RuleSet;
+use puffery::{Scanner, ScannerOptions};
+
+use crate::args::{EvalArgs, ListFormat};
+use crate::run::load_rules;
+
+pub fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        ListFormat::Json => {
+            for r in &rules.rules {
+                serde_json::to_writer(&mut out, &r.rule)?;
+                writeln!(out)?;
+            }
+            for c in puffery::verdict::CHECKS {
+                let row = serde_json::json!({
+                    "id": c.id, "category": c.category, "severity": c.severity,
+                    "weight": 0.0, "summary": c.summary, "why": c.why, "check": true,
+                });
+                writeln!(out, "{row}")?;
+            }
+        }
+        ListFormat::Table => {
+            let w = rules
+                .rules
+                .iter()
+                .map(|r| r.rule.id.len())
+                .max()
+                .unwrap_or(2);
+            writeln!(
+                out,
+                "{:w$}  {:10} {:8} {:>6}  summary",
+                "id", "category", "severity", "weight"
+            )?;
+            for r in &rules.rules {
+                let r = &r.rule;
+                writeln!(
+                    out,
+                    "{:w$}  {:10} {:8} {:>6}  {}",
+                    r.id,
+                    r.category,
+                    r.severity.as_str(),
+                    r.weight,
+                    r.summary
+                )?;
+            }
+            for c in puffery::verdict::CHECKS {
+                let (id, cat, sev, summary) = (c.id, c.category, c.severity, c.summary);
+                writeln!(out, "{id:w$}  {cat:10} {sev:8} {:>6}  {summary} (check)", 0)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn explain(rules: &RuleSet, id: &str) -> Result<ExitCode> {
+    if let Some(c) = puffery::verdict::CHECKS.iter().find(|c| c.id == id) {
+        writeln!(
+            io::stdout().lock(),
+            "{}  ({}, {}, a check done in code)\n{}\n\nWhy: {}",
+            c.id,
+            c.category,
+            c.severity,
+            c.summary,
+            c.why
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(r) = rules.get(id) else {
+        anyhow::bail!("no rule {id:?}; `puffery rules` lists them");
+    };
+    // One explanation, the library's: the same text as docs/rules.md's entry.
+    write!(io::stdout().lock(), "{}", puffery::rules::docs::explain(r))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `puffery eval`: precision, recall and F1 per field against labelled pages.
+pub fn eval(a: EvalArgs) -> Result<ExitCode> {
+    let rules = load_rules(&a.rules)?;
+    let scanner = Scanner::new(
+        rules,
+        ScannerOptions {
+            threshold: a.threshold,
+            lang: None,
+        },
+    )?;
+    let text = std::fs::read_to_string(&a.labels)
+        .with_context(|| format!("{}: cannot read labels", a.labels.display()))?;
+    let mut labels = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let label: puffery::eval::Label = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a label", a.labels.display(), i + 1))?;
+        labels.push(label);
+    }
+    let report = puffery::eval::evaluate(&scanner, &labels, &a.path);
+    let mut out = BufWriter::new(io::stdout().lock());
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.3}", v));
+    match a.format {
+        ListFormat::Json => {
+            let fields: serde_json::Map<String, serde_json::Value> = report
+                .fields
+                .iter()
+                .map(|(name, t)| {
+                    let v = serde_json::json!({
+                        "tp": t.tp, "fp": t.fp, "fn": t.fn_, "tn": t.tn,
+                        "precision": t.precision(), "recall": t.recall(), "f1": t.f1(),
+                    });
+                    (name.to_string(), v)
+                })
+                .collect();
+            let mut doc = serde_json::json!({
+                "pages": report.pages, "unreadable": report.unreadable, "fields": fields,
+            });
+            if a.verbose {
+                doc["misses"] = serde_json::to_value(&report.misses)?;
+            }
+            writeln!(out, "{doc}")?;
+        }
+        ListFormat::Table => {
+            writeln!(out, "{} pages scored", report.pages)?;
+            writeln!(
+                out,
+                "{:22} {:>5} {:>5} {:>5} {:>5}  {:>9} {:>6} {:>6}",
+                "field", "tp", "fp", "fn", "tn", "precision", "recall", "f1"
+            )?;
+            for (name, t) in &report.fields {
+                writeln!(
+                    out,
+                    "{name:22} {:>5} {:>5} {:>5} {:>5}  {:>9} {:>6} {:>6}",
+                    t.tp,
+                    t.fp,
+                    t.fn_,
+                    t.tn,
+                    pct(t.precision()),
+                    pct(t.recall()),
+                    pct(t.f1())
+                )?;
+            }
+            for u in &report.unreadable {
+                writeln!(out, "unreadable: {u}")?;
+            }
+            if a.verbose {
+                for m in &report.misses {
+                    writeln!(
+                        out,
+                        "miss {} {}: expected {}, got {}",
+                        m.file, m.field, m.expected, m.got
+                    )?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if report.unreadable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}

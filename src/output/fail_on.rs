@@ -1,0 +1,42 @@
+//! `--fail-on`: which documents make a run exit 1.
+//!
+//! ```
+//! use puffery::output::FailOn;
+//! use puffery::{DocFormat, DocInput, Scanner};
+//! let scanner = Scanner::builtin().unwrap();
+//! let r = scanner.scan(&DocInput::new(b"It rained all day in Leeds.", DocFormat::Text));
+//! assert!(!FailOn::Warning.fails(&r));
+//! ```
+
+use crate::scan::DocResult;
+
+/// Which documents trip the policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum FailOn {
+    /// Findings never change the exit code
+    Never,
+    /// Exit 1 when a document is labelled promotional
+    Promotional,
+    /// Exit 1 on any warning or error finding, or a missing disclosure
+    Warning,
+    /// Exit 1 on any error finding
+    Error,
+}
+
+impl FailOn {
+    /// Whether `r` trips the policy.
+    pub fn fails(self, r: &DocResult) -> bool {
+        match self {
+            FailOn::Never => false,
+            FailOn::Promotional => r.label == "promotional",
+            FailOn::Warning => {
+                !r.missing.is_empty()
+                    || r.findings
+                        .iter()
+                        .any(|f| matches!(f.severity.as_str(), "warning" | "error"))
+            }
+            FailOn::Error => r.findings.iter().any(|f| f.severity == "error"),
+        }
+    }
+}

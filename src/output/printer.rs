@@ -1,0 +1,263 @@
+//! One printer per output format: what a document, an unreadable record, a skipped record and
+//! the end of an output look like. [`Outputs`](super::Outputs) decides where they go.
+//!
+//! ```
+//! use puffery::input::{InputOptions, Item, open_reader};
+//! use puffery::output::{Format, Style, printer};
+//! use puffery::{DocInput, Scanner};
+//! let scanner = Scanner::builtin().unwrap();
+//! let items: Vec<Item> = open_reader("a.txt", Box::new(&b"Order now!"[..]), &InputOptions::default()).collect();
+//! let Item::Doc(rec) = &items[0] else { panic!() };
+//! let result = scanner.scan(&DocInput::new(&rec.body, rec.format));
+//! let mut p = printer(Format::Jsonl, Style::new(false), Box::new(|_: &str| None));
+//! let mut out = Vec::new();
+//! p.document(&mut out, rec, &result).unwrap();
+//! assert!(String::from_utf8(out).unwrap().starts_with(r#"{"type":"document","id":"a.txt""#));
+//! ```
+
+use std::io::{self, Write};
+
+use super::{
+    DocMeta, Style, Summary, write_annotate, write_annotate_error, write_dolma, write_human,
+    write_jsonl_document, write_jsonl_error, write_jsonl_summary,
+};
+use crate::input::Record;
+use crate::scan::DocResult;
+
+/// The output formats of `puffery scan --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Format {
+    /// Readable findings and one verdict line per document
+    Human,
+    /// One JSON object per line: document, error, summary (CONTRACT.md)
+    Jsonl,
+    /// Each JSONL input line echoed with one key `puffery` added; one output line per input line
+    Annotate,
+    /// dolma attribute rows, one per document in input order
+    Dolma,
+}
+
+impl Format {
+    /// The file name of the output for input `source` in `-o DIR/` mode: dolma and annotate
+    /// keep the input's name (a dolma attributes tree must), the others add a suffix.
+    pub fn output_name(self, source: &str) -> String {
+        let base = if source == "-" {
+            "stdin.jsonl".to_string()
+        } else {
+            std::path::Path::new(source)
+                .file_name()
+                .map_or_else(|| "stdin".to_string(), |n| n.to_string_lossy().to_string())
+        };
+        match self {
+            Format::Dolma | Format::Annotate => base,
+            Format::Jsonl => format!("{base}.puffery.jsonl"),
+            Format::Human => format!("{base}.puffery.txt"),
+        }
+    }
+}
+
+/// A record that could not be read, as a printer sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorView<'a> {
+    /// The input path.
+    pub source: &'a str,
+    /// The record's index in its input.
+    pub record: u64,
+    /// JSONL: the 1-based line.
+    pub line: Option<u64>,
+    /// Byte offset of the record in the (decompressed) input, when known.
+    pub offset: Option<u64>,
+    /// What went wrong.
+    pub message: &'a str,
+    /// JSONL with `keep_line`: the line as it was.
+    pub raw_line: Option<&'a [u8]>,
+}
+
+impl ErrorView<'_> {
+    /// "bad.jsonl: record 1 line 2 byte 51: invalid JSON": each location once.
+    pub fn located(&self) -> String {
+        let at = self.line.map(|l| format!(" line {l}")).unwrap_or_default();
+        let off = self
+            .offset
+            .map(|o| format!(" byte {o}"))
+            .unwrap_or_default();
+        format!(
+            "{}: record {}{at}{off}: {}",
+            self.source, self.record, self.message
+        )
+    }
+}
+
+/// What one output format prints. `out` is the output; `diag` is where messages that the
+/// format has no place for go (the binary passes stderr).
+pub trait Printer: Send {
+    /// One scanned document.
+    fn document(&mut self, out: &mut dyn Write, rec: &Record, r: &DocResult) -> io::Result<()>;
+    /// One record that could not be read.
+    fn error(
+        &mut self,
+        out: &mut dyn Write,
+        diag: &mut dyn Write,
+        e: &ErrorView<'_>,
+    ) -> io::Result<()> {
+        let _ = out;
+        writeln!(diag, "puffery: {}", e.located())
+    }
+    /// One record that is not a document by design (`reason` as in the summary).
+    fn skipped(&mut self, out: &mut dyn Write, reason: &str) -> io::Result<()> {
+        let _ = (out, reason);
+        Ok(())
+    }
+    /// The end of an output, with its totals.
+    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        let _ = (out, s);
+        Ok(())
+    }
+}
+
+/// A rule's one-line summary by id, for the human format.
+pub type SummaryOf = Box<dyn Fn(&str) -> Option<String> + Send>;
+
+/// The printer for `format`. `summary_of` gives a rule's one-line summary (human output).
+pub fn printer(format: Format, style: Style, summary_of: SummaryOf) -> Box<dyn Printer> {
+    match format {
+        Format::Human => Box::new(Human { style, summary_of }),
+        Format::Jsonl => Box::new(Jsonl),
+        Format::Annotate => Box::new(Annotate),
+        Format::Dolma => Box::new(Dolma),
+    }
+}
+
+fn meta(rec: &Record) -> DocMeta<'_> {
+    DocMeta {
+        id: &rec.id,
+        source: &rec.source,
+        record: rec.record,
+        url: rec.url.as_deref(),
+    }
+}
+
+struct Jsonl;
+
+impl Printer for Jsonl {
+    fn document(&mut self, out: &mut dyn Write, rec: &Record, r: &DocResult) -> io::Result<()> {
+        write_jsonl_document(out, &meta(rec), r)
+    }
+
+    fn error(&mut self, out: &mut dyn Write, _: &mut dyn Write, e: &ErrorView) -> io::Result<()> {
+        write_jsonl_error(out, e.source, e.record, e.message)
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        write_jsonl_summary(out, s)
+    }
+}
+
+struct Annotate;
+
+impl Printer for Annotate {
+    fn document(&mut self, out: &mut dyn Write, rec: &Record, r: &DocResult) -> io::Result<()> {
+        write_annotate(out, rec.raw_line.as_deref(), &meta(rec), r)
+    }
+
+    fn error(
+        &mut self,
+        out: &mut dyn Write,
+        diag: &mut dyn Write,
+        e: &ErrorView,
+    ) -> io::Result<()> {
+        if e.line.is_none() {
+            return writeln!(diag, "puffery: {}", e.located());
+        }
+        let m = DocMeta {
+            id: "",
+            source: e.source,
+            record: e.record,
+            url: None,
+        };
+        write_annotate_error(out, e.raw_line, &m, e.message)
+    }
+
+    fn skipped(&mut self, out: &mut dyn Write, reason: &str) -> io::Result<()> {
+        blank_line_row(out, reason)
+    }
+}
+
+/// A blank JSONL line still gets its (empty) output line in annotate and dolma, so output
+/// lines stay aligned with input lines.
+fn blank_line_row(out: &mut dyn Write, reason: &str) -> io::Result<()> {
+    if reason == "blank-line" {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+struct Dolma;
+
+impl Printer for Dolma {
+    fn document(&mut self, out: &mut dyn Write, rec: &Record, r: &DocResult) -> io::Result<()> {
+        let json = rec.json.as_ref();
+        // The dolma row id: the JSONL id as it was (string or number), else the record id.
+        let id = json
+            .and_then(|j| j.get("id").cloned())
+            .unwrap_or_else(|| serde_json::Value::String(rec.id.clone()));
+        let source = json
+            .and_then(|j| j.get("source"))
+            .and_then(|v| v.as_str())
+            .unwrap_or(&rec.source);
+        let nchars = String::from_utf8_lossy(&rec.body).chars().count();
+        write_dolma(out, &id, source, Some(r), nchars)
+    }
+
+    fn error(
+        &mut self,
+        out: &mut dyn Write,
+        diag: &mut dyn Write,
+        e: &ErrorView,
+    ) -> io::Result<()> {
+        if e.line.is_some() {
+            // The row keeps attributes aligned with documents; the message goes to `diag`,
+            // since dolma rows have no place for it.
+            write_dolma(out, &serde_json::Value::Null, e.source, None, 0)?;
+        }
+        writeln!(diag, "puffery: {}", e.located())
+    }
+
+    fn skipped(&mut self, out: &mut dyn Write, reason: &str) -> io::Result<()> {
+        blank_line_row(out, reason)
+    }
+}
+
+struct Human {
+    style: Style,
+    summary_of: SummaryOf,
+}
+
+impl Printer for Human {
+    fn document(&mut self, out: &mut dyn Write, rec: &Record, r: &DocResult) -> io::Result<()> {
+        let name = if rec.record == 0 && rec.id == rec.source {
+            rec.source.clone()
+        } else {
+            format!("{}#{}", rec.source, rec.record)
+        };
+        write_human(out, &name, &rec.body, r, &*self.summary_of, &self.style)
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        if s.documents + s.errors <= 1 {
+            return Ok(());
+        }
+        writeln!(
+            out,
+            "{} documents: {} promotional, {} borderline, {} clean; {} errors; {:.1} MB in {:.2} s",
+            s.documents,
+            s.promotional,
+            s.borderline,
+            s.clean,
+            s.errors,
+            s.bytes as f64 / 1e6,
+            s.elapsed_s
+        )
+    }
+}
