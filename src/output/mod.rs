@@ -31,7 +31,7 @@ mod printer;
 
 pub use fail_on::FailOn;
 pub use outputs::{Destination, OutputError, Outputs, interrupt};
-pub use printer::{ErrorView, Format, Printer, SummaryOf, printer};
+pub use printer::{Brief, ErrorView, Format, Printer, SummaryOf, brief_printer, printer};
 
 /// The version of the JSONL contract.
 pub const SCHEMA_VERSION: u32 = 1;

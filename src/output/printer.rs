@@ -129,6 +129,51 @@ pub fn printer(format: Format, style: Style, summary_of: SummaryOf) -> Box<dyn P
     }
 }
 
+/// Short forms that replace the format: `-q`, `-l`, `-c`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Brief {
+    /// Nothing (the exit code says it all).
+    Quiet,
+    /// The name of each document with findings or missing disclosures.
+    Files,
+    /// `name:N` per document: its findings and missing disclosures.
+    Count,
+}
+
+/// The printer for a [`Brief`] form.
+pub fn brief_printer(brief: Brief) -> Box<dyn Printer> {
+    Box::new(BriefPrinter(brief))
+}
+
+struct BriefPrinter(Brief);
+
+impl Printer for BriefPrinter {
+    fn document(&mut self, out: &mut dyn Write, rec: &Record, r: &DocResult) -> io::Result<()> {
+        // As in the human output, weightless context markers are not findings a user acts on.
+        let n = r
+            .findings
+            .iter()
+            .filter(|f| !(f.category == "context" && f.weight == 0.0))
+            .count()
+            + r.missing.len();
+        match self.0 {
+            Brief::Quiet => Ok(()),
+            Brief::Files if n == 0 => Ok(()),
+            Brief::Files => writeln!(out, "{}", doc_name(rec)),
+            Brief::Count => writeln!(out, "{}:{n}", doc_name(rec)),
+        }
+    }
+}
+
+/// A document's name in human output: its path, or `path#record` inside a container.
+fn doc_name(rec: &Record) -> String {
+    if rec.record == 0 && rec.id == rec.source {
+        rec.source.clone()
+    } else {
+        format!("{}#{}", rec.source, rec.record)
+    }
+}
+
 fn meta(rec: &Record) -> DocMeta<'_> {
     DocMeta {
         id: &rec.id,
@@ -236,12 +281,14 @@ struct Human {
 
 impl Printer for Human {
     fn document(&mut self, out: &mut dyn Write, rec: &Record, r: &DocResult) -> io::Result<()> {
-        let name = if rec.record == 0 && rec.id == rec.source {
-            rec.source.clone()
-        } else {
-            format!("{}#{}", rec.source, rec.record)
-        };
-        write_human(out, &name, &rec.body, r, &*self.summary_of, &self.style)
+        write_human(
+            out,
+            &doc_name(rec),
+            &rec.body,
+            r,
+            &*self.summary_of,
+            &self.style,
+        )
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {

@@ -21,6 +21,13 @@ pub enum Command {
     Rules(RulesArgs),
     /// Precision, recall and F1 per field against a labelled set of pages.
     Eval(EvalArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output.
+    Man,
 }
 
 #[derive(Args, Debug)]
@@ -37,7 +44,7 @@ pub struct EvalArgs {
     #[arg(long, short = 'v')]
     pub verbose: bool,
     /// Score at which a document is labelled promotional.
-    #[arg(long, default_value_t = puffery::verdict::DEFAULT_THRESHOLD)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = puffery::verdict::DEFAULT_THRESHOLD)]
     pub threshold: f64,
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -53,16 +60,16 @@ pub enum Color {
 #[derive(Args, Debug, Clone)]
 pub struct RuleArgs {
     /// Add a rule pack (TOML); repeatable.
-    #[arg(long = "rules", value_name = "FILE")]
+    #[arg(long = "rules", value_name = "FILE", global = true)]
     pub rules: Vec<PathBuf>,
     /// Drop the built-in packs.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_builtin: bool,
     /// Keep only rules whose id starts with one of these (e.g. cta,claim.health).
-    #[arg(long, value_delimiter = ',', value_name = "PREFIX,...")]
+    #[arg(long, value_delimiter = ',', value_name = "PREFIX,...", global = true)]
     pub select: Vec<String>,
     /// Drop rules whose id starts with one of these.
-    #[arg(long, value_delimiter = ',', value_name = "PREFIX,...")]
+    #[arg(long, value_delimiter = ',', value_name = "PREFIX,...", global = true)]
     pub ignore: Vec<String>,
 }
 
@@ -107,7 +114,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
     /// Score at which a document is labelled promotional.
-    #[arg(long, default_value_t = puffery::verdict::DEFAULT_THRESHOLD)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = puffery::verdict::DEFAULT_THRESHOLD)]
     pub threshold: f64,
     /// Select language-specific rules for this language (en, de, fr), whatever documents say.
     #[arg(long)]
@@ -126,6 +133,18 @@ pub struct ScanArgs {
     /// stats line every few seconds (for batch logs).
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
+    /// Print nothing; the exit code says it all (errors still go to stderr).
+    #[arg(short = 'q', long, conflicts_with_all = ["files_with_findings", "count"])]
+    pub quiet: bool,
+    /// Print only the names of documents with findings or missing disclosures.
+    #[arg(short = 'l', long, conflicts_with = "count")]
+    pub files_with_findings: bool,
+    /// Print `name:N` per document: its findings and missing disclosures.
+    #[arg(short = 'c', long)]
+    pub count: bool,
+    /// After the scan, print per-rule counts (documents, findings) and throughput to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -158,5 +177,11 @@ pub enum RulesAction {
     Explain {
         /// Rule id.
         id: String,
+    },
+    /// Run every example of every rule in these packs (and the built-in ones unless
+    /// --no-builtin); report all failures with file and line.
+    Test {
+        /// Rule packs (TOML).
+        packs: Vec<PathBuf>,
     },
 }

@@ -8,7 +8,7 @@ use puffery::rules::RuleSet;
 use puffery::{Scanner, ScannerOptions};
 
 use crate::args::{EvalArgs, ListFormat};
-use crate::run::load_rules;
+use crate::run::{add_packs, load_rules};
 
 pub fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
@@ -79,6 +79,34 @@ pub fn explain(rules: &RuleSet, id: &str) -> Result<ExitCode> {
     // One explanation, the library's: the same text as docs/rules.md's entry.
     write!(io::stdout().lock(), "{}", puffery::rules::docs::explain(r))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `puffery rules test PACK...`: every example of every rule in the packs (and the built-in
+/// ones unless `--no-builtin`); exit 1 when any fails, naming file and line.
+pub fn rules_test(a: &crate::args::RuleArgs, packs: &[std::path::PathBuf]) -> Result<ExitCode> {
+    let mut rules = if a.no_builtin {
+        RuleSet::default()
+    } else {
+        RuleSet::builtin()?
+    };
+    add_packs(&mut rules, a.rules.iter().chain(packs))?;
+    rules.filter(&a.select, &a.ignore);
+    let report = puffery::rule_test::run(&rules)?;
+    let mut out = io::stdout().lock();
+    for f in &report.failures {
+        writeln!(out, "{f}")?;
+    }
+    writeln!(
+        out,
+        "{} passed, {} failed",
+        report.checked - report.failures.len(),
+        report.failures.len()
+    )?;
+    Ok(if report.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `puffery eval`: precision, recall and F1 per field against labelled pages.

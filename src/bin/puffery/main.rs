@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod progress;
 mod run;
+mod stats;
 
 use std::process::ExitCode;
 

@@ -8,24 +8,36 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use puffery::input::{self, InputOptions, Item};
-use puffery::output::{self, Destination, Format, Outputs, Style};
+use puffery::output::{self, Brief, Destination, Format, Outputs, Style};
 use puffery::rules::RuleSet;
 use puffery::{Scanner, ScannerOptions};
 
 use crate::args::{Cli, Color, Command, RuleArgs, RulesAction, ScanArgs};
 use crate::commands;
 use crate::progress::ProgressLine;
+use crate::stats::Stats;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(a) => scan(a),
         Command::Eval(a) => commands::eval(a),
-        Command::Rules(a) => {
-            let rules = load_rules(&a.rules)?;
-            match a.action {
-                Some(RulesAction::Explain { id }) => commands::explain(&rules, &id),
-                None => commands::list(&rules, a.format),
-            }
+        Command::Rules(a) => match a.action {
+            Some(RulesAction::Test { packs }) => commands::rules_test(&a.rules, &packs),
+            Some(RulesAction::Explain { id }) => commands::explain(&load_rules(&a.rules)?, &id),
+            None => commands::list(&load_rules(&a.rules)?, a.format),
+        },
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            // Into a buffer: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "puffery", &mut script);
+            io::Write::write_all(&mut io::stdout(), &script)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut io::stdout())?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
@@ -37,13 +49,78 @@ pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
     } else {
         RuleSet::builtin()?
     };
-    for path in &a.rules {
+    add_packs(&mut rules, &a.rules)?;
+    // A user pack whose examples fail still loads, with a warning per failure.
+    if !a.rules.is_empty() {
+        let user: Vec<String> = a.rules.iter().map(|p| p.display().to_string()).collect();
+        for f in puffery::rule_test::run(&rules)?.failures {
+            if user.contains(&f.file) {
+                eprintln!("puffery: warning: {f}");
+            }
+        }
+    }
+    for prefix in a.select.iter().chain(&a.ignore) {
+        check_prefix(&rules, prefix)?;
+    }
+    rules.filter(&a.select, &a.ignore);
+    Ok(rules)
+}
+
+/// Reads and adds rule packs (TOML files) to `rules`.
+pub fn add_packs<'a>(
+    rules: &mut RuleSet,
+    paths: impl IntoIterator<Item = &'a PathBuf>,
+) -> Result<()> {
+    for path in paths {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read rule pack", path.display()))?;
         rules.add_pack(&path.display().to_string(), &text)?;
     }
-    rules.filter(&a.select, &a.ignore);
-    Ok(rules)
+    Ok(())
+}
+
+/// A `--select`/`--ignore` prefix must name some rule or check: a typo is an error that names
+/// the closest ids, not a filter that silently selects nothing.
+fn check_prefix(rules: &RuleSet, prefix: &str) -> Result<()> {
+    let mut ids: Vec<&str> = (rules.rules.iter().map(|r| r.rule.id.as_str()))
+        .chain(puffery::verdict::CHECKS.iter().map(|c| c.id))
+        .collect();
+    // Categories are prefixes too (`--ignore claim`).
+    let categories: Vec<&str> = ids.iter().filter_map(|id| id.split('.').next()).collect();
+    ids.extend(categories);
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.iter().any(|id| puffery::rules::id_matches(id, prefix)) {
+        return Ok(());
+    }
+    // Distance to the id's start (a prefix is compared with a prefix), then shorter ids first.
+    let head = |id: &str| id.len().min(prefix.len() + 1);
+    let mut near: Vec<(usize, usize, &str)> = ids
+        .iter()
+        .map(|id| (edits(prefix, &id[..head(id)]), id.len(), *id))
+        .collect();
+    near.sort();
+    let near: Vec<&str> = near.iter().take(3).map(|(_, _, id)| *id).collect();
+    anyhow::bail!(
+        "--select/--ignore {prefix:?} matches no rule; closest: {}",
+        near.join(", ")
+    )
+}
+
+/// Levenshtein distance (on bytes; rule ids are ASCII).
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// On Ctrl-C (or SIGTERM): remove pending temporary outputs and exit 130.
@@ -72,7 +149,13 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         Some(o) => Destination::File(o.clone()),
     };
     let items = inputs(&a, &dest)?;
-    let printer = output::printer(a.format, Style::new(color(&a)), summaries(&scanner));
+    let printer = match (a.quiet, a.files_with_findings, a.count) {
+        (true, _, _) => output::brief_printer(Brief::Quiet),
+        (_, true, _) => output::brief_printer(Brief::Files),
+        (_, _, true) => output::brief_printer(Brief::Count),
+        _ => output::printer(a.format, Style::new(color(&a)), summaries(&scanner)),
+    };
+    let mut stats = a.stats.then(Stats::default);
     let outputs = Outputs::new(dest.clone(), a.format, printer, Box::new(io::stderr()));
     outputs.check()?;
     let state = std::cell::RefCell::new((outputs, ProgressLine::new(a.progress), false));
@@ -81,7 +164,12 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         Some(&pool),
         |item, result| {
             let (outs, _, fail) = &mut *state.borrow_mut();
-            *fail |= result.as_ref().is_some_and(|r| a.fail_on.fails(r));
+            if let Some(r) = &result {
+                *fail |= a.fail_on.fails(r);
+                if let Some(s) = stats.as_mut() {
+                    s.add(r);
+                }
+            }
             outs.emit(item, result)
         },
         || {
@@ -93,6 +181,9 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
     let (outputs, mut progress, fail) = state.into_inner();
     progress.done(outputs.totals());
     let t = outputs.finish()?;
+    if let Some(s) = &stats {
+        s.print(&t);
+    }
     if matches!(dest, Destination::Dir(_)) {
         eprintln!(
             "puffery: {} documents ({} promotional), {} errors, {:.1} MB in {:.2} s",
@@ -165,7 +256,7 @@ fn color(a: &ScanArgs) -> bool {
         Color::Auto => {
             a.output.is_none()
                 && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
+                && !no_color(std::env::var_os("NO_COLOR"))
         }
     }
 }
@@ -180,4 +271,19 @@ fn summaries(scanner: &Scanner) -> output::SummaryOf {
         map.insert(r.rule.id.clone(), r.rule.summary.clone());
     }
     Box::new(move |id| map.get(id).cloned())
+}
+
+/// no-color.org: `NO_COLOR` turns colour off when it is set and not empty.
+fn no_color(value: Option<std::ffi::OsString>) -> bool {
+    value.is_some_and(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_empty_no_color_keeps_colour() {
+        assert!(!super::no_color(None));
+        assert!(!super::no_color(Some("".into())));
+        assert!(super::no_color(Some("1".into())));
+    }
 }

@@ -1,0 +1,199 @@
+//! What users of ripgrep, typos and ruff expect of a command line (issue 17), run through the
+//! binary: short output forms, --stats, negative numbers, prefix typos, rule-pack tests,
+//! options after subcommands, completions and the man page.
+
+use std::process::{Command, Output};
+
+fn puffery(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_puffery"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("puffery runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const DOCS: [&str; 2] = [
+    "corpus/supp-magnesium-leg-cramps-1.txt",
+    "corpus/clean-news-city-budget.html",
+];
+
+#[test]
+fn quiet_files_and_count() {
+    let args = |flag: &'static str| -> Vec<&str> {
+        let mut v = vec!["scan", flag];
+        v.extend(DOCS);
+        v
+    };
+    let q = puffery(&args("-q"));
+    assert_eq!((q.status.code(), stdout(&q).as_str()), (Some(0), ""));
+    let l = puffery(&args("-l"));
+    assert_eq!(stdout(&l), "corpus/supp-magnesium-leg-cramps-1.txt\n");
+    let c = puffery(&args("-c"));
+    assert_eq!(
+        stdout(&c),
+        "corpus/supp-magnesium-leg-cramps-1.txt:10\ncorpus/clean-news-city-budget.html:0\n"
+    );
+    // -q still sets the exit code.
+    let mut v = args("-q");
+    v.extend(["--fail-on", "promotional"]);
+    assert_eq!(puffery(&v).status.code(), Some(1));
+}
+
+#[test]
+fn stats_count_rules_by_documents_and_findings() {
+    let mut args = vec!["scan", "--stats", "--format", "jsonl"];
+    args.extend(DOCS);
+    let o = puffery(&args);
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "rule                    documents  findings");
+    assert!(
+        lines.contains(&"cta.retailer                    1         3"),
+        "{err}"
+    );
+    assert!(
+        lines.contains(&"missing.fda                     1         1"),
+        "{err}"
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("2 documents, 0 errors, 0.0 MB in "),
+        "{err}"
+    );
+    // stdout stays the JSONL it was.
+    assert!(stdout(&o).lines().all(|l| l.starts_with('{')));
+}
+
+#[test]
+fn a_negative_threshold_needs_no_equals_sign() {
+    let o = puffery(&["scan", "--threshold", "-5", "--format", "jsonl", DOCS[1]]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(r#""label":"promotional""#));
+}
+
+#[test]
+fn a_prefix_that_matches_no_rule_is_an_error_naming_the_closest() {
+    let o = puffery(&["scan", "--ignore", "claim.helth", DOCS[0]]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "puffery: --select/--ignore \"claim.helth\" matches no rule; closest: \
+         claim.health-disease, claim.health-structure, claim.de\n"
+    );
+    // A category is a prefix, and checks can be named too.
+    let o = puffery(&[
+        "scan",
+        "-q",
+        "--ignore",
+        "claim",
+        "--select",
+        "cta,affiliate.dense",
+        DOCS[0],
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// A user pack with one good rule and one whose examples are wrong.
+fn pack(dir: &std::path::Path) -> String {
+    let path = dir.join("ours.toml");
+    std::fs::write(
+        &path,
+        r#"[pack]
+name = "ours"
+
+[[rule]]
+id = "cta.pizza"
+category = "cta"
+severity = "warning"
+weight = 1.0
+summary = "Pizza orders"
+why = "Test pack."
+phrases = ["order pizza"]
+examples.flag = ["Order pizza now", "order pizza online"]
+examples.ok = ["The pizza order was late.", "In order, pizza first"]
+
+[[rule]]
+id = "cta.soup"
+category = "cta"
+severity = "warning"
+weight = 1.0
+summary = "Soup orders"
+why = "Test pack."
+phrases = ["order soup"]
+examples.flag = ["Order soup now", "get soup"]
+examples.ok = ["Soup of the day", "please order soup"]
+"#,
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn rules_test_reports_every_failing_example_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = pack(dir.path());
+    let o = puffery(&["rules", "test", "--no-builtin", &p]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{p}:16: rule cta.soup: should flag: \"get soup\"\n\
+             {p}:16: rule cta.soup: should not flag: \"please order soup\"\n\
+             6 passed, 2 failed\n"
+        )
+    );
+    // Loading the pack in a scan warns, and the scan goes on.
+    let o = puffery(&["scan", "--rules", &p, "-q", DOCS[1]]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "puffery: warning: {p}:16: rule cta.soup: should flag: \"get soup\"\n\
+             puffery: warning: {p}:16: rule cta.soup: should not flag: \"please order soup\"\n"
+        )
+    );
+    // The built-in packs pass.
+    let o = puffery(&["rules", "test"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn options_after_the_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = pack(dir.path());
+    let o = puffery(&["rules", "explain", "cta.pizza", "--rules", &p]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("cta.pizza: Pizza orders\n"));
+}
+
+#[test]
+fn completions_and_man_page() {
+    for (shell, marker) in [
+        ("bash", "_puffery()"),
+        ("zsh", "#compdef puffery"),
+        ("fish", "complete -c puffery"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let o = puffery(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0));
+        let text = stdout(&o);
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(
+            text.contains("threshold"),
+            "{shell}: scan options are completed"
+        );
+    }
+    let o = puffery(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(".TH puffery 1"));
+}
