@@ -88,7 +88,9 @@ pub(crate) enum Decoder {
 fn read_dictionary_frame(raw: &mut RawBuf) -> io::Result<Vec<u8>> {
     let bad = |m: String| io::Error::new(io::ErrorKind::InvalidData, m);
     if !raw.fill_at_least(8)? {
-        return Err(bad("zstd dictionary frame cut short at compressed byte 0".into()));
+        return Err(bad(
+            "zstd dictionary frame cut short at compressed byte 0".into()
+        ));
     }
     let head = raw.available();
     let size = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;

@@ -453,16 +453,17 @@ const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 
 /// Whether a file's (decompressed) bytes are binary rather than text: a NUL byte in the first
 /// 8 KiB, as ripgrep decides (an executable, an image, a model file). Text in UTF-16 or UTF-32
-/// with a byte-order mark holds NULs too and is not binary.
+/// with a byte-order mark holds NULs too and is not binary, and neither is a page that starts
+/// like HTML (a damaged page with stray NULs is still a page).
 pub fn is_binary(head: &[u8]) -> bool {
     let head = &head[..head.len().min(BINARY_SNIFF_BYTES)];
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+    if head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || head.starts_with(b"\x00\x00\xFE\xFF")
+    {
         return false;
     }
-    if head.starts_with(b"\x00\x00\xFE\xFF") {
-        return false;
-    }
-    memchr::memchr(0, head).is_some()
+    memchr::memchr(0, head).is_some() && !looks_like_html(head)
 }
 
 /// One document per input: the whole (decompressed) file.

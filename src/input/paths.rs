@@ -15,8 +15,7 @@ use super::compress::{Compression, detect_compression, strip_compression_suffix}
 
 /// Extensions (after an optional `.gz`/`.zst`/`.zstd`/`.lz4`) taken from directories.
 const KNOWN_EXTENSIONS: &[&str] = &[
-    ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".warc", ".wet", ".arc", ".jsonl",
-    ".ndjson",
+    ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".warc", ".wet", ".arc", ".jsonl", ".ndjson",
 ];
 
 /// Whether a file found in a directory is read: `.html .htm .xhtml .txt .text .md .warc .wet

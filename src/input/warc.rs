@@ -200,7 +200,9 @@ fn is_status_line(b: &[u8]) -> bool {
     b.len() > token.len()
         && token.len() >= 6
         && token[..4].eq_ignore_ascii_case(b"HTTP")
-        && token[4..].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'/' || *c == b'.')
+        && token[4..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'/' || *c == b'.')
         && token.contains(&b'/')
 }
 
@@ -355,10 +357,9 @@ fn decode_content_strict(
             }
         }
         "br" => Box::new(brotli_decompressor::Decompressor::new(body, 64 * 1024)),
-        "zstd" => Box::new(
-            zstd::stream::read::Decoder::new(body)
-                .map_err(|_| DecodeFail::AtStart)?,
-        ),
+        "zstd" => {
+            Box::new(zstd::stream::read::Decoder::new(body).map_err(|_| DecodeFail::AtStart)?)
+        }
         other => {
             return Err(DecodeFail::Unsupported(format!(
                 "unsupported HTTP Content-Encoding `{other}`"

@@ -328,6 +328,7 @@ impl Emitter<'_> {
         match (item, result) {
             (Item::Doc(rec), Some(mut r)) => {
                 r.truncated = rec.truncated_reason.clone();
+                r.content_encoding_ignored = rec.content_encoding_ignored;
                 self.total.add(&r);
                 self.part.add(&r);
                 self.fail |= fails(self.fail_on, &r);
