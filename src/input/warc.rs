@@ -312,7 +312,7 @@ struct Decoded {
 /// plain pages labelled `Content-Encoding: gzip`.
 fn decode_content(body: &[u8], enc: &str, cap: usize, partial: bool) -> Result<Decoded, String> {
     match decode_content_strict(body, enc, cap, partial) {
-        Ok((out, cut)) if !(out.is_empty() && !body.is_empty()) => Ok(Decoded {
+        Ok((out, cut)) if !out.is_empty() || body.is_empty() => Ok(Decoded {
             body: out,
             cut,
             ignored: false,
