@@ -27,7 +27,7 @@ pub enum Compression {
     /// Zstandard, one or more frames (magic `28 b5 2f fd`), or a WARC-zstd dictionary frame
     /// (magic `5d 2a 4d 18`) followed by frames.
     Zstd,
-    /// LZ4 frames (magic `04 22 4d 18`).
+    /// LZ4 frames (magic `04 22 4d 18`, or the legacy `02 21 4c 18`).
     Lz4,
 }
 
@@ -36,6 +36,7 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// The WARC-zstd dictionary frame: a zstd skippable frame with this magic.
 const ZSTD_DICT_FRAME_MAGIC: [u8; 4] = [0x5d, 0x2a, 0x4d, 0x18];
 const LZ4_MAGIC: [u8; 4] = [0x04, 0x22, 0x4d, 0x18];
+const LZ4_LEGACY_MAGIC: [u8; 4] = [0x02, 0x21, 0x4c, 0x18];
 /// Largest dictionary accepted (the WARC-zstd spec asks decoders for 8 MiB).
 const MAX_DICT_BYTES: usize = 32 * 1024 * 1024;
 
@@ -45,7 +46,7 @@ pub fn detect_compression(head: &[u8]) -> Compression {
         Compression::Gzip
     } else if head.starts_with(&ZSTD_MAGIC) || head.starts_with(&ZSTD_DICT_FRAME_MAGIC) {
         Compression::Zstd
-    } else if head.starts_with(&LZ4_MAGIC) {
+    } else if head.starts_with(&LZ4_MAGIC) || head.starts_with(&LZ4_LEGACY_MAGIC) {
         Compression::Lz4
     } else {
         Compression::None

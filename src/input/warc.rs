@@ -317,6 +317,11 @@ fn decode_content(body: &[u8], enc: &str, cap: usize, partial: bool) -> Result<D
             cut,
             ignored: false,
         }),
+        // A payload that starts like the coding it claims is damaged, not mislabelled.
+        Ok(_) | Err(DecodeFail::AtStart) if starts_like(enc, body) => Err(format!(
+            "HTTP Content-Encoding `{enc}` could not be decoded: the payload starts like \
+             {enc} but is damaged"
+        )),
         Ok(_) | Err(DecodeFail::AtStart) => {
             let cut = body.len() > cap;
             Ok(Decoded {
@@ -326,6 +331,15 @@ fn decode_content(body: &[u8], enc: &str, cap: usize, partial: bool) -> Result<D
             })
         }
         Err(DecodeFail::Later(e) | DecodeFail::Unsupported(e)) => Err(e),
+    }
+}
+
+/// Whether `body` starts with the magic bytes of content coding `enc` (gzip and zstd have one).
+fn starts_like(enc: &str, body: &[u8]) -> bool {
+    match enc {
+        "gzip" | "x-gzip" => body.starts_with(&[0x1f, 0x8b]),
+        "zstd" => body.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]),
+        _ => false,
     }
 }
 
@@ -1186,6 +1200,8 @@ mod tests {
         let d = decode_content(b"<p>plain</p>", "gzip", 100, false).unwrap();
         assert_eq!(d.body, b"<p>plain</p>");
         assert!(d.ignored);
+        // gzip damaged at once: an error, not a mislabelled page.
+        assert!(decode_content(&gz[..12], "gzip", 100, false).is_err());
         // gzip damaged after some output: an error.
         let mut bad = gz.clone();
         let n = bad.len();
