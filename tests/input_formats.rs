@@ -237,6 +237,16 @@ fn lz4_warc_one_frame_per_record() {
         );
         assert_eq!(doc(&items[3]).body, html_page(3));
     }
+    // The legacy LZ4 format (`lz4 -l`): magic, then size-prefixed blocks.
+    let (plain, _) = concat(&recs);
+    let block = lz4_flex::block::compress(&plain);
+    let mut legacy = vec![0x02, 0x21, 0x4c, 0x18];
+    legacy.extend_from_slice(&(block.len() as u32).to_le_bytes());
+    legacy.extend_from_slice(&block);
+    let items = read_default("legacy.warc.lz4", legacy);
+    assert_eq!(kinds(&items).len(), 4, "{items:?}");
+    assert_eq!(doc(&items[3]).body, html_page(3));
+
     // A damaged frame is an error naming lz4; the records before it are read.
     let mut bad = file.clone();
     let n = bad.len();
