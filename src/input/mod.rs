@@ -9,8 +9,9 @@
 //! Readers: WARC and WET (`.warc`, `.warc.gz`, `.warc.wet.gz`), ARC (`.arc`, `.arc.gz`), JSONL
 //! (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`, `.ndjson`, `.json.gz`), and one HTML or text document
 //! per file (binary files are skipped as `binary`, empty files are no document). gzip, zstd
-//! (with a WARC-zstd dictionary) and LZ4 are recognised by their magic bytes whatever the name. Everything streams: memory is bounded
-//! by [`InputOptions::max_doc_bytes`] and [`InputOptions::max_line_bytes`], never by file size.
+//! (with a WARC-zstd dictionary) and LZ4 are recognised by their magic bytes whatever the name.
+//! Everything streams: memory is bounded by [`InputOptions::max_doc_bytes`] and
+//! [`InputOptions::max_line_bytes`], never by file size.
 //! `docs/inputs.md` describes formats, limits and error messages.
 //!
 //! ```

@@ -456,6 +456,8 @@ fn is_arc_start(b: &[u8]) -> bool {
 fn what_is(b: &[u8]) -> &'static str {
     if b.starts_with(b"filedesc://") {
         " (an ARC file header: name the file .arc or use --input-format arc)"
+    } else if b.starts_with(b"WARC/") {
+        " (a WARC record: name the file .warc or use --input-format warc)"
     } else if b.starts_with(b"BZh") {
         " (bzip2-compressed data: puffery reads gzip, zstd and lz4)"
     } else if b.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
