@@ -552,3 +552,30 @@ fn damaged_archives_never_panic() {
         }
     }
 }
+
+#[test]
+fn arc_version_2_header_lines() {
+    let desc = b"2 0 Test\nURL IP-address Archive-date Content-type Result-code Checksum Location Offset Filename Archive-length\n";
+    let page = http(Some("text/html"), &html_page(7));
+    let mut file = format!(
+        "filedesc://t.arc 0.0.0.0 20080430204825 text/plain 200 - - 0 t.arc {}\n",
+        desc.len()
+    )
+    .into_bytes();
+    file.extend_from_slice(desc);
+    file.push(b'\n');
+    file.extend_from_slice(
+        format!(
+            "http://example.com/7 1.2.3.4 20080430204826 text/html 200 SHA1XYZ - 250 t.arc {}\n",
+            page.len()
+        )
+        .as_bytes(),
+    );
+    file.extend_from_slice(&page);
+    file.push(b'\n');
+    let items = read_default("v2.arc", file);
+    assert_eq!(kinds(&items), ["S:arc-filedesc", "D:v2.arc#1"]);
+    let r = doc(&items[1]);
+    assert_eq!(r.url.as_deref(), Some("http://example.com/7"));
+    assert_eq!(r.body, html_page(7));
+}
