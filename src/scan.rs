@@ -152,6 +152,10 @@ pub struct DocResult {
     /// `Record::truncated_reason`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truncated: Option<String>,
+    /// Set when the payload was labelled with an HTTP `Content-Encoding` it is not in, so its
+    /// raw bytes were scanned (set by the CLI from `Record::content_encoding_ignored`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub content_encoding_ignored: bool,
 }
 
 use crate::Error;
@@ -427,6 +431,7 @@ impl Scanner {
             missing: Vec::new(),
             late: Vec::new(),
             truncated: None,
+            content_encoding_ignored: false,
         };
         crate::verdict::decide(self, &ex, &|w| decoded.src_start(w), &hits, &mut result);
         result

@@ -81,7 +81,16 @@ fn check_shard(items: &[Item], name: &str) {
         (10, "line 11: invalid JSON at column"),
     ] {
         let m = err(&items[i]);
-        assert!(m.starts_with(want), "item {i}: {m}");
+        // The message names the line and its byte offset: `line 4 (byte 123): ...`.
+        let Item::Error {
+            offset: Some(off), ..
+        } = &items[i]
+        else {
+            panic!("{:?}", items[i])
+        };
+        let (line, what) = want.split_once(": ").unwrap();
+        let want = format!("{line} (byte {off}): {what}");
+        assert!(m.starts_with(&want), "item {i}: {m}");
         assert!(
             matches!(&items[i], Item::Error { source, line: Some(l), record, .. }
                 if source == name && *l == i as u64 + 1 && *record == i as u64),
@@ -192,7 +201,7 @@ fn long_lines() {
     let items = read("big.jsonl", data.into_bytes(), &opts);
     assert_eq!(kinds(&items), ["E", "D:after"]);
     let m = err(&items[0]);
-    assert!(m.starts_with("line 1: line of 100000"), "{m}");
+    assert!(m.starts_with("line 1 (byte 0): line of 100000"), "{m}");
     assert!(m.contains("longer than the 1048576 byte limit"), "{m}");
     assert_eq!(doc(&items[1]).line, Some(2));
 }
@@ -215,7 +224,7 @@ fn truncated_gzip_jsonl() {
         m.contains("truncated gzip member at compressed byte 0"),
         "{m}"
     );
-    assert!(m.starts_with(&format!("line {n}: ")), "{m}");
+    assert!(m.starts_with(&format!("line {n} (byte ")), "{m}");
 }
 
 #[test]
@@ -231,7 +240,7 @@ fn forced_jsonl_and_invalid_utf8() {
     );
     assert_eq!(kinds(&items), ["D:data.txt:1", "E"]);
     assert!(
-        err(&items[1]).starts_with("line 2: invalid JSON"),
+        err(&items[1]).starts_with("line 2 (byte 14): invalid JSON"),
         "{}",
         err(&items[1])
     );

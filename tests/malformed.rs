@@ -621,7 +621,7 @@ fn jsonl_broken_lines_wrong_types_missing_fields() {
     );
     for line in [2, 3, 4, 5, 6, 7, 8, 9, 10, 11] {
         let msg = error_for(&run, line - 1);
-        assert!(msg.starts_with(&format!("line {line}: ")), "{msg}");
+        assert!(msg.starts_with(&format!("line {line} (byte ")), "{msg}");
     }
     assert!(error_for(&run, 5).contains("field `text` is a number, not a string"));
     assert!(error_for(&run, 8).contains("no `text` or `html` field"));
@@ -660,14 +660,11 @@ fn empty_files() {
     assert_eq!(run.records(), 0);
     let run = scan(d.path(), &["e.html", "e.txt", "e"]);
     assert_eq!(
-        run.docs().len(),
-        3,
-        "an empty page is a clean, empty document"
+        run.lines.len(),
+        1,
+        "an empty file holds no document: only the summary"
     );
-    for doc in run.docs() {
-        assert_eq!(doc["bytes"], 0);
-        assert_eq!(doc["label"], "clean");
-    }
+    assert_eq!(run.records(), 0);
     // Empty stdin.
     let run = puffery_in(
         d.path(),
@@ -675,7 +672,7 @@ fn empty_files() {
         Some(Vec::new()),
         60,
     );
-    assert_eq!(run.records(), 1);
+    assert_eq!(run.records(), 0, "empty stdin: no document");
     // An empty directory.
     std::fs::create_dir(d.path().join("none")).unwrap();
     let run = scan(d.path(), &["none"]);
@@ -839,7 +836,7 @@ fn compression_bombs_stop_at_max_doc_bytes() {
     assert_eq!(ids(&run), ["2"]);
     let msg = error_for(&run, 0);
     assert!(
-        msg.starts_with("line 1: line of ") && msg.contains("byte limit"),
+        msg.starts_with("line 1 (byte 0): line of ") && msg.contains("byte limit"),
         "{msg}"
     );
 
@@ -938,7 +935,7 @@ fn a_line_over_max_line_bytes_is_an_error_even_when_one_read_brings_it_whole() {
     assert_eq!(common::kinds(&items), ["E", "D:after"]);
     let m = common::err(&items[0]);
     assert!(
-        m.starts_with("line 1: line of 1572883 bytes is longer than"),
+        m.starts_with("line 1 (byte 0): line of 1572883 bytes is longer than"),
         "{m}"
     );
     // A line that fills the buffer up to the limit without a line break is refused there,

@@ -1,9 +1,14 @@
-//! Transparent gzip and zstd decompression, decided by magic bytes.
+//! Transparent gzip, zstd and LZ4 decompression, decided by magic bytes.
 //!
 //! Gzip is decoded member by member (Common Crawl writes one member per WARC record), so that
 //! a corrupt or truncated member, or garbage between members, is reported with its compressed
 //! byte offset and decoding goes on at the next member. The start offset of each member is kept
 //! for a while, so a WARC reader can say which member a record starts in.
+//!
+//! zstd files may start with a dictionary frame (the IIPC WARC-zstd format: a skippable frame
+//! with magic `0x184D2A5D` holding a dictionary, itself possibly zstd-compressed); the frames
+//! after it are decoded with that dictionary. LZ4 files are LZ4 frames (FastWARC writes one
+//! frame per record), concatenated; skippable frames between them are passed over.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -19,28 +24,39 @@ pub enum Compression {
     None,
     /// gzip, one or more members (magic `1f 8b`).
     Gzip,
-    /// Zstandard, one or more frames (magic `28 b5 2f fd`).
+    /// Zstandard, one or more frames (magic `28 b5 2f fd`), or a WARC-zstd dictionary frame
+    /// (magic `5d 2a 4d 18`) followed by frames.
     Zstd,
+    /// LZ4 frames (magic `04 22 4d 18`, or the legacy `02 21 4c 18`).
+    Lz4,
 }
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+/// The WARC-zstd dictionary frame: a zstd skippable frame with this magic.
+const ZSTD_DICT_FRAME_MAGIC: [u8; 4] = [0x5d, 0x2a, 0x4d, 0x18];
+const LZ4_MAGIC: [u8; 4] = [0x04, 0x22, 0x4d, 0x18];
+const LZ4_LEGACY_MAGIC: [u8; 4] = [0x02, 0x21, 0x4c, 0x18];
+/// Largest dictionary accepted (the WARC-zstd spec asks decoders for 8 MiB).
+const MAX_DICT_BYTES: usize = 32 * 1024 * 1024;
 
 /// Decides the compression from the first bytes of an input.
 pub fn detect_compression(head: &[u8]) -> Compression {
     if head.starts_with(&GZIP_MAGIC) {
         Compression::Gzip
-    } else if head.starts_with(&ZSTD_MAGIC) {
+    } else if head.starts_with(&ZSTD_MAGIC) || head.starts_with(&ZSTD_DICT_FRAME_MAGIC) {
         Compression::Zstd
+    } else if head.starts_with(&LZ4_MAGIC) || head.starts_with(&LZ4_LEGACY_MAGIC) {
+        Compression::Lz4
     } else {
         Compression::None
     }
 }
 
-/// Strips a compression suffix (`.gz`, `.zst`, `.zstd`) from a file name.
+/// Strips a compression suffix (`.gz`, `.zst`, `.zstd`, `.lz4`) from a file name.
 pub fn strip_compression_suffix(name: &str) -> &str {
     let lower = name.to_ascii_lowercase();
-    for suffix in [".gz", ".zst", ".zstd"] {
+    for suffix in [".gz", ".zst", ".zstd", ".lz4"] {
         if lower.ends_with(suffix) {
             return &name[..name.len() - suffix.len()];
         }
@@ -54,7 +70,7 @@ pub(crate) type RawBuf = InBuf<Box<dyn Read + Send>>;
 ///
 /// `read` returns an `InvalidData` error naming the compressed byte offset when a gzip member
 /// is corrupt or truncated, or when non-gzip bytes sit between members, and then goes on with
-/// the next member. For zstd and plain inputs an error ends the stream.
+/// the next member. For zstd, LZ4 and plain inputs an error ends the stream.
 pub(crate) enum Decoder {
     Plain(RawBuf),
     Gzip(Box<GzMembers>),
@@ -62,6 +78,52 @@ pub(crate) enum Decoder {
         dec: Box<zstd::stream::read::Decoder<'static, RawBuf>>,
         done: bool,
     },
+    Lz4 {
+        dec: Box<lz4_flex::frame::FrameDecoder<RawBuf>>,
+        done: bool,
+    },
+}
+
+/// Reads a WARC-zstd dictionary frame at the start of `raw` and returns the dictionary, with
+/// `raw` left after the frame.
+fn read_dictionary_frame(raw: &mut RawBuf) -> io::Result<Vec<u8>> {
+    let bad = |m: String| io::Error::new(io::ErrorKind::InvalidData, m);
+    if !raw.fill_at_least(8)? {
+        return Err(bad(
+            "zstd dictionary frame cut short at compressed byte 0".into()
+        ));
+    }
+    let head = raw.available();
+    let size = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
+    if size > MAX_DICT_BYTES {
+        return Err(bad(format!(
+            "zstd dictionary frame of {size} bytes is larger than the {MAX_DICT_BYTES} byte limit"
+        )));
+    }
+    if !raw.fill_at_least(8 + size)? {
+        return Err(bad(format!(
+            "zstd dictionary frame of {size} bytes cut short by the end of the input"
+        )));
+    }
+    let data = raw.available()[8..8 + size].to_vec();
+    raw.consume_n(8 + size);
+    if data.starts_with(&ZSTD_MAGIC) {
+        // A compressed dictionary: one zstd frame, decoded without a dictionary.
+        let mut out = Vec::new();
+        zstd::stream::read::Decoder::new(&data[..])?
+            .take(MAX_DICT_BYTES as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| bad(format!("zstd dictionary frame: compressed dictionary: {e}")))?;
+        if out.len() > MAX_DICT_BYTES {
+            return Err(bad(format!(
+                "zstd dictionary is larger than the {MAX_DICT_BYTES} byte limit"
+            )));
+        }
+        return Ok(out);
+    }
+    // A dictionary in zstd's format (magic `37 a4 30 ec`); other bytes are taken by libzstd as
+    // a raw-content dictionary.
+    Ok(data)
 }
 
 impl Decoder {
@@ -72,8 +134,19 @@ impl Decoder {
         let dec = match comp {
             Compression::None => Decoder::Plain(raw),
             Compression::Gzip => Decoder::Gzip(Box::new(GzMembers::new(raw, track_members))),
+            Compression::Zstd if raw.available().starts_with(&ZSTD_DICT_FRAME_MAGIC) => {
+                let dict = read_dictionary_frame(&mut raw)?;
+                Decoder::Zstd {
+                    dec: Box::new(zstd::stream::read::Decoder::with_dictionary(raw, &dict)?),
+                    done: false,
+                }
+            }
             Compression::Zstd => Decoder::Zstd {
                 dec: Box::new(zstd::stream::read::Decoder::with_buffer(raw)?),
+                done: false,
+            },
+            Compression::Lz4 => Decoder::Lz4 {
+                dec: Box::new(lz4_flex::frame::FrameDecoder::new(raw)),
                 done: false,
             },
         };
@@ -112,7 +185,64 @@ impl Read for Decoder {
                     }
                 }
             }
+            Decoder::Lz4 { dec, done } => loop {
+                if *done {
+                    return Ok(0);
+                }
+                match dec.read(out) {
+                    Ok(0) if !out.is_empty() => {
+                        // The end of one frame: go on with the next, past skippable frames.
+                        match skip_lz4_skippable(dec.get_mut()) {
+                            Ok(true) => {}
+                            Ok(false) => {
+                                *done = true;
+                                return Ok(0);
+                            }
+                            Err(e) => {
+                                *done = true;
+                                return Err(e);
+                            }
+                        }
+                    }
+                    Ok(n) => return Ok(n),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
+                    Err(e) => {
+                        *done = true;
+                        let at = dec.get_ref().offset();
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("lz4 stream unreadable near compressed byte {at}: {e}"),
+                        ));
+                    }
+                }
+            },
         }
+    }
+}
+
+/// Between LZ4 frames: skips skippable frames. `Ok(true)` when another frame follows.
+fn skip_lz4_skippable(raw: &mut RawBuf) -> io::Result<bool> {
+    loop {
+        if !raw.fill_at_least(8)? {
+            let left = raw.available().len();
+            if left == 0 {
+                return Ok(false);
+            }
+            let at = raw.offset();
+            raw.consume_n(left);
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{left} stray bytes after the last lz4 frame at compressed byte {at}"),
+            ));
+        }
+        let head = raw.available();
+        let magic = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+        if !(0x184D_2A50..=0x184D_2A5F).contains(&magic) {
+            return Ok(true);
+        }
+        let size = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as u64;
+        raw.consume_n(8);
+        raw.skip(size)?;
     }
 }
 

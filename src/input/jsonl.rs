@@ -150,7 +150,7 @@ impl LineCtx<'_> {
         Item::Error {
             source: self.source.to_string(),
             record: self.record,
-            message: format!("line {}: {what}", self.line),
+            message: format!("line {} (byte {}): {what}", self.line, self.offset),
             line: Some(self.line),
             offset: Some(self.offset),
             raw_line: None,
@@ -270,7 +270,7 @@ impl JsonlReader {
         let item = Item::Error {
             source: self.source.clone(),
             record: self.record,
-            message: format!("line {}: {what}", self.line),
+            message: format!("line {} (byte {offset}): {what}", self.line),
             line: Some(self.line),
             offset: Some(offset),
             raw_line: None,
@@ -360,7 +360,7 @@ impl Iterator for JsonlReader {
                         let n = (at.saturating_sub(start) as usize).min(self.src.available().len());
                         self.src.consume_n(n);
                     }
-                    return Some(self.error(start, format!("{e} (line starting at byte {start})")));
+                    return Some(self.error(start, e.to_string()));
                 }
             }
         };

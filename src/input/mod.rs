@@ -6,10 +6,12 @@
 //! read becomes exactly one item, so `documents + errors + skipped` is the number of records, and
 //! `Record::record` / `Item::Error::record` count items from 0 within a source.
 //!
-//! Readers: WARC and WET (`.warc`, `.warc.gz`, `.warc.wet.gz`), JSONL (`.jsonl`, `.jsonl.gz`,
-//! `.jsonl.zst`, `.ndjson`, `.json.gz`), and one HTML or text document per file. gzip and zstd
-//! are recognised by their magic bytes whatever the name. Everything streams: memory is bounded
-//! by [`InputOptions::max_doc_bytes`] and [`InputOptions::max_line_bytes`], never by file size.
+//! Readers: WARC and WET (`.warc`, `.warc.gz`, `.warc.wet.gz`), ARC (`.arc`, `.arc.gz`), JSONL
+//! (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`, `.ndjson`, `.json.gz`), and one HTML or text document
+//! per file (binary files are skipped as `binary`, empty files are no document). gzip, zstd
+//! (with a WARC-zstd dictionary) and LZ4 are recognised by their magic bytes whatever the name.
+//! Everything streams: memory is bounded by [`InputOptions::max_doc_bytes`] and
+//! [`InputOptions::max_line_bytes`], never by file size.
 //! `docs/inputs.md` describes formats, limits and error messages.
 //!
 //! ```
@@ -65,6 +67,8 @@ pub enum InputFormat {
     Warc,
     /// WET: WARC whose `conversion` records hold extracted text. Read by the WARC reader.
     Wet,
+    /// ARC, the Internet Archive's format before WARC (`filedesc://` starts the file).
+    Arc,
     /// One JSON object per line.
     Jsonl,
 }
@@ -78,6 +82,7 @@ impl InputFormat {
             InputFormat::Text => "text",
             InputFormat::Warc => "warc",
             InputFormat::Wet => "wet",
+            InputFormat::Arc => "arc",
             InputFormat::Jsonl => "jsonl",
         }
     }
@@ -93,10 +98,11 @@ impl std::str::FromStr for InputFormat {
             "text" | "txt" => InputFormat::Text,
             "warc" => InputFormat::Warc,
             "wet" => InputFormat::Wet,
+            "arc" => InputFormat::Arc,
             "jsonl" | "ndjson" => InputFormat::Jsonl,
             _ => {
                 return Err(format!(
-                    "unknown input format `{s}` (expected auto, html, text, warc, wet or jsonl)"
+                    "unknown input format `{s}` (expected auto, html, text, warc, wet, arc or jsonl)"
                 ));
             }
         })
@@ -201,6 +207,9 @@ pub struct Record {
     pub refers_to: Option<String>,
     /// WARC responses: the HTTP status code.
     pub http_status: Option<u16>,
+    /// WARC responses: the payload was labelled with an HTTP `Content-Encoding` it is not in
+    /// (a plain page labelled gzip), so the raw bytes were kept, as warcio does.
+    pub content_encoding_ignored: bool,
 }
 
 /// One item of an input stream.
@@ -302,6 +311,8 @@ pub fn format_from_name(name: &str) -> Option<InputFormat> {
         Some(InputFormat::Wet)
     } else if ends(&[".warc", ".arc.warc"]) {
         Some(InputFormat::Warc)
+    } else if ends(&[".arc"]) {
+        Some(InputFormat::Arc)
     } else if ends(&[".jsonl", ".ndjson", ".json"]) {
         Some(InputFormat::Jsonl)
     } else if ends(&[".html", ".htm", ".xhtml", ".shtml"]) {
@@ -314,7 +325,7 @@ pub fn format_from_name(name: &str) -> Option<InputFormat> {
 }
 
 /// Decides the container format from the first decompressed bytes: `WARC/1.` starts WARC,
-/// `{` starts JSONL, otherwise HTML or text by [`sniff_format`].
+/// `filedesc://` starts ARC, `{` starts JSONL, otherwise HTML or text by [`sniff_format`].
 pub fn sniff_container(head: &[u8]) -> InputFormat {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let start = head
@@ -324,6 +335,8 @@ pub fn sniff_container(head: &[u8]) -> InputFormat {
     let lead = &head[start..];
     if lead.starts_with(b"WARC/1.") || lead.starts_with(b"WARC/0.") {
         InputFormat::Warc
+    } else if lead.starts_with(b"filedesc://") {
+        InputFormat::Arc
     } else if lead.starts_with(b"{") {
         InputFormat::Jsonl
     } else if looks_like_html(head) {
@@ -418,6 +431,7 @@ pub fn open_reader(
         InputFormat::Warc | InputFormat::Wet => {
             Box::new(warc::WarcReader::new(source, src, opts, first_record))
         }
+        InputFormat::Arc => Box::new(warc::WarcReader::new_arc(source, src, opts, first_record)),
         InputFormat::Jsonl => Box::new(jsonl::JsonlReader::new(source, src, opts, first_record)),
         InputFormat::Html | InputFormat::Text | InputFormat::Auto => {
             let forced = match format {
@@ -438,6 +452,24 @@ pub fn open_reader(
         Some(e) => Box::new(std::iter::once(e).chain(reader)),
         None => reader,
     }
+}
+
+/// Bytes looked at to decide that a file is binary, as ripgrep does.
+const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+
+/// Whether a file's (decompressed) bytes are binary rather than text: a NUL byte in the first
+/// 8 KiB, as ripgrep decides (an executable, an image, a model file). Text in UTF-16 or UTF-32
+/// with a byte-order mark holds NULs too and is not binary, and neither is a page that starts
+/// like HTML (a damaged page with stray NULs is still a page).
+pub fn is_binary(head: &[u8]) -> bool {
+    let head = &head[..head.len().min(BINARY_SNIFF_BYTES)];
+    if head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || head.starts_with(b"\x00\x00\xFE\xFF")
+    {
+        return false;
+    }
+    memchr::memchr(0, head).is_some() && !looks_like_html(head)
 }
 
 /// One document per input: the whole (decompressed) file.
@@ -487,6 +519,13 @@ impl Iterator for WholeDoc {
                 offset: Some(0),
                 raw_line: None,
             });
+        }
+        if body.is_empty() {
+            // An empty file holds no document.
+            return None;
+        }
+        if self.forced.is_none() && is_binary(&body) {
+            return Some(Item::skipped(&self.source, "binary"));
         }
         let name = strip_compression_suffix(&self.source);
         let format = self.forced.unwrap_or_else(|| sniff_format(name, &body));

@@ -13,14 +13,14 @@ use std::path::{Path, PathBuf};
 use super::Item;
 use super::compress::{Compression, detect_compression, strip_compression_suffix};
 
-/// Extensions (after an optional `.gz`/`.zst`/`.zstd`) taken from directories.
+/// Extensions (after an optional `.gz`/`.zst`/`.zstd`/`.lz4`) taken from directories.
 const KNOWN_EXTENSIONS: &[&str] = &[
-    ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".warc", ".wet", ".jsonl", ".ndjson",
+    ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".warc", ".wet", ".arc", ".jsonl", ".ndjson",
 ];
 
 /// Whether a file found in a directory is read: `.html .htm .xhtml .txt .text .md .warc .wet
-/// .jsonl .ndjson`, each also with `.gz`, `.zst` or `.zstd`, and `.json.gz`/`.json.zst`
-/// (dolma). Case-insensitive.
+/// .arc .jsonl .ndjson`, each also with `.gz`, `.zst`, `.zstd` or `.lz4`, and
+/// `.json.gz`/`.json.zst` (dolma). Case-insensitive.
 pub fn has_known_extension(name: &str) -> bool {
     let stripped = strip_compression_suffix(name);
     let lower = stripped.to_ascii_lowercase();
@@ -152,6 +152,7 @@ pub fn read_paths(reader: impl Read) -> std::io::Result<Vec<PathBuf>> {
         Compression::Zstd => Box::new(BufReader::new(zstd::stream::read::Decoder::with_buffer(
             raw,
         )?)),
+        Compression::Lz4 => Box::new(BufReader::new(lz4_flex::frame::FrameDecoder::new(raw))),
     };
     let mut out = Vec::new();
     for line in text.split(b'\n') {

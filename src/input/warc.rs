@@ -1,6 +1,6 @@
-//! A small, tolerant, streaming WARC/WET reader.
+//! A small, tolerant, streaming WARC/WET and ARC reader.
 //!
-//! A record is a `WARC/1.x` line, header lines up to an empty line (CRLF or bare LF), then
+//! A record is a `WARC/1.x` line, header lines up to an empty line (CRLF, bare LF or CRCRLF), then
 //! `Content-Length` bytes of block and a CRLFCRLF trailer. `response` records are HTTP messages:
 //! the status line and headers are stripped, the charset comes from the HTTP `Content-Type`, and
 //! only HTML payloads become documents. `resource` records with an HTML type are documents too,
@@ -12,6 +12,13 @@
 //! offset, and reading resumes at the next line that starts with `WARC/1.`. When a
 //! `Content-Length` is too long and the next record's start sits inside the block read, the
 //! bytes are put back and that record is read normally.
+//!
+//! ARC files (the Internet Archive's format before WARC) are read by the same code: a record is
+//! one header line `URL IP-address Archive-date Content-type Archive-length` (version 1; the
+//! ten-field version 2 line ends with the length too), then that many bytes, then a line
+//! break. The first record (`filedesc://...`) describes the file and is skipped as
+//! `arc-filedesc`; `http(s)` records are HTTP responses, others are resources typed by the
+//! header's content type. ARC records have no id: the id is `source#record`.
 
 use std::io::Read;
 
@@ -39,6 +46,8 @@ pub(crate) struct WarcReader {
     scratch: Vec<u8>,
     /// A read error met while looking past a good record; it belongs to the next one.
     pending: Option<String>,
+    /// Read ARC records instead of WARC records.
+    arc: bool,
 }
 
 #[derive(Default)]
@@ -183,21 +192,44 @@ struct HttpHead {
     content_encoding: Option<String>,
 }
 
+/// Whether `b` starts with an HTTP status line: `HTTP/1.1 200`, and the variants real crawlers
+/// wrote (`HTTPX/1.1`, `HTTP/1.1` with no reason).
+fn is_status_line(b: &[u8]) -> bool {
+    let token = &b[..b.len().min(16)];
+    let token = token.split(|&c| c == b' ').next().unwrap_or(b"");
+    b.len() > token.len()
+        && token.len() >= 6
+        && token[..4].eq_ignore_ascii_case(b"HTTP")
+        && token[4..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'/' || *c == b'.')
+        && token.contains(&b'/')
+}
+
+/// End of an HTTP head: just after the first empty line, where a line break is LF, CRLF or
+/// CRCRLF.
+fn http_head_end(b: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\n', &b[from..]) {
+        let after = from + i + 1;
+        let crs = b[after..].iter().take_while(|&&c| c == b'\r').count();
+        if b.get(after + crs) == Some(&b'\n') {
+            return Some(after + crs + 1);
+        }
+        from = after;
+    }
+    None
+}
+
 /// Parses the HTTP status line and headers at the start of a response block. `block_end` says
-/// whether `b` holds the whole block. Tolerant: without an `HTTP/` status line the whole block
-/// is payload; a head that never ends is all head when the block is small, else all payload.
+/// whether `b` holds the whole block. Tolerant: without a status line the whole block is
+/// payload; a head that never ends is all head when the block is small, else all payload.
 fn parse_http_head(b: &[u8], block_end: bool) -> HttpHead {
     let mut head = HttpHead::default();
-    if !b.starts_with(b"HTTP/") {
+    if !is_status_line(b) {
         return head;
     }
-    let end = [
-        memchr::memmem::find(b, b"\r\n\r\n").map(|i| i + 4),
-        memchr::memmem::find(b, b"\n\n").map(|i| i + 2),
-    ]
-    .into_iter()
-    .flatten()
-    .min();
+    let end = http_head_end(b);
     let head_len = match end {
         Some(e) => e,
         None if block_end => b.len(),
@@ -264,14 +296,67 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Undoes an HTTP content coding, keeping at most `cap` bytes. Returns the bytes and whether
-/// they are cut short. A payload already cut short (`partial`) may end mid-stream.
-fn decode_content(
+/// A payload after its HTTP content coding was undone.
+#[derive(Debug)]
+struct Decoded {
+    body: Vec<u8>,
+    /// Cut short at the cap (or the payload was already cut short).
+    cut: bool,
+    /// The payload was not in the declared coding at all: `body` is the raw bytes.
+    ignored: bool,
+}
+
+/// Undoes an HTTP content coding, keeping at most `cap` bytes. A payload already cut short
+/// (`partial`) may end mid-stream. A payload that fails to decode before yielding a single
+/// byte is taken as mislabelled and kept as it is (as warcio does): old crawls hold many
+/// plain pages labelled `Content-Encoding: gzip`.
+fn decode_content(body: &[u8], enc: &str, cap: usize, partial: bool) -> Result<Decoded, String> {
+    match decode_content_strict(body, enc, cap, partial) {
+        Ok((out, cut)) if !out.is_empty() || body.is_empty() => Ok(Decoded {
+            body: out,
+            cut,
+            ignored: false,
+        }),
+        // A payload that starts like the coding it claims is damaged, not mislabelled.
+        Ok(_) | Err(DecodeFail::AtStart) if starts_like(enc, body) => Err(format!(
+            "HTTP Content-Encoding `{enc}` could not be decoded: the payload starts like \
+             {enc} but is damaged"
+        )),
+        Ok(_) | Err(DecodeFail::AtStart) => {
+            let cut = body.len() > cap;
+            Ok(Decoded {
+                body: body[..body.len().min(cap)].to_vec(),
+                cut,
+                ignored: true,
+            })
+        }
+        Err(DecodeFail::Later(e) | DecodeFail::Unsupported(e)) => Err(e),
+    }
+}
+
+/// Whether `body` starts with the magic bytes of content coding `enc` (gzip and zstd have one).
+fn starts_like(enc: &str, body: &[u8]) -> bool {
+    match enc {
+        "gzip" | "x-gzip" => body.starts_with(&[0x1f, 0x8b]),
+        "zstd" => body.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]),
+        _ => false,
+    }
+}
+
+enum DecodeFail {
+    /// Nothing could be decoded.
+    AtStart,
+    /// Damage after some output.
+    Later(String),
+    Unsupported(String),
+}
+
+fn decode_content_strict(
     body: &[u8],
     enc: &str,
     cap: usize,
     partial: bool,
-) -> Result<(Vec<u8>, bool), String> {
+) -> Result<(Vec<u8>, bool), DecodeFail> {
     let mut reader: Box<dyn Read + '_> = match enc {
         "gzip" | "x-gzip" => Box::new(flate2::bufread::MultiGzDecoder::new(body)),
         "deflate" => {
@@ -285,8 +370,15 @@ fn decode_content(
                 Box::new(flate2::bufread::DeflateDecoder::new(body))
             }
         }
-        "zstd" => Box::new(zstd::stream::read::Decoder::new(body).map_err(|e| e.to_string())?),
-        other => return Err(format!("unsupported HTTP Content-Encoding `{other}`")),
+        "br" => Box::new(brotli_decompressor::Decompressor::new(body, 64 * 1024)),
+        "zstd" => {
+            Box::new(zstd::stream::read::Decoder::new(body).map_err(|_| DecodeFail::AtStart)?)
+        }
+        other => {
+            return Err(DecodeFail::Unsupported(format!(
+                "unsupported HTTP Content-Encoding `{other}`"
+            )));
+        }
     };
     let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(cap));
     let mut chunk = [0u8; 64 * 1024];
@@ -303,20 +395,80 @@ fn decode_content(
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
+                if out.is_empty() {
+                    return Err(DecodeFail::AtStart);
+                }
                 if partial {
                     return Ok((out, true));
                 }
-                return Err(format!(
-                    "HTTP Content-Encoding `{enc}` could not be decoded: {e}"
-                ));
+                return Err(DecodeFail::Later(format!(
+                    "HTTP Content-Encoding `{enc}` could not be decoded after {} bytes: {e}",
+                    out.len()
+                )));
             }
         }
     }
 }
 
-/// Position of the first `WARC/1.` at a line start after the start of `b`, if any.
-fn find_record_start(b: &[u8]) -> Option<usize> {
-    memchr::memmem::find(b, b"\nWARC/1.").map(|i| i + 1)
+/// Position of the first record start (`WARC/1.`, or an ARC header line) at a line start
+/// after the start of `b`, if any.
+fn find_record_start(b: &[u8], arc: bool) -> Option<usize> {
+    if !arc {
+        return memchr::memmem::find(b, b"\nWARC/1.").map(|i| i + 1);
+    }
+    memchr::memchr_iter(b'\n', b)
+        .map(|i| i + 1)
+        .find(|&i| is_arc_start(&b[i..]))
+}
+
+/// Whether `b` starts with what looks like an ARC header line: a URL (`scheme:`), and when
+/// the whole line is visible, at least five space-separated fields with a date of digits in
+/// its place (third from last, or third of ten).
+fn is_arc_start(b: &[u8]) -> bool {
+    let line_end = memchr::memchr(b'\n', b);
+    let line = &b[..line_end.unwrap_or(b.len())];
+    let Some(colon) = memchr::memchr(b':', &line[..line.len().min(33)]) else {
+        return false;
+    };
+    let scheme = &line[..colon];
+    if scheme.is_empty()
+        || !scheme[0].is_ascii_alphabetic()
+        || !scheme
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'))
+    {
+        return false;
+    }
+    if line_end.is_none() {
+        return true;
+    }
+    let fields: Vec<&[u8]> = line
+        .trim_ascii()
+        .split(|&c| c == b' ')
+        .filter(|f| !f.is_empty())
+        .collect();
+    let n = fields.len();
+    let is_date = |f: &[u8]| f.len() >= 8 && f.iter().all(u8::is_ascii_digit);
+    n >= 5 && (is_date(fields[n - 3]) || (n == 10 && is_date(fields[2])))
+}
+
+/// A note on what the bytes found instead of a record are, when they are recognisable.
+fn what_is(b: &[u8]) -> &'static str {
+    if b.starts_with(b"filedesc://") {
+        " (an ARC file header: name the file .arc or use --input-format arc)"
+    } else if b.starts_with(b"WARC/") {
+        " (a WARC record: name the file .warc or use --input-format warc)"
+    } else if b.starts_with(b"BZh") {
+        " (bzip2-compressed data: puffery reads gzip, zstd and lz4)"
+    } else if b.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        " (xz-compressed data: puffery reads gzip, zstd and lz4)"
+    } else if b.starts_with(b"PK\x03\x04") {
+        " (a zip archive: unpack it first)"
+    } else if b.contains(&0) {
+        " (binary data)"
+    } else {
+        ""
+    }
 }
 
 impl WarcReader {
@@ -334,6 +486,20 @@ impl WarcReader {
             done: false,
             scratch: Vec::new(),
             pending: None,
+            arc: false,
+        }
+    }
+
+    /// A reader of ARC records.
+    pub(crate) fn new_arc(
+        source: &str,
+        src: InBuf<Decoder>,
+        opts: &InputOptions,
+        first_record: u64,
+    ) -> WarcReader {
+        WarcReader {
+            arc: true,
+            ..WarcReader::new(source, src, opts, first_record)
         }
     }
 
@@ -347,10 +513,11 @@ impl WarcReader {
         let gz = gz
             .map(|g| format!(" (gzip member at compressed byte {g})"))
             .unwrap_or_default();
+        let kind = if self.arc { "ARC" } else { "WARC" };
         Item::Error {
             source: self.source.clone(),
             record: self.take_index(),
-            message: format!("WARC record at byte {start}{gz}: {msg}"),
+            message: format!("{kind} record at byte {start}{gz}: {msg}"),
             line: None,
             offset: Some(start),
             raw_line: None,
@@ -401,15 +568,20 @@ impl WarcReader {
                 continue;
             }
             let avail = self.src.available();
-            if first && avail.starts_with(b"WARC/1.") {
+            let at_start = if self.arc {
+                is_arc_start(avail)
+            } else {
+                avail.starts_with(b"WARC/1.")
+            };
+            if first && at_start {
                 break true;
             }
             first = false;
-            if let Some(i) = memchr::memmem::find(avail, b"\nWARC/1.") {
-                self.src.consume_n(i + 1);
+            if let Some(i) = find_record_start(avail, self.arc) {
+                self.src.consume_n(i);
                 break true;
             }
-            let keep = avail.len().min(7);
+            let keep = avail.len().min(if self.arc { 40 } else { 7 });
             let n = avail.len() - keep;
             self.src.consume_n(n);
             match self.src.fill_more() {
@@ -456,12 +628,13 @@ impl WarcReader {
             let avail = self.src.available();
             if let Some(i) = memchr::memchr(b'\n', &avail[from..]) {
                 let end = from + i;
-                let len = if end > 0 && avail[end - 1] == b'\r' {
-                    end - 1
-                } else {
-                    end
-                };
-                return Ok(Some((len, end + 1)));
+                // CRLF, bare LF, and the CRCRLF that some writers produced.
+                let crs = avail[..end]
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| c == b'\r')
+                    .count();
+                return Ok(Some((end - crs, end + 1)));
             }
             from = avail.len();
             if from > limit {
@@ -480,13 +653,64 @@ impl WarcReader {
         }
     }
 
+    /// Reads an ARC header line. The record type is `response` for `http(s)` URLs (an HTTP
+    /// message follows), `arc-filedesc` for the file header, and `resource` otherwise.
+    fn read_arc_header(&mut self) -> Result<Header, HeaderFail> {
+        let Some((len, total)) = self.next_line(MAX_HEADER_BYTES)? else {
+            return Err(HeaderFail::Eof);
+        };
+        let line = self.src.available()[..len].trim_ascii().to_vec();
+        self.src.consume_n(total);
+        let fields: Vec<&[u8]> = line
+            .split(|&c| c == b' ')
+            .filter(|f| !f.is_empty())
+            .collect();
+        if fields.len() < 5 || !is_arc_start(&line) {
+            return Err(HeaderFail::NotWarc(format!(
+                "{}{}",
+                preview(&line),
+                what_is(&line)
+            )));
+        }
+        let n = fields.len();
+        // Version 2 lines have ten fields: URL IP date type code checksum location offset
+        // filename length. Version 1 lines have five; a URL with spaces makes more.
+        let (url, mime) = if n == 10 {
+            (lossy(fields[0]), lossy(fields[3]))
+        } else {
+            (lossy(&fields[..n - 4].join(&b' ')), lossy(fields[n - 2]))
+        };
+        let length = lossy(fields[n - 1]);
+        if length.parse::<u64>().is_err() {
+            return Err(HeaderFail::Other(format!(
+                "invalid ARC length field {length:?} in header line {}",
+                preview(&line)
+            )));
+        }
+        let lower = url.to_ascii_lowercase();
+        let kind = if lower.starts_with("filedesc:") {
+            "arc-filedesc"
+        } else if lower.starts_with("http:") || lower.starts_with("https:") {
+            "response"
+        } else {
+            "resource"
+        };
+        Ok(Header {
+            warc_type: Some(kind.to_string()),
+            target_uri: Some(url),
+            content_length: Some(length),
+            content_type: Some(mime),
+            ..Header::default()
+        })
+    }
+
     fn read_header(&mut self) -> Result<Header, HeaderFail> {
         let Some((len, total)) = self.next_line(MAX_HEADER_BYTES)? else {
             return Err(HeaderFail::Eof);
         };
         let line = &self.src.available()[..len];
         if !(line.starts_with(b"WARC/1.") || line.starts_with(b"WARC/0.")) {
-            let p = preview(line);
+            let p = format!("{}{}", preview(line), what_is(line));
             self.src.consume_n(total);
             return Err(HeaderFail::NotWarc(p));
         }
@@ -552,7 +776,7 @@ impl WarcReader {
         let here = self.src.offset();
         let pushback = |this: &mut WarcReader| -> Option<String> {
             if kept_is_tail {
-                if let Some(p) = find_record_start(kept) {
+                if let Some(p) = find_record_start(kept, this.arc) {
                     let next = here - (kept.len() - p) as u64;
                     this.src.unread(&kept[p..]);
                     return Some(format!(
@@ -585,7 +809,12 @@ impl WarcReader {
             .count();
         let rest = &avail[n..];
         let newlines = avail[..n].iter().filter(|&&c| c == b'\n').count();
-        let what = if (rest.is_empty() && !full) || rest.starts_with(b"WARC/") || newlines >= 2 {
+        let boundary = if self.arc {
+            is_arc_start(rest)
+        } else {
+            rest.starts_with(b"WARC/") || newlines >= 2
+        };
+        let what = if (rest.is_empty() && !full) || boundary {
             // End of input, the next record, or a proper trailer (what follows a proper
             // trailer is the next record's business).
             self.src.consume_n(n);
@@ -681,14 +910,24 @@ impl WarcReader {
         }
         let start = self.src.offset();
         let gz = self.src.get_mut().member_offset(start);
-        let h = match self.read_header() {
+        let header = if self.arc {
+            self.read_arc_header()
+        } else {
+            self.read_header()
+        };
+        let h = match header {
             Ok(h) => h,
             Err(HeaderFail::NotWarc(line)) => {
                 let note = self.resync();
+                let want = if self.arc {
+                    "an ARC header line (URL IP-address date content-type length)"
+                } else {
+                    "a WARC/1.x line"
+                };
                 return Some(self.error_item(
                     start,
                     gz,
-                    format!("expected a WARC/1.x line, found {line}; {note}"),
+                    format!("expected {want}, found {line}; {note}"),
                 ));
             }
             Err(HeaderFail::Eof) => {
@@ -737,6 +976,7 @@ impl WarcReader {
             "warcinfo" => "warcinfo",
             "revisit" => "warc-revisit",
             "continuation" => "warc-continuation",
+            "arc-filedesc" if self.arc => "arc-filedesc",
             _ => "warc-other",
         };
         Some(self.skip_record(start, gz, len, 0, reason))
@@ -830,6 +1070,7 @@ impl WarcReader {
                 body = b;
             }
         }
+        let mut content_encoding_ignored = false;
         if let Some(enc) = &http.content_encoding {
             match decode_content(
                 &body,
@@ -837,9 +1078,10 @@ impl WarcReader {
                 self.max_doc,
                 truncated || warc_truncated.is_some(),
             ) {
-                Ok((b, cut)) => {
-                    body = b;
-                    truncated |= cut;
+                Ok(d) => {
+                    body = d.body;
+                    truncated |= d.cut;
+                    content_encoding_ignored = d.ignored;
                 }
                 Err(e) => return self.error_item(start, gz, e),
             }
@@ -879,6 +1121,7 @@ impl WarcReader {
             gz_offset: gz,
             refers_to: h.refers_to,
             http_status: http.status,
+            content_encoding_ignored,
             ..Record::default()
         })
     }
@@ -924,6 +1167,14 @@ mod tests {
         assert_eq!(h.len, 32);
         assert_eq!(h.status, Some(301));
         let h = parse_http_head(
+            b"HTTPX/1.1 200 OK\r\r\nContent-Type: text/html\r\r\n\r\r\n<p>",
+            false,
+        );
+        assert_eq!(h.len, 48);
+        assert_eq!(h.status, Some(200));
+        assert_eq!(h.content_type.as_deref(), Some("text/html"));
+        assert!(!is_status_line(b"HTTPS is great"));
+        let h = parse_http_head(
             b"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\nContent-Encoding: gzip\n\nxx",
             false,
         );
@@ -941,14 +1192,24 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         std::io::Write::write_all(&mut gz, b"<p>compressed</p>").unwrap();
         let gz = gz.finish().unwrap();
-        let (out, cut) = decode_content(&gz, "gzip", 1000, false).unwrap();
-        assert_eq!(out, b"<p>compressed</p>");
-        assert!(!cut);
-        let (out, cut) = decode_content(&gz, "gzip", 5, false).unwrap();
-        assert_eq!(out, b"<p>co");
-        assert!(cut);
-        assert!(decode_content(b"garbage", "gzip", 100, false).is_err());
-        assert!(decode_content(b"x", "br", 100, false).is_err());
+        let d = decode_content(&gz, "gzip", 1000, false).unwrap();
+        assert_eq!(d.body, b"<p>compressed</p>");
+        assert!(!d.cut && !d.ignored);
+        let d = decode_content(&gz, "gzip", 5, false).unwrap();
+        assert_eq!(d.body, b"<p>co");
+        assert!(d.cut);
+        // Not gzip at all: the raw bytes, marked.
+        let d = decode_content(b"<p>plain</p>", "gzip", 100, false).unwrap();
+        assert_eq!(d.body, b"<p>plain</p>");
+        assert!(d.ignored);
+        // gzip damaged at once: an error, not a mislabelled page.
+        assert!(decode_content(&gz[..12], "gzip", 100, false).is_err());
+        // gzip damaged after some output: an error.
+        let mut bad = gz.clone();
+        let n = bad.len();
+        bad[n - 6] ^= 0xff;
+        assert!(decode_content(&bad, "gzip", 100, false).is_err());
+        assert!(decode_content(b"x", "compress", 100, false).is_err());
     }
 
     #[test]

@@ -152,6 +152,7 @@ impl Outputs {
         let r = match (&item, result) {
             (Item::Doc(rec), Some(mut r)) => {
                 r.truncated = rec.truncated_reason.clone();
+                r.content_encoding_ignored = rec.content_encoding_ignored;
                 self.total.add(&r);
                 self.part.add(&r);
                 self.printer.document(w, rec, &r)
