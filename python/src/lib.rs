@@ -242,6 +242,7 @@ impl Scanner {
 
     /// Scans one document; returns its contract JSON as bytes.
     #[pyo3(signature = (body, html, url, id, source, lang))]
+    #[allow(clippy::too_many_arguments)] // the keyword arguments of `Scanner.scan`
     fn scan_json<'py>(
         &self,
         py: Python<'py>,
