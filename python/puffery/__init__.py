@@ -29,6 +29,7 @@ __all__ = [
     "Scanner",
     "RulePackError",
     "classify_url",
+    "rule_matches",
     "DEFAULT_THRESHOLD",
     "__version__",
 ]
@@ -93,9 +94,13 @@ class Scanner:
             name = os.fspath(path)
             with open(name, encoding="utf-8") as f:
                 packs.append((name, f.read()))
-        self._native = _puffery.Scanner(
-            packs, bool(builtin), _as_list(select), _as_list(ignore), lang, threshold
-        )
+        self._args = (packs, bool(builtin), _as_list(select), _as_list(ignore), lang, threshold)
+        self._native = _puffery.Scanner(*self._args)
+
+    def __reduce__(self) -> Any:
+        # Picklable (pipelines ship their steps to worker processes): the packs' text and the
+        # options travel, and the scanner is compiled again on the other side.
+        return (_rebuild, self._args)
 
     def scan(
         self,
@@ -152,6 +157,19 @@ class Scanner:
     def rule_ids(self) -> List[str]:
         """Ids of the rules this scanner applies."""
         return self._native.rule_ids()
+
+
+def _rebuild(*args: Any) -> Scanner:
+    scanner = Scanner.__new__(Scanner)
+    scanner._args = args
+    scanner._native = _puffery.Scanner(*args)
+    return scanner
+
+
+def rule_matches(rule: str, prefix: str) -> bool:
+    """True when rule id ``rule`` is ``prefix`` or lies under it, as ``select``/``ignore``
+    match: ``"cta"`` matches ``"cta.shop-now"``, not ``"ctab"``."""
+    return _puffery.id_matches(rule, prefix)
 
 
 def classify_url(url: str, page_url: Optional[str] = None) -> Optional[Dict[str, Any]]:

@@ -400,11 +400,19 @@ fn classify_url_json<'py>(
     Some(PyBytes::new(py, &json))
 }
 
+/// True when rule id `id` is `prefix` or lies under it (`cta` matches `cta.shop-now`, not
+/// `ctab`): the CLI's `--select`/`--ignore` matching.
+#[pyfunction]
+fn id_matches(id: &str, prefix: &str) -> bool {
+    puffery::rules::id_matches(id, prefix)
+}
+
 #[pymodule]
 fn _puffery(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Scanner>()?;
     m.add_class::<ScanIter>()?;
     m.add_function(wrap_pyfunction!(classify_url_json, m)?)?;
+    m.add_function(wrap_pyfunction!(id_matches, m)?)?;
     m.add("RulePackError", m.py().get_type::<RulePackError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_THRESHOLD", puffery::verdict::DEFAULT_THRESHOLD)?;
