@@ -281,17 +281,17 @@ impl Scanner {
         threads: Option<usize>,
         source: String,
     ) -> PyResult<ScanIter> {
-        let pool = match threads {
+        let workers = match threads {
             Some(0) => return Err(PyValueError::new_err("threads must be at least 1")),
-            Some(1) => None,
-            Some(n) => Some(pool(n)?),
-            None => Some(pool(rayon::current_num_threads())?),
+            Some(1) => Workers::Thread,
+            Some(n) => Workers::Pool(pool(n)?),
+            None => Workers::Pool(pool(rayon::current_num_threads())?),
         };
         Ok(ScanIter {
             scanner: self.inner.clone(),
             items: items.try_iter()?.unbind(),
-            source,
-            pool,
+            source: Arc::from(source),
+            workers,
             state: Mutex::new(IterState::default()),
         })
     }
@@ -307,23 +307,96 @@ impl Scanner {
     }
 }
 
-#[derive(Default)]
-struct IterState {
-    ready: VecDeque<Vec<u8>>,
-    next_record: u64,
-    done: bool,
+/// Where `scan_many` scans its batches.
+enum Workers {
+    /// `threads=1`: one thread of the iterator's own per batch, so that Python threads
+    /// each running a `scan_many` scan in parallel.
+    Thread,
+    /// A shared rayon pool of that many threads.
+    Pool(Arc<rayon::ThreadPool>),
 }
 
-/// `scan_many`'s iterator: pulls a batch of items (GIL held), scans it in parallel with the
-/// GIL released, then yields the results one by one, in input order.
+#[derive(Default)]
+struct IterState {
+    /// Results not yet handed out, in input order.
+    ready: VecDeque<Vec<u8>>,
+    /// The batch being scanned meanwhile.
+    in_flight: Option<std::sync::mpsc::Receiver<Vec<Vec<u8>>>>,
+    next_record: u64,
+    /// No more items will be read.
+    done: bool,
+    /// An item that could not be read: raised once the results before it are out.
+    error: Option<PyErr>,
+}
+
+/// `scan_many`'s iterator. It reads a batch of items (GIL held) and scans it on other threads
+/// (GIL released) while the caller takes the previous batch's results: one batch ahead, so
+/// Python and Rust work at the same time, as the CLI's reader thread and its workers do.
 #[pyclass(frozen, module = "puffery._puffery")]
 struct ScanIter {
     scanner: Arc<puffery::Scanner>,
     items: Py<PyIterator>,
-    source: String,
-    /// `None`: scan on the calling thread (`threads=1`).
-    pool: Option<Arc<rayon::ThreadPool>>,
+    source: Arc<str>,
+    workers: Workers,
     state: Mutex<IterState>,
+}
+
+impl ScanIter {
+    /// Reads the next batch of items and starts scanning it.
+    fn launch(&self, py: Python<'_>, state: &mut IterState) {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        let mut items = self.items.bind(py).clone();
+        while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+            let doc = items
+                .next()
+                .map(|item| item.and_then(|i| doc_from_item(&i, &self.source, state.next_record)));
+            match doc {
+                None => {
+                    state.done = true;
+                    break;
+                }
+                Some(Ok(doc)) => {
+                    state.next_record += 1;
+                    bytes += doc.bytes.len();
+                    batch.push(doc);
+                }
+                Some(Err(e)) => {
+                    state.error = Some(e);
+                    state.done = true;
+                    break;
+                }
+            }
+        }
+        if batch.is_empty() {
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let (scanner, source) = (self.scanner.clone(), self.source.clone());
+        let parallel = matches!(self.workers, Workers::Pool(_));
+        let job = move || {
+            let scan = |d: &Doc| scan_to_json(&scanner, d, &source);
+            let results: Vec<Vec<u8>> = if parallel {
+                batch.par_iter().map(scan).collect()
+            } else {
+                batch.iter().map(scan).collect()
+            };
+            let _ = tx.send(results);
+        };
+        match &self.workers {
+            Workers::Pool(p) => p.spawn(job),
+            Workers::Thread => {
+                if let Err(e) = std::thread::Builder::new().spawn(job) {
+                    state.error = Some(PyRuntimeError::new_err(format!(
+                        "cannot start a scan thread: {e}"
+                    )));
+                    state.done = true;
+                    return;
+                }
+            }
+        }
+        state.in_flight = Some(rx);
+    }
 }
 
 #[pymethods]
@@ -343,40 +416,29 @@ impl ScanIter {
                 ));
             }
         };
-        if let Some(json) = state.ready.pop_front() {
-            return Ok(Some(PyBytes::new(py, &json)));
+        loop {
+            if let Some(json) = state.ready.pop_front() {
+                return Ok(Some(PyBytes::new(py, &json)));
+            }
+            if let Some(rx) = state.in_flight.take() {
+                let results = py
+                    .detach(move || rx.recv())
+                    .map_err(|_| PyRuntimeError::new_err("a scan worker stopped (a bug)"))?;
+                state.ready.extend(results);
+                // Start the next batch now: it scans while the caller takes these results.
+                if !state.done {
+                    self.launch(py, &mut state);
+                }
+                continue;
+            }
+            if let Some(e) = state.error.take() {
+                return Err(e);
+            }
+            if state.done {
+                return Ok(None);
+            }
+            self.launch(py, &mut state);
         }
-        if state.done {
-            return Ok(None);
-        }
-        let mut batch = Vec::new();
-        let mut bytes = 0;
-        let mut items = self.items.bind(py).clone();
-        while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
-            let Some(item) = items.next() else {
-                state.done = true;
-                break;
-            };
-            let doc = doc_from_item(&item?, &self.source, state.next_record)?;
-            state.next_record += 1;
-            bytes += doc.bytes.len();
-            batch.push(doc);
-        }
-        let (scanner, source) = (&self.scanner, self.source.as_str());
-        let results: Vec<Vec<u8>> = py.detach(|| match &self.pool {
-            Some(p) if batch.len() > 1 => p.install(|| {
-                batch
-                    .par_iter()
-                    .map(|d| scan_to_json(scanner, d, source))
-                    .collect()
-            }),
-            _ => batch
-                .iter()
-                .map(|d| scan_to_json(scanner, d, source))
-                .collect(),
-        });
-        state.ready.extend(results);
-        Ok(state.ready.pop_front().map(|json| PyBytes::new(py, &json)))
     }
 }
 
