@@ -6,7 +6,7 @@
 #   PUFFERY_PY_DEBUG=1 scripts/...    # a debug build (faster to build, slower to run)
 #
 # Versions are pinned to ones that work with CPython 3.11 here. dolma is installed with
-# --no-deps plus the packages `import dolma.core.taggers` needs: pip's resolver spent over 17
+# --no-deps plus the packages `dolma tag` imports: pip's resolver spent over 17
 # minutes backtracking through dolma's full dependency set (boto3, s3fs, ...) without finishing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ fi
   dolma==1.2.1 anyascii==0.3.3 fasttext-wheel==0.9.2 msgspec==0.23.0 necessary==0.4.3 \
   nltk==3.10.4 omegaconf==2.4.0 platformdirs==4.14.9 pybind11==3.1.0 \
   requirements-parser==0.13.1 smart_open==9.0.2 tokenizers==0.23.3 uniseg==0.10.1 \
-  urllib3==2.8.0 wrapt==2.5.2 zstandard==0.25.0
+  urllib3==2.8.0 wrapt==2.5.2 zstandard==0.25.0 rich==15.0.0 charset-normalizer==3.5.3
 echo "python-test: packages installed in $(( $(date +%s) - started )) s"
 
 # A wheel, as users get it (abi3: one wheel for CPython >= 3.9), installed over any earlier one.

@@ -55,3 +55,29 @@ def test_the_dolma_tagger_writes_the_cli_attributes(cli_rows, docs):
             f"puffery__{key}": [list(span) for span in spans] for key, spans in out.items()
         }
         assert got == row["attributes"], doc["id"]
+
+
+def test_dolma_tag_writes_the_cli_attributes(tmp_path, cli_rows, docs):
+    """`dolma tag --taggers puffery --tagger_modules puffery.dolma`, dolma's own runtime, writes
+    the CLI's `--format dolma` attributes under the experiment's name."""
+    pytest.importorskip("dolma.cli.__main__")
+    import gzip
+    import subprocess
+    import sys
+
+    (tmp_path / "documents").mkdir()
+    with gzip.open(tmp_path / "documents" / "docs.jsonl.gz", "wt") as f:
+        for doc in docs:
+            f.write(json.dumps({"id": str(doc["id"]), "text": doc["text"], "source": "t"}) + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "dolma.cli", "tag", "--documents",
+         str(tmp_path / "documents" / "*.gz"), "--experiment", "ads", "--taggers", "puffery",
+         "--tagger_modules", "puffery.dolma", "--processes", "1"],
+        cwd=tmp_path, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    with gzip.open(tmp_path / "attributes" / "ads" / "docs.jsonl.gz", "rt") as f:
+        rows = [json.loads(line) for line in f]
+    assert [r["id"] for r in rows] == [str(d["id"]) for d in docs]
+    for row, want in zip(rows, cli_rows):
+        got = {k.removeprefix("ads__"): v for k, v in row["attributes"].items()}
+        assert got == want["attributes"], row["id"]
