@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x target/py-venv/bin/python ] || { echo "run scripts/python-test.sh first" >&2; exit 2; }
 cargo build --release --locked --bin puffery
-exec target/py-venv/bin/python python/bench.py "$@"
+exec target/py-venv/bin/python python/benches/bench.py "$@"

@@ -283,9 +283,16 @@ impl Scanner {
     ) -> PyResult<ScanIter> {
         let workers = match threads {
             Some(0) => return Err(PyValueError::new_err("threads must be at least 1")),
-            Some(1) => Workers::Thread,
-            Some(n) => Workers::Pool(pool(n)?),
-            None => Workers::Pool(pool(rayon::current_num_threads())?),
+            // One worker of its own, so that Python threads each running a `scan_many`
+            // scan in parallel.
+            Some(1) => Arc::new(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .map_err(|e| PyRuntimeError::new_err(format!("cannot start a thread: {e}")))?,
+            ),
+            Some(n) => pool(n)?,
+            None => pool(rayon::current_num_threads())?,
         };
         Ok(ScanIter {
             scanner: self.inner.clone(),
@@ -307,21 +314,12 @@ impl Scanner {
     }
 }
 
-/// Where `scan_many` scans its batches.
-enum Workers {
-    /// `threads=1`: one thread of the iterator's own per batch, so that Python threads
-    /// each running a `scan_many` scan in parallel.
-    Thread,
-    /// A shared rayon pool of that many threads.
-    Pool(Arc<rayon::ThreadPool>),
-}
-
 #[derive(Default)]
 struct IterState {
     /// Results not yet handed out, in input order.
     ready: VecDeque<Vec<u8>>,
-    /// The batch being scanned meanwhile.
-    in_flight: Option<std::sync::mpsc::Receiver<Vec<Vec<u8>>>>,
+    /// The batches being scanned meanwhile, in input order.
+    in_flight: VecDeque<std::sync::mpsc::Receiver<Vec<Vec<u8>>>>,
     next_record: u64,
     /// No more items will be read.
     done: bool,
@@ -329,15 +327,20 @@ struct IterState {
     error: Option<PyErr>,
 }
 
-/// `scan_many`'s iterator. It reads a batch of items (GIL held) and scans it on other threads
-/// (GIL released) while the caller takes the previous batch's results: one batch ahead, so
+/// Batches queued for the workers ahead of the one the caller waits for: the workers never
+/// wait for Python to read items (the caller thread may wait to be scheduled again).
+const AHEAD: usize = 2;
+
+/// `scan_many`'s iterator. It reads batches of items (GIL held) and scans them on worker
+/// threads (GIL released) while the caller takes earlier results, [`AHEAD`] batches ahead, so
 /// Python and Rust work at the same time, as the CLI's reader thread and its workers do.
 #[pyclass(frozen, module = "puffery._puffery")]
 struct ScanIter {
     scanner: Arc<puffery::Scanner>,
     items: Py<PyIterator>,
     source: Arc<str>,
-    workers: Workers,
+    /// The rayon pool scanning this iterator's batches.
+    workers: Arc<rayon::ThreadPool>,
     state: Mutex<IterState>,
 }
 
@@ -373,29 +376,21 @@ impl ScanIter {
         }
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let (scanner, source) = (self.scanner.clone(), self.source.clone());
-        let parallel = matches!(self.workers, Workers::Pool(_));
-        let job = move || {
-            let scan = |d: &Doc| scan_to_json(&scanner, d, &source);
-            let results: Vec<Vec<u8>> = if parallel {
-                batch.par_iter().map(scan).collect()
-            } else {
-                batch.iter().map(scan).collect()
-            };
+        self.workers.spawn(move || {
+            let results: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|d| scan_to_json(&scanner, d, &source))
+                .collect();
             let _ = tx.send(results);
-        };
-        match &self.workers {
-            Workers::Pool(p) => p.spawn(job),
-            Workers::Thread => {
-                if let Err(e) = std::thread::Builder::new().spawn(job) {
-                    state.error = Some(PyRuntimeError::new_err(format!(
-                        "cannot start a scan thread: {e}"
-                    )));
-                    state.done = true;
-                    return;
-                }
-            }
+        });
+        state.in_flight.push_back(rx);
+    }
+
+    /// Queues batches until [`AHEAD`] are in flight or the items are done.
+    fn top_up(&self, py: Python<'_>, state: &mut IterState) {
+        while state.in_flight.len() < AHEAD && !state.done {
+            self.launch(py, state);
         }
-        state.in_flight = Some(rx);
     }
 }
 
@@ -420,24 +415,20 @@ impl ScanIter {
             if let Some(json) = state.ready.pop_front() {
                 return Ok(Some(PyBytes::new(py, &json)));
             }
-            if let Some(rx) = state.in_flight.take() {
+            self.top_up(py, &mut state);
+            if let Some(rx) = state.in_flight.pop_front() {
                 let results = py
                     .detach(move || rx.recv())
                     .map_err(|_| PyRuntimeError::new_err("a scan worker stopped (a bug)"))?;
                 state.ready.extend(results);
-                // Start the next batch now: it scans while the caller takes these results.
-                if !state.done {
-                    self.launch(py, &mut state);
-                }
+                // Queue the next batch now: it scans while the caller takes these results.
+                self.top_up(py, &mut state);
                 continue;
             }
             if let Some(e) = state.error.take() {
                 return Err(e);
             }
-            if state.done {
-                return Ok(None);
-            }
-            self.launch(py, &mut state);
+            return Ok(None);
         }
     }
 }
