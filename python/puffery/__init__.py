@@ -145,10 +145,13 @@ class Scanner:
         ``text`` (``html`` wins when both are there), optional ``id`` (default
         ``"<source>:<n>"``, n counting from 1, as the CLI names JSONL lines without one),
         ``url`` and ``lang``. Each result is the contract's ``document`` object, with
-        ``record`` the item's index. Items are read in batches (up to 256 documents or 8 MB);
-        each batch is scanned on ``threads`` threads (default: one per core) with the GIL
-        released, so other Python threads run meanwhile. A document whose scan hits a bug in
-        puffery gives the contract's ``error`` object instead of stopping the run.
+        ``record`` the item's index. Items are read in batches (up to 256 documents or 8 MB)
+        and scanned on ``threads`` worker threads (default: one per core) without the GIL,
+        two batches ahead of the results handed out, so reading items, taking results and
+        scanning overlap, and other Python threads run meanwhile. ``threads=1`` gets a worker
+        of its own. A document whose scan hits a bug in puffery gives the contract's ``error``
+        object instead of stopping the run. An item that cannot be read raises ``TypeError``
+        or ``ValueError`` naming its index, after the results of the items before it.
         """
         raw = self._native.scan_many(iterable, threads, source)
         return map(_loads, raw)
