@@ -20,6 +20,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Precision, recall and F1 per field against a labelled set of pages.
     Eval(EvalArgs),
+    /// One self-contained HTML report (charts, tables, examples) from scan JSONL outputs.
+    Report(crate::report::ReportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -52,6 +54,8 @@ pub enum Format {
     Annotate,
     /// dolma attribute rows, one per document in input order.
     Dolma,
+    /// SARIF 2.1.0 (GitHub code scanning, editors): one run, one result per finding.
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -149,6 +153,9 @@ pub struct ScanArgs {
     /// stats line every few seconds (for batch logs).
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
+    /// `--report`, `--sarif-rules-url` (boxed: keeps `Command` small).
+    #[command(flatten)]
+    pub extras: Box<crate::report::ScanExtraArgs>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! The `puffery` command: parses arguments, calls the library, prints, picks the exit code.
 
 mod args;
+mod report;
 mod run;
 
 use std::process::ExitCode;

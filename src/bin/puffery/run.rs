@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(a) => scan(a),
         Command::Eval(a) => eval(a),
+        Command::Report(a) => crate::report::run(a),
         Command::Rules(a) => {
             let rules = load_rules(&a.rules)?;
             match a.action {
@@ -160,6 +161,8 @@ struct Emitter<'a> {
     fail: bool,
     fail_on: FailOn,
     progress: ProgressLine,
+    /// SARIF log state and the `--report` aggregate.
+    extras: crate::report::Extras,
 }
 
 /// Progress on stderr, never on stdout.
@@ -271,6 +274,7 @@ impl Emitter<'_> {
         if self.dir.is_some() {
             self.write_closing(&mut open.writer, &part)?;
         }
+        self.extras.finish_output(&mut open.writer)?;
         open.writer.flush()?;
         drop(open.writer);
         if let Some((temp, target)) = open.temp {
@@ -337,6 +341,8 @@ impl Emitter<'_> {
                     record: rec.record,
                     url: rec.url.as_deref(),
                 };
+                let open = self.current.as_mut().map(|o| &mut o.writer);
+                self.extras.document(open, &meta, &rec.body, &r)?;
                 let (format, style, summary_of) = (self.format, self.style, self.summary_of);
                 let w = self.writer(&rec.source)?;
                 match format {
@@ -363,6 +369,7 @@ impl Emitter<'_> {
                         };
                         output::write_human(w, &name, &rec.body, &r, summary_of, &style)?
                     }
+                    Format::Sarif => {}
                 }
             }
             (
@@ -378,6 +385,7 @@ impl Emitter<'_> {
             ) => {
                 self.total.errors += 1;
                 self.part.errors += 1;
+                self.extras.error(&source, record, &message);
                 let format = self.format;
                 let w = self.writer(&source)?;
                 let meta = DocMeta {
@@ -408,6 +416,7 @@ impl Emitter<'_> {
                 {
                     self.writer(&source)?.write_all(b"\n")?;
                 }
+                self.extras.skipped(&reason);
                 *self.total.skipped.entry(reason.clone()).or_default() += 1;
                 *self.part.skipped.entry(reason).or_default() += 1;
             }
@@ -435,6 +444,7 @@ fn output_name(format: Format, source: &str) -> String {
         Format::Dolma | Format::Annotate => base,
         Format::Jsonl => format!("{base}.puffery.jsonl"),
         Format::Human => format!("{base}.puffery.txt"),
+        Format::Sarif => format!("{base}.sarif"),
     }
 }
 
@@ -646,6 +656,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
             last: Instant::now(),
             shown: false,
         },
+        extras: crate::report::Extras::new(&a, &scanner.rules),
     };
     let emitter_cell = std::cell::RefCell::new(emitter);
     scanner.scan_stream(
@@ -677,6 +688,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         );
     }
     emitter.finish_current()?;
+    emitter.extras.finish_run(emitter.total.elapsed_s)?;
     Ok(if emitter.total.errors > 0 {
         ExitCode::from(3)
     } else if emitter.fail {
