@@ -107,8 +107,8 @@ fn n(count: u64, text: impl Into<String>) -> Cell {
     }
 }
 
-const LABEL_W: f64 = 230.0;
-const PLOT_W: f64 = 330.0;
+const LABEL_W: f64 = 200.0;
+const PLOT_W: f64 = 250.0;
 const ROW_H: f64 = 22.0;
 
 /// A horizontal bar chart: one row per bar, scaled to the largest value (or to `max`).
@@ -154,8 +154,8 @@ fn hbars(out: &mut String, id: &str, title: &str, bars: &[Bar], max: Option<f64>
 }
 
 /// A horizontal chart of stacked segments: one row per entry, segments left to right.
-fn stacked(out: &mut String, id: &str, title: &str, rows: &[(String, Vec<Bar>)]) {
-    let width = LABEL_W + PLOT_W + 90.0;
+fn stacked(out: &mut String, id: &str, title: &str, rows: &[(String, Vec<Bar>)], label_w: f64) {
+    let width = label_w + PLOT_W + 60.0;
     let height = rows.len().max(1) as f64 * (ROW_H + 6.0) + 8.0;
     let nbars: usize = rows.iter().map(|(_, b)| b.len()).sum();
     let max = rows
@@ -176,11 +176,11 @@ fn stacked(out: &mut String, id: &str, title: &str, rows: &[(String, Vec<Bar>)])
         let _ = write!(
             out,
             r#"<text x="{}" y="{}" class="lab" text-anchor="end">{}</text>"#,
-            LABEL_W - 8.0,
+            label_w - 8.0,
             y + 15.0,
             e(label)
         );
-        let mut x = LABEL_W;
+        let mut x = label_w;
         for b in bars {
             let w = b.value / max * PLOT_W;
             let _ = write!(
@@ -238,6 +238,17 @@ fn table(out: &mut String, id: &str, head: &[&str], rows: &[Vec<Cell>]) {
     out.push_str("</tbody></table>\n");
 }
 
+/// 1, 2 or 5 times a power of ten, at least `x` (and at least 1).
+fn nice_step(x: f64) -> f64 {
+    let x = x.max(1.0);
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| *s >= x)
+        .unwrap_or(10.0 * p)
+}
+
 /// A vertical histogram of scores with the threshold marked.
 fn histogram(out: &mut String, r: &Report) -> Vec<(String, u64)> {
     // Bins shown: below 0 (if any), 0..upper, and the overflow bin if any.
@@ -259,7 +270,10 @@ fn histogram(out: &mut String, r: &Report) -> Vec<(String, u64)> {
     let plot_w = w - left - 12.0;
     let plot_h = h - bottom - top;
     let bw = plot_w / bins.len() as f64;
-    let max = bins.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
+    let top_count = bins.iter().map(|b| b.1).max().unwrap_or(0).max(1);
+    let ystep = nice_step(top_count as f64 / 4.0);
+    let max = (top_count as f64 / ystep).ceil() * ystep;
+    let ticks = (max / ystep).round() as usize;
     let _ = write!(
         out,
         r#"<svg class="chart" id="chart-scores" data-bars="{}" role="img" aria-labelledby="chart-scores-t" viewBox="0 0 {w} {h}" width="{w}" height="{h}"><title id="chart-scores-t">Documents per score, threshold {}</title>"#,
@@ -267,9 +281,9 @@ fn histogram(out: &mut String, r: &Report) -> Vec<(String, u64)> {
         r.opts.threshold
     );
     // Axis and grid: 4 horizontal lines.
-    for k in 0..=4 {
-        let v = max * k as f64 / 4.0;
-        let y = top + plot_h - plot_h * k as f64 / 4.0;
+    for k in 0..=ticks {
+        let v = ystep * k as f64;
+        let y = top + plot_h - plot_h * v / max;
         let _ = write!(
             out,
             r#"<line class="grid" x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="axis" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
@@ -297,14 +311,22 @@ fn histogram(out: &mut String, r: &Report) -> Vec<(String, u64)> {
             e(label),
             num(*k)
         );
-        let step = (bins.len() / 12).max(1);
-        if i % step == 0 {
+        // Numeric bins are labelled at their left edge (a score boundary), every few; the
+        // open bins at the ends in their middle.
+        let xstep = (nice_step(bins.len() as f64 / 12.0) as usize).max(1);
+        let (tick, at, row) = if label.starts_with('<') || label.starts_with('≥') {
+            (Some(label.clone()), x + bw / 2.0, 28.0)
+        } else {
+            let edge = label.split('–').next().unwrap_or(label);
+            let lo: usize = edge.parse().unwrap_or(1);
+            ((lo % xstep == 0).then(|| edge.to_string()), x, 16.0)
+        };
+        if let Some(t) = tick {
             let _ = write!(
                 out,
-                r#"<text class="axis" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
-                x + bw / 2.0,
-                h - bottom + 16.0,
-                e(label.split('–').next().unwrap_or(label))
+                r#"<text class="axis" x="{at:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                h - bottom + row,
+                e(&t)
             );
         }
     }
@@ -334,16 +356,21 @@ header{background:#1d2430;color:#fff;padding:18px 32px}
 header h1{margin:0;font-size:22px;font-weight:600}
 header p{margin:4px 0 0;color:#c9d1dc}
 main{max-width:1180px;margin:0 auto;padding:20px 24px 40px}
-section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin:16px 0}
+section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin:16px 0;min-width:0}
+.row table.data{width:100%}
 h2{font-size:18px;margin:0 0 4px}
 h3{font-size:15px;margin:12px 0 4px}
 p.note{color:var(--muted);margin:2px 0 10px}
+.row{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);gap:0 16px}
+@media (max-width:900px){.row{grid-template-columns:1fr}}
+.split{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:8px 24px;align-items:start}
+.split table.data{width:100%;margin-top:0}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
 .card .k{font-size:24px;font-weight:650}
 .card .l{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .card.red .k{color:var(--red)}.card.amber .k{color:var(--amber)}.card.green .k{color:var(--green)}
-.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:8px 24px}
+.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:8px 24px}
 svg.chart{max-width:100%;height:auto;display:block;margin:6px 0}
 svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:var(--fg)}
 svg text.val,svg text.axis{fill:var(--muted)}
@@ -359,7 +386,7 @@ table.data td.none{color:var(--muted)}
 details{margin:4px 0}
 summary{cursor:pointer;color:var(--muted)}
 .legend span{display:inline-block;margin-right:14px;color:var(--muted)}
-.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
+.legend .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .ex{margin:6px 0 12px;padding:0;list-style:none}
 .ex li{border-left:3px solid var(--line);padding:4px 10px;margin:6px 0}
 .ex q{quotes:none;color:var(--fg)}
@@ -374,7 +401,7 @@ fn legend(out: &mut String, items: &[(&str, &str)]) {
     for (var, text) in items {
         let _ = write!(
             out,
-            r#"<span><i style="background:var(--{var})"></i>{}</span>"#,
+            r#"<span><span class="sw" style="background:var(--{var})"></span>{}</span>"#,
             e(text)
         );
     }
@@ -443,7 +470,7 @@ pub(super) fn render(r: &Report) -> String {
     );
 
     // Totals.
-    o.push_str(r#"<section id="totals"><h2>Totals</h2><div class="cards">"#);
+    o.push_str(r#"<section id="totals"><h2>Totals</h2><div class="split"><div class="cards">"#);
     for (k, l, class) in [
         (num(docs), "documents", ""),
         (pct(promo, docs), "promotional", "red"),
@@ -493,6 +520,7 @@ pub(super) fn render(r: &Report) -> String {
         ]);
     }
     table(&mut o, "totals", &["", "count"], &rows);
+    o.push_str("</div>");
     if !r.error_samples.is_empty() {
         let _ = write!(
             o,
@@ -509,7 +537,8 @@ pub(super) fn render(r: &Report) -> String {
     }
     o.push_str("</section>\n");
 
-    // Labels.
+    // Labels and scores, side by side.
+    o.push_str(r#"<div class="row">"#);
     o.push_str(
         r#"<section id="labels"><h2>Labels</h2><p class="note">Share of documents per label.</p>"#,
     );
@@ -549,6 +578,7 @@ pub(super) fn render(r: &Report) -> String {
         "chart-labels",
         "Documents per label",
         &[("documents".into(), label_bars)],
+        80.0,
     );
     table(
         &mut o,
@@ -584,7 +614,7 @@ pub(super) fn render(r: &Report) -> String {
         &["score", "documents", "share"],
         &rows,
     );
-    o.push_str("</details></section>\n");
+    o.push_str("</details></section></div>\n");
 
     // Rules per category.
     let mut cats: Vec<&str> = r.rules.values().map(|s| s.category.as_str()).collect();
@@ -790,6 +820,7 @@ pub(super) fn render(r: &Report) -> String {
         "chart-disclosures",
         "Disclosure compliance per kind",
         &rows_svg,
+        LABEL_W,
     );
     let rows: Vec<Vec<Cell>> = kinds
         .iter()

@@ -713,13 +713,15 @@ pub fn context(bytes: &[u8], start: usize, end: usize, html: bool) -> (String, S
     let window = CONTEXT_CHARS * 8;
     let lo = start.saturating_sub(window);
     let hi = (end + window).min(bytes.len());
-    let before = String::from_utf8_lossy(&bytes[lo..start]);
-    let after = String::from_utf8_lossy(&bytes[end..hi]);
+    let before = window_text(&bytes[lo..start]);
+    let after = window_text(&bytes[end..hi]);
     let (mut before, mut after) = if html {
         (visible(&before, true), visible(&after, false))
     } else {
         (collapse(&before), collapse(&after))
     };
+    before = before.trim_start().to_string();
+    after = after.trim_end().to_string();
     let n = before.chars().count();
     if n > CONTEXT_CHARS {
         let skip = before
@@ -734,14 +736,38 @@ pub fn context(bytes: &[u8], start: usize, end: usize, html: bool) -> (String, S
     (before, after)
 }
 
+/// Bytes of a window as text: UTF-8 (a character cut at an edge dropped), or Windows-1252
+/// when the bytes are not UTF-8 (legacy pages).
+fn window_text(b: &[u8]) -> String {
+    // A window may start inside a UTF-8 character: skip its continuation bytes.
+    let skip = b
+        .iter()
+        .take(3)
+        .take_while(|&&c| (0x80..0xc0).contains(&c))
+        .count();
+    let b = &b[skip..];
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_string(),
+        // Only cut at the end: UTF-8.
+        Err(e) if e.error_len().is_none() => {
+            String::from_utf8_lossy(&b[..e.valid_up_to()]).into_owned()
+        }
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(b)
+            .0
+            .into_owned(),
+    }
+}
+
+/// White-space runs as one space (kept at the edges, where the match is).
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut space = false;
+    let mut space = s.starts_with(char::is_whitespace);
     for c in s.chars() {
         if c.is_whitespace() {
             space = true;
         } else {
-            if space && !out.is_empty() {
+            if space {
                 out.push(' ');
             }
             space = false;
@@ -799,16 +825,7 @@ fn visible(s: &str, cut_at_start: bool) -> String {
         }
     }
     out.push_str(rest);
-    let decoded = out
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&rsquo;", "’")
-        .replace("&ldquo;", "“")
-        .replace("&rdquo;", "”")
-        .replace("&amp;", "&");
+    let decoded = crate::html::entities::decode_str(&out);
     collapse(&decoded)
 }
 
@@ -858,7 +875,16 @@ mod tests {
         let start = doc.windows(7).position(|w| w == b"Buy now").unwrap();
         let (b, a) = context(doc, start, start + 7, true);
         assert_eq!(b, "Our best blender. ");
-        assert_eq!(a, " and save & smile ");
+        assert_eq!(a, " and save & smile");
+    }
+
+    #[test]
+    fn context_reads_legacy_bytes_and_entities() {
+        let doc = b"<p>F\xfcr K\xe4ufer &middot; <b>Jetzt kaufen</b>! Gr\xfc\xdfe</p>";
+        let start = doc.windows(12).position(|w| w == b"Jetzt kaufen").unwrap();
+        let (b, a) = context(doc, start, start + 12, true);
+        assert_eq!(b, "F\u{fc}r K\u{e4}ufer \u{b7} ");
+        assert_eq!(a, " ! Gr\u{fc}\u{df}e");
     }
 
     #[test]
