@@ -10,7 +10,8 @@
 #   - an expected chart is missing;
 #   - a report built from hostile input (markup in matches, ids and URLs) has any element
 #     the input smuggled in.
-# It writes a screenshot to docs/report.png (PUFFERY_SCREENSHOT=0 to skip).
+# It takes a screenshot (target/report-test/report.png; PUFFERY_UPDATE_SCREENSHOT=1 copies it
+# to docs/report.png, the one the README shows).
 #
 # PUFFERY_BIN=path uses that binary instead of building target/release/puffery.
 set -euo pipefail
@@ -160,10 +161,13 @@ if failures:
 print("ok: charts match their tables; hostile input stays text")
 EOF
 
-if [ "${PUFFERY_SCREENSHOT:-1}" = 1 ]; then
-  echo "== screenshot docs/report.png"
-  chrome --window-size=1280,1700 --screenshot="$PWD/docs/report.png" \
-    "file://$PWD/$out/report.html" 2> "$out/screenshot.log" > /dev/null
-  ls -l docs/report.png
+echo "== screenshot"
+chrome --window-size=1280,1700 --screenshot="$PWD/$out/report.png" \
+  "file://$PWD/$out/report.html" 2> "$out/screenshot.log" > /dev/null
+test -s "$out/report.png" || { echo "FAIL: no screenshot"; exit 1; }
+ls -l "$out/report.png"
+if [ "${PUFFERY_UPDATE_SCREENSHOT:-}" = 1 ]; then
+  cp "$out/report.png" docs/report.png
+  echo "docs/report.png updated"
 fi
 echo "report-test: ok"
