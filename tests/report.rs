@@ -49,6 +49,18 @@ fn table(html: &str, id: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// `puffery report INPUT -o INPUT.html`, which must succeed; the HTML.
+fn report_of(input: &Path) -> String {
+    let html = input.with_extension("html");
+    ok(&puffery(&[
+        "report",
+        input.to_str().unwrap(),
+        "-o",
+        html.to_str().unwrap(),
+    ]));
+    std::fs::read_to_string(&html).unwrap()
+}
+
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -85,15 +97,7 @@ fn corpus_jsonl(dir: &Path) -> (std::path::PathBuf, Vec<Value>) {
 fn corpus_report_tables_show_the_scan() {
     let dir = tempfile::tempdir().unwrap();
     let (jsonl, lines) = corpus_jsonl(dir.path());
-    let html_path = dir.path().join("report.html");
-    let out = puffery(&[
-        "report",
-        jsonl.to_str().unwrap(),
-        "-o",
-        html_path.to_str().unwrap(),
-    ]);
-    ok(&out);
-    let html = std::fs::read_to_string(&html_path).unwrap();
+    let html = report_of(&jsonl);
     let docs: Vec<&Value> = lines.iter().filter(|l| l["type"] == "document").collect();
 
     // Labels.
@@ -220,14 +224,7 @@ fn scan_report_equals_report_of_the_jsonl_plain_gzip_and_zstd() {
     let zst = dir.path().join("scan.jsonl.zst");
     std::fs::write(&zst, zstd::encode_all(&bytes[..], 3).unwrap()).unwrap();
     for input in [&jsonl, &gz, &zst] {
-        let html = dir.path().join("from.html");
-        ok(&puffery(&[
-            "report",
-            input.to_str().unwrap(),
-            "-o",
-            html.to_str().unwrap(),
-        ]));
-        let from = std::fs::read_to_string(&html).unwrap();
+        let from = report_of(input);
         assert!(
             from == direct,
             "{}: the report of the JSONL differs from scan --report",
@@ -254,14 +251,7 @@ fn markup_from_scanned_pages_is_escaped() {
     let err = serde_json::json!({"type": "error", "source": evil, "record": 3, "message": evil});
     let input = dir.path().join("evil.jsonl");
     std::fs::write(&input, format!("{doc}\n{doc2}\n{err}\n")).unwrap();
-    let html_path = dir.path().join("evil.html");
-    ok(&puffery(&[
-        "report",
-        input.to_str().unwrap(),
-        "-o",
-        html_path.to_str().unwrap(),
-    ]));
-    let html = std::fs::read_to_string(&html_path).unwrap();
+    let html = report_of(&input);
     assert!(!html.contains("<script"), "a script element got through");
     assert!(!html.contains("<img"), "an img element got through");
     assert!(!html.contains("href=\"javascript:"), "a javascript: link");
@@ -328,14 +318,7 @@ fn domains_are_ranked_by_promotional_share() {
     }
     let input = dir.path().join("d.jsonl");
     std::fs::write(&input, text).unwrap();
-    let html_path = dir.path().join("d.html");
-    ok(&puffery(&[
-        "report",
-        input.to_str().unwrap(),
-        "-o",
-        html_path.to_str().unwrap(),
-    ]));
-    let html = std::fs::read_to_string(&html_path).unwrap();
+    let html = report_of(&input);
     let rows = table(&html, "chart-domains");
     // Domains with fewer than 5 pages are left out; registrable domains group subdomains.
     assert_eq!(

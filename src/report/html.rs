@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use super::{HIST_MAX, Report};
+use super::{HIST_MAX, Report, thousands as num};
 
 /// Escapes text for HTML element content and quoted attribute values: `& < > " '`; control
 /// characters other than tab and newline become U+FFFD.
@@ -34,18 +34,6 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 
 fn e(s: &str) -> Cow<'_, str> {
     escape(s)
-}
-
-fn num(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn pct(part: u64, whole: u64) -> String {
@@ -436,6 +424,63 @@ fn category_title(cat: &str) -> String {
     }
 }
 
+/// Two rankings side by side of `(name, pages, other)` items: by pages and by the other
+/// count (findings, links), each a chart with its table. Returns the names ranked by pages.
+fn ranked_pair<'a>(
+    o: &mut String,
+    id: &str,
+    title: &str,
+    (name, other): (&str, &str),
+    mut items: Vec<(&'a str, u64, u64)>,
+    docs: u64,
+    top: usize,
+) -> Vec<&'a str> {
+    let mut by_pages = Vec::new();
+    for (by_other, by) in [(false, "pages"), (true, other)] {
+        let key = |x: &(&str, u64, u64)| if by_other { (x.2, x.1) } else { (x.1, x.2) };
+        items.sort_by(|a, b| key(b).cmp(&key(a)).then(a.0.cmp(b.0)));
+        let shown = &items[..items.len().min(top)];
+        if !by_other {
+            by_pages = shown.iter().map(|x| x.0).collect();
+        }
+        let chart = format!("{id}-{by}");
+        let bars: Vec<Bar> = shown
+            .iter()
+            .map(|x| {
+                let count = if by_other { x.2 } else { x.1 };
+                Bar {
+                    label: x.0.to_string(),
+                    value: count as f64,
+                    count,
+                    text: if by_other {
+                        num(count)
+                    } else {
+                        format!("{} ({})", num(count), pct(count, docs))
+                    },
+                    class: if by_other { "c-teal" } else { "c-blue" },
+                }
+            })
+            .collect();
+        let _ = write!(o, r#"<div><p class="note">by {}</p>"#, e(by));
+        hbars(o, &chart, &format!("{title} by {by}"), &bars, None);
+        let rows: Vec<Vec<Cell>> = shown
+            .iter()
+            .map(|x| {
+                let pages = num(x.1);
+                let more = num(x.2);
+                if by_other {
+                    vec![c(x.0), c(pages), c(pct(x.1, docs)), n(x.2, more)]
+                } else {
+                    vec![c(x.0), n(x.1, pages), c(pct(x.1, docs)), c(more)]
+                }
+            })
+            .collect();
+        table(o, &chart, &[name, "pages", "of documents", other], &rows);
+        o.push_str("</div>");
+    }
+    by_pages
+}
+
 /// Safe link target: only http(s) URLs become links.
 fn href(url: &str) -> Option<&str> {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
@@ -626,7 +671,7 @@ pub(super) fn render(r: &Report) -> String {
         o.push_str(r#"<p class="note">No findings.</p>"#);
     }
     for cat in cats {
-        let mut rules: Vec<(&str, &super::RuleStat)> = r
+        let rules: Vec<(&str, &super::RuleStat)> = r
             .rules
             .iter()
             .filter(|(_, s)| s.category == cat)
@@ -640,148 +685,45 @@ pub(super) fn render(r: &Report) -> String {
             e(&category_title(cat)),
             total_rules
         );
-        for (by, what) in [("pages", "by pages"), ("findings", "by findings")] {
-            if by == "pages" {
-                rules.sort_by(|a, b| {
-                    b.1.pages
-                        .cmp(&a.1.pages)
-                        .then(b.1.findings.cmp(&a.1.findings))
-                        .then(a.0.cmp(b.0))
-                });
-            } else {
-                rules.sort_by(|a, b| {
-                    b.1.findings
-                        .cmp(&a.1.findings)
-                        .then(b.1.pages.cmp(&a.1.pages))
-                        .then(a.0.cmp(b.0))
-                });
-            }
-            let top: Vec<_> = rules.iter().take(r.opts.top).collect();
-            if by == "pages" {
-                shown_rules.extend(top.iter().map(|(k, _)| *k));
-            }
-            let id = format!("chart-rules-{cat}-{by}");
-            let bars: Vec<Bar> = top
-                .iter()
-                .map(|(k, s)| {
-                    let count = if by == "pages" { s.pages } else { s.findings };
-                    let text = if by == "pages" {
-                        format!("{} ({})", num(count), pct(count, docs))
-                    } else {
-                        num(count)
-                    };
-                    Bar {
-                        label: k.to_string(),
-                        value: count as f64,
-                        count,
-                        text,
-                        class: if by == "pages" { "c-blue" } else { "c-teal" },
-                    }
-                })
-                .collect();
-            o.push_str("<div>");
-            let _ = write!(o, r#"<p class="note">{}</p>"#, e(what));
-            hbars(&mut o, &id, &format!("{cat} rules {what}"), &bars, None);
-            let rows: Vec<Vec<Cell>> = top
-                .iter()
-                .map(|(k, s)| {
-                    let pages = if by == "pages" {
-                        n(s.pages, num(s.pages))
-                    } else {
-                        c(num(s.pages))
-                    };
-                    let finds = if by == "findings" {
-                        n(s.findings, num(s.findings))
-                    } else {
-                        c(num(s.findings))
-                    };
-                    vec![c(*k), pages, c(pct(s.pages, docs)), finds]
-                })
-                .collect();
-            table(
-                &mut o,
-                &id,
-                &["rule", "pages", "of documents", "findings"],
-                &rows,
-            );
-            o.push_str("</div>");
-        }
+        let items: Vec<(&str, u64, u64)> = rules
+            .iter()
+            .map(|(k, s)| (*k, s.pages, s.findings))
+            .collect();
+        let top = ranked_pair(
+            &mut o,
+            &format!("chart-rules-{cat}"),
+            &format!("{cat} rules"),
+            ("rule", "findings"),
+            items,
+            docs,
+            r.opts.top,
+        );
+        shown_rules.extend(top);
         o.push_str("</div>\n");
     }
     o.push_str("</section>\n");
 
     // Affiliate networks.
-    let mut nets: Vec<(&str, super::NetworkStat)> =
-        r.networks.iter().map(|(k, s)| (k.as_str(), *s)).collect();
     let _ = write!(
         o,
         r#"<section id="networks"><h2>Affiliate networks</h2><p class="note">Visible affiliate links (confirmed or likely) per network. {} of documents ({}) have at least one.</p><div class="pair">"#,
         pct(r.affiliate_pages, docs),
         num(r.affiliate_pages)
     );
-    for by in ["pages", "links"] {
-        if by == "pages" {
-            nets.sort_by(|a, b| {
-                b.1.pages
-                    .cmp(&a.1.pages)
-                    .then(b.1.links.cmp(&a.1.links))
-                    .then(a.0.cmp(b.0))
-            });
-        } else {
-            nets.sort_by(|a, b| {
-                b.1.links
-                    .cmp(&a.1.links)
-                    .then(b.1.pages.cmp(&a.1.pages))
-                    .then(a.0.cmp(b.0))
-            });
-        }
-        let top: Vec<_> = nets.iter().take(r.opts.top).collect();
-        let id = format!("chart-networks-{by}");
-        let bars: Vec<Bar> = top
-            .iter()
-            .map(|(k, s)| {
-                let count = if by == "pages" { s.pages } else { s.links };
-                Bar {
-                    label: k.to_string(),
-                    value: count as f64,
-                    count,
-                    text: num(count),
-                    class: if by == "pages" { "c-blue" } else { "c-teal" },
-                }
-            })
-            .collect();
-        let _ = write!(o, r#"<div><p class="note">by {by}</p>"#);
-        hbars(
-            &mut o,
-            &id,
-            &format!("Affiliate networks by {by}"),
-            &bars,
-            None,
-        );
-        let rows: Vec<Vec<Cell>> = top
-            .iter()
-            .map(|(k, s)| {
-                let pages = if by == "pages" {
-                    n(s.pages, num(s.pages))
-                } else {
-                    c(num(s.pages))
-                };
-                let links = if by == "links" {
-                    n(s.links, num(s.links))
-                } else {
-                    c(num(s.links))
-                };
-                vec![c(*k), pages, c(pct(s.pages, docs)), links]
-            })
-            .collect();
-        table(
-            &mut o,
-            &id,
-            &["network", "pages", "of documents", "links"],
-            &rows,
-        );
-        o.push_str("</div>");
-    }
+    let nets: Vec<(&str, u64, u64)> = r
+        .networks
+        .iter()
+        .map(|(k, s)| (k.as_str(), s.pages, s.links))
+        .collect();
+    ranked_pair(
+        &mut o,
+        "chart-networks",
+        "Affiliate networks",
+        ("network", "links"),
+        nets,
+        docs,
+        r.opts.top,
+    );
     o.push_str("</div></section>\n");
 
     // Disclosure compliance.

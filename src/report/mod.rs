@@ -653,6 +653,19 @@ impl Report {
     }
 }
 
+/// `1234567` -> `1,234,567`, as the report writes counts.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
     if let Some(n) = map.get_mut(key) {
         *n += 1;
