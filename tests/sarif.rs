@@ -110,12 +110,16 @@ fn corpus_sarif_is_valid_sarif_2_1_0() {
     assert!(from_col.starts_with(&*text), "{from_col:?} vs {text:?}");
     assert_eq!(r["level"], "warning");
 
-    // Missing disclosures are document-level results: a location without a region.
+    // Missing disclosures are document-level results: line 1, no byte range.
     let m = results
         .iter()
         .find(|r| r["ruleId"] == "missing.affiliate")
         .expect("a missing affiliate disclosure in the corpus");
-    assert!(m["locations"][0]["physicalLocation"]["region"].is_null());
+    assert_eq!(
+        m["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 1})
+    );
+    assert_eq!(m["properties"]["documentLevel"], true);
     assert!(
         m["message"]["text"]
             .as_str()

@@ -5,8 +5,9 @@
 //! per required disclosure kind for missing (`missing.<kind>`) and late (`late.<kind>`)
 //! disclosures. Each finding is one result with its physical location: the file, line and
 //! column (code points), byte offset and length. Missing and late disclosures are
-//! document-level results (a location without a region). Records that could not be read are
-//! tool execution notifications.
+//! document-level results (the region is line 1 alone, as GitHub code scanning shows only
+//! results with a start line; `properties.documentLevel` is true). Records that could not be
+//! read are tool execution notifications.
 //!
 //! Written as a stream: the run's header on the first document, one result at a time, the
 //! closing part at the end; memory does not grow with the input (only the first
@@ -267,7 +268,10 @@ impl SarifWriter {
         for (what, list) in [("missing", &r.missing), ("late", &r.late)] {
             for m in list {
                 let id = format!("{what}.{}", m.kind);
-                let mut loc = json!({"physicalLocation": {"artifactLocation": {"uri": uri}}});
+                // The whole document: line 1 (GitHub code scanning shows only results with a
+                // start line), no columns, no byte range.
+                let mut loc = json!({"physicalLocation": {
+                    "artifactLocation": {"uri": uri}, "region": {"startLine": 1}}});
                 if let Some(l) = &logical {
                     loc["logicalLocations"] = l.clone();
                 }
@@ -278,6 +282,7 @@ impl SarifWriter {
                     "locations": [loc],
                     "properties": doc_props,
                 });
+                res["properties"]["documentLevel"] = json!(true);
                 if let Some(i) = self.index.get(&id) {
                     res["ruleIndex"] = json!(i);
                 }
