@@ -20,6 +20,7 @@ pub mod input;
 pub mod links;
 pub mod matcher;
 pub mod output;
+pub mod report;
 pub mod rule_test;
 pub mod rules;
 pub mod scan;

@@ -18,6 +18,8 @@
 //! assert_eq!(line["findings"][0]["match"], "Order now");
 //! ```
 
+pub mod sarif;
+
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 

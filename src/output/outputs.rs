@@ -6,7 +6,7 @@
 //! use puffery::input::Item;
 //! use puffery::output::{Destination, Format, Outputs, Style, printer};
 //! let dir = tempfile::tempdir().unwrap();
-//! let p = printer(Format::Jsonl, Style::new(false), Box::new(|_: &str| None));
+//! let p = printer(Format::Jsonl, Style::new(false), Box::new(|_: &str| None)).unwrap();
 //! let mut outs = Outputs::new(Destination::Dir(dir.path().into()), Format::Jsonl, p, Box::new(std::io::sink()));
 //! outs.check().unwrap();
 //! outs.emit(Item::error("a.warc", 0, "cannot open"), None).unwrap();

@@ -9,7 +9,7 @@
 //! let items: Vec<Item> = open_reader("a.txt", Box::new(&b"Order now!"[..]), &InputOptions::default()).collect();
 //! let Item::Doc(rec) = &items[0] else { panic!() };
 //! let result = scanner.scan(&DocInput::new(&rec.body, rec.format));
-//! let mut p = printer(Format::Jsonl, Style::new(false), Box::new(|_: &str| None));
+//! let mut p = printer(Format::Jsonl, Style::new(false), Box::new(|_: &str| None)).unwrap();
 //! let mut out = Vec::new();
 //! p.document(&mut out, rec, &result).unwrap();
 //! assert!(String::from_utf8(out).unwrap().starts_with(r#"{"type":"document","id":"a.txt""#));
@@ -36,6 +36,8 @@ pub enum Format {
     Annotate,
     /// dolma attribute rows, one per document in input order
     Dolma,
+    /// SARIF 2.1.0 (GitHub code scanning, editors): one run, one result per finding
+    Sarif,
 }
 
 impl Format {
@@ -53,6 +55,7 @@ impl Format {
             Format::Dolma | Format::Annotate => base,
             Format::Jsonl => format!("{base}.puffery.jsonl"),
             Format::Human => format!("{base}.puffery.txt"),
+            Format::Sarif => format!("{base}.sarif"),
         }
     }
 }
@@ -120,13 +123,15 @@ pub trait Printer: Send {
 pub type SummaryOf = Box<dyn Fn(&str) -> Option<String> + Send>;
 
 /// The printer for `format`. `summary_of` gives a rule's one-line summary (human output).
-pub fn printer(format: Format, style: Style, summary_of: SummaryOf) -> Box<dyn Printer> {
-    match format {
+/// SARIF needs the rules: build it with [`super::sarif::SarifPrinter`] (this returns `None`).
+pub fn printer(format: Format, style: Style, summary_of: SummaryOf) -> Option<Box<dyn Printer>> {
+    Some(match format {
+        Format::Sarif => return None,
         Format::Human => Box::new(Human { style, summary_of }),
         Format::Jsonl => Box::new(Jsonl),
         Format::Annotate => Box::new(Annotate),
         Format::Dolma => Box::new(Dolma),
-    }
+    })
 }
 
 /// Short forms that replace the format: `-q`, `-l`, `-c`.

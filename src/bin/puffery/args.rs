@@ -16,7 +16,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan files, directories (recursively) or '-' (stdin).
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List every rule, or explain one.
     Rules(RulesArgs),
     /// Precision, recall and F1 per field against a labelled set of pages.
@@ -28,6 +28,8 @@ pub enum Command {
     },
     /// Print the man page (roff) to standard output.
     Man,
+    /// One self-contained HTML report (charts, tables, examples) from scan JSONL outputs.
+    Report(crate::report::ReportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -145,6 +147,9 @@ pub struct ScanArgs {
     /// After the scan, print per-rule counts (documents, findings) and throughput to stderr.
     #[arg(long)]
     pub stats: bool,
+    /// `--report`, `--sarif-rules-url` (boxed: keeps `Command` small).
+    #[command(flatten)]
+    pub extras: Box<crate::report::ScanExtraArgs>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

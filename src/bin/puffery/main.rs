@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod progress;
+mod report;
 mod run;
 mod stats;
 

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use puffery::input::{self, InputOptions, Item};
+use puffery::output::sarif::{SarifPrinter, SarifWriter};
 use puffery::output::{self, Brief, Destination, Format, Outputs, Style};
 use puffery::rules::RuleSet;
 use puffery::{Scanner, ScannerOptions};
@@ -15,12 +16,14 @@ use puffery::{Scanner, ScannerOptions};
 use crate::args::{Cli, Color, Command, RuleArgs, RulesAction, ScanArgs};
 use crate::commands;
 use crate::progress::ProgressLine;
+use crate::report::ScanReport;
 use crate::stats::Stats;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Scan(a) => scan(a),
+        Command::Scan(a) => scan(*a),
         Command::Eval(a) => commands::eval(a),
+        Command::Report(a) => crate::report::run(a),
         Command::Rules(a) => match a.action {
             Some(RulesAction::Test { packs }) => commands::rules_test(&a.rules, &packs),
             Some(RulesAction::Explain { id }) => commands::explain(&load_rules(&a.rules)?, &id),
@@ -153,9 +156,15 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         (true, _, _) => output::brief_printer(Brief::Quiet),
         (_, true, _) => output::brief_printer(Brief::Files),
         (_, _, true) => output::brief_printer(Brief::Count),
-        _ => output::printer(a.format, Style::new(color(&a)), summaries(&scanner)),
+        _ if a.format == Format::Sarif => Box::new(SarifPrinter(SarifWriter::new(
+            &scanner.rules,
+            &sarif_rules_url(&a),
+        ))),
+        _ => output::printer(a.format, Style::new(color(&a)), summaries(&scanner))
+            .expect("every format but sarif"),
     };
     let mut stats = a.stats.then(Stats::default);
+    let mut report = (a.extras.report.clone()).map(|p| ScanReport::new(p, a.threshold));
     let outputs = Outputs::new(dest.clone(), a.format, printer, Box::new(io::stderr()));
     outputs.check()?;
     let state = std::cell::RefCell::new((outputs, ProgressLine::new(a.progress), false));
@@ -170,6 +179,9 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
                     s.add(r);
                 }
             }
+            if let Some(rep) = report.as_mut() {
+                rep.add(&item, result.as_ref());
+            }
             outs.emit(item, result)
         },
         || {
@@ -183,6 +195,9 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
     let t = outputs.finish()?;
     if let Some(s) = &stats {
         s.print(&t);
+    }
+    if let Some(rep) = report {
+        rep.finish(t.elapsed_s)?;
     }
     if matches!(dest, Destination::Dir(_)) {
         eprintln!(
@@ -246,6 +261,15 @@ fn inputs(a: &ScanArgs, dest: &Destination) -> Result<impl Iterator<Item = Item>
         Ok(path) => input::open_path_guarded(&path, &opts),
         Err(item) => Box::new(std::iter::once(item)) as Box<dyn Iterator<Item = Item> + Send>,
     }))
+}
+
+/// The help links of SARIF rules: `--sarif-rules-url`, else docs/rules.md in the source tree
+/// puffery was built from.
+fn sarif_rules_url(a: &ScanArgs) -> String {
+    a.extras.sarif_rules_url.clone().unwrap_or_else(|| {
+        let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md");
+        format!("file://{}", output::sarif::artifact_uri(docs))
+    })
 }
 
 /// Colour for the human format: `--color`, else on a terminal unless `NO_COLOR` is set.
