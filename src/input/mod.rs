@@ -37,7 +37,7 @@ use std::path::Path;
 use crate::scan::DocFormat;
 
 pub use compress::{Compression, detect_compression, strip_compression_suffix};
-pub use lang::normalize_lang;
+pub use lang::{Lang, normalize_lang};
 pub use paths::{
     expand_paths, has_known_extension, parse_shard, read_paths, read_paths_file, shard,
 };
