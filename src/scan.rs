@@ -446,7 +446,7 @@ impl Scanner {
                 })
             })
             .collect();
-        // Hints count only together: a `hint` rule needs several distinct matches in the page.
+        // Weak context counts only together: it needs several distinct matches in the page.
         self.keep_hints_with_company(&ex.text, &mut hits);
         // Rules that count only in a context (`requires`): keep them where the context is found.
         let found = |prefix: &str| {
@@ -499,23 +499,24 @@ impl Scanner {
         hits
     }
 
-    /// Drops the findings of `hint` rules (weak evidence: "bottles", "servings", "dosage")
-    /// unless the document has at least [`HINTS_NEEDED`] distinct matches of the rule, so that
+    /// Drops the findings of `weak` context rules ("bottles", "servings", "dosage")
+    /// unless the document has at least [`HINTS_NEEDED`] distinct matches of the rule (a plural
+    /// is the same match as its singular), so that
     /// the page as a whole, not one phrase, makes the context.
     fn keep_hints_with_company(&self, text: &str, hits: &mut Vec<TextHit>) {
         let rules = &self.rules.rules;
         let mut distinct: std::collections::HashMap<usize, std::collections::HashSet<String>> =
             std::collections::HashMap::new();
         for h in hits.iter() {
-            if rules[h.rule].rule.category == "hint" {
+            if is_weak_context(&rules[h.rule].rule) {
                 distinct
                     .entry(h.rule)
                     .or_default()
-                    .insert(text[h.start..h.end].to_lowercase());
+                    .insert(text[h.start..h.end].to_lowercase().trim_end_matches('s').to_string());
             }
         }
         hits.retain(|h| {
-            rules[h.rule].rule.category != "hint"
+            !is_weak_context(&rules[h.rule].rule)
                 || distinct
                     .get(&h.rule)
                     .is_some_and(|d| d.len() >= HINTS_NEEDED)
@@ -561,7 +562,12 @@ static SPEECH_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::n
     .expect("speech pattern compiles")
 });
 
-/// Distinct matches a `hint` rule needs in one document to count.
+/// A context rule marked `weak`: evidence that counts only with company.
+fn is_weak_context(r: &crate::rules::Rule) -> bool {
+    r.weak && r.disclosure.is_none()
+}
+
+/// Distinct matches a weak context rule needs in one document to count.
 pub const HINTS_NEEDED: usize = 3;
 
 /// True when `text[pos..]` begins a sentence, a line or a list item: the nearest character
