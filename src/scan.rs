@@ -509,10 +509,12 @@ impl Scanner {
             std::collections::HashMap::new();
         for h in hits.iter() {
             if is_weak_context(&rules[h.rule].rule) {
-                distinct
-                    .entry(h.rule)
-                    .or_default()
-                    .insert(text[h.start..h.end].to_lowercase().trim_end_matches('s').to_string());
+                distinct.entry(h.rule).or_default().insert(
+                    text[h.start..h.end]
+                        .to_lowercase()
+                        .trim_end_matches('s')
+                        .to_string(),
+                );
             }
         }
         hits.retain(|h| {
