@@ -446,8 +446,8 @@ impl Scanner {
                 })
             })
             .collect();
-        // Weak context counts only together: it needs several distinct matches in the page.
-        self.keep_hints_with_company(&ex.text, &mut hits);
+        // Weak context counts only together: several weak context rules in one page.
+        self.keep_weak_context_together(&mut hits);
         // Rules that count only in a context (`requires`): keep them where the context is found.
         let found = |prefix: &str| {
             hits.iter()
@@ -499,30 +499,21 @@ impl Scanner {
         hits
     }
 
-    /// Drops the findings of `weak` context rules ("bottles", "servings", "dosage")
-    /// unless the document has at least [`HINTS_NEEDED`] distinct matches of the rule (a plural
-    /// is the same match as its singular), so that
-    /// the page as a whole, not one phrase, makes the context.
-    fn keep_hints_with_company(&self, text: &str, hits: &mut Vec<TextHit>) {
+    /// Drops the findings of `weak` context rules (word groups such as "bottles", "servings",
+    /// "dosage") unless at least [`WEAK_CONTEXT_NEEDED`] different weak context rules match in
+    /// the document, so that the page as a whole, not one phrase, makes the context.
+    fn keep_weak_context_together(&self, hits: &mut Vec<TextHit>) {
         let rules = &self.rules.rules;
-        let mut distinct: std::collections::HashMap<usize, std::collections::HashSet<String>> =
-            std::collections::HashMap::new();
-        for h in hits.iter() {
-            if is_weak_context(&rules[h.rule].rule) {
-                distinct.entry(h.rule).or_default().insert(
-                    text[h.start..h.end]
-                        .to_lowercase()
-                        .trim_end_matches('s')
-                        .to_string(),
-                );
-            }
+        let mut matched: Vec<usize> = hits
+            .iter()
+            .filter(|h| is_weak_context(&rules[h.rule].rule))
+            .map(|h| h.rule)
+            .collect();
+        matched.sort_unstable();
+        matched.dedup();
+        if matched.len() < WEAK_CONTEXT_NEEDED {
+            hits.retain(|h| !is_weak_context(&rules[h.rule].rule));
         }
-        hits.retain(|h| {
-            !is_weak_context(&rules[h.rule].rule)
-                || distinct
-                    .get(&h.rule)
-                    .is_some_and(|d| d.len() >= HINTS_NEEDED)
-        });
     }
 
     /// The document's language, normalised ([`Lang::parse`]): `--lang` first, then the
@@ -569,8 +560,8 @@ fn is_weak_context(r: &crate::rules::Rule) -> bool {
     r.weak && r.disclosure.is_none()
 }
 
-/// Distinct matches a weak context rule needs in one document to count.
-pub const HINTS_NEEDED: usize = 3;
+/// Different weak context rules that must match in one document for any of them to count.
+pub const WEAK_CONTEXT_NEEDED: usize = 4;
 
 /// True when `text[pos..]` begins a sentence, a line or a list item: the nearest character
 /// before it (past spaces) is not a letter, digit or comma.
@@ -867,6 +858,42 @@ mod tests {
             "When in doubt, buy now at Costco.",
             "buy now at Costco"
         ));
+    }
+
+    #[test]
+    fn every_spelling_of_a_language_selects_its_rules() {
+        use crate::rules::RuleSet;
+        use crate::{DocFormat, DocInput, Scanner, ScannerOptions};
+        let rules = RuleSet::builtin().unwrap();
+        let german = |opt: Option<&str>, container: Option<&str>| {
+            let opts = ScannerOptions {
+                lang: opt.map(str::to_string),
+                ..ScannerOptions::default()
+            };
+            let scanner = Scanner::new(rules.clone(), opts).unwrap();
+            let doc = DocInput {
+                lang: container,
+                ..DocInput::new(b"Jetzt kaufen", DocFormat::Text)
+            };
+            let r = scanner.scan(&doc);
+            (
+                r.lang.clone(),
+                r.findings.iter().any(|f| f.rule == "cta.de-kaufen"),
+            )
+        };
+        for spelling in ["de", "DE", "de-DE", "de_AT", "deu", "ger", "German", "Deutsch"] {
+            assert_eq!(
+                german(Some(spelling), Some("en")),
+                (Some("de".to_string()), true),
+                "--lang {spelling}"
+            );
+            assert_eq!(
+                german(None, Some(spelling)),
+                (Some("de".to_string()), true),
+                "container {spelling}"
+            );
+        }
+        assert_eq!(german(Some("en-GB"), None), (Some("en".to_string()), false));
     }
 
     #[test]
