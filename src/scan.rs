@@ -446,6 +446,16 @@ impl Scanner {
                 })
             })
             .collect();
+        // Instructions: rules marked `imperative` count where an instruction stands (before
+        // `requires`: a phrase that is no instruction is no context either).
+        hits.retain(|h| {
+            !rules[h.rule].rule.imperative
+                || matches!(
+                    ex.scope_at(h.start),
+                    Scope::Link | Scope::Button | Scope::Attr
+                )
+                || instruction_position(&ex.text, h.start, h.end)
+        });
         // Weak context counts only together: several weak context rules in one page.
         self.keep_weak_context_together(&mut hits);
         // Rules that count only in a context (`requires`): keep them where the context is found.
@@ -462,15 +472,6 @@ impl Scanner {
             .collect();
         let mut keep = keep.into_iter();
         hits.retain(|_| keep.next().unwrap_or(true));
-        // Instructions: rules marked `imperative` count where an instruction stands.
-        hits.retain(|h| {
-            !rules[h.rule].rule.imperative
-                || matches!(
-                    ex.scope_at(h.start),
-                    Scope::Link | Scope::Button | Scope::Attr
-                )
-                || instruction_position(&ex.text, h.start, h.end)
-        });
         // A quoted disclaimer is a mention (a report about the rules), not a disclosure.
         hits.retain(|h| {
             let r = &rules[h.rule].rule;
