@@ -140,3 +140,30 @@ fn every_builtin_regex_compiles() {
         .collect();
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// A rule that covers several languages carries examples in each: at least as many `flag` and
+/// `ok` examples as languages, and its languages are ones `Lang::parse` keeps as they are.
+#[test]
+fn language_rules_have_examples_per_language() {
+    let rules = RuleSet::builtin().expect("built-in packs load");
+    let mut problems = Vec::new();
+    for r in &rules.rules {
+        let n = r.rule.lang.len();
+        let ex = &r.rule.examples;
+        if n > 0 && (ex.flag.len() < n || ex.ok.len() < n) {
+            problems.push(format!(
+                "{}: {n} languages, {} flag and {} ok examples",
+                r.rule.id,
+                ex.flag.len(),
+                ex.ok.len()
+            ));
+        }
+        for l in &r.rule.lang {
+            let parsed = puffery::input::Lang::parse(l).map(|p| p.to_string());
+            if parsed.as_deref() != Some(l.as_str()) {
+                problems.push(format!("{}: lang {l:?} is not normalised", r.rule.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
