@@ -882,7 +882,9 @@ mod tests {
                 r.findings.iter().any(|f| f.rule == "cta.de-kaufen"),
             )
         };
-        for spelling in ["de", "DE", "de-DE", "de_AT", "deu", "ger", "German", "Deutsch"] {
+        for spelling in [
+            "de", "DE", "de-DE", "de_AT", "deu", "ger", "German", "Deutsch",
+        ] {
             assert_eq!(
                 german(Some(spelling), Some("en")),
                 (Some("de".to_string()), true),
