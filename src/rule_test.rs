@@ -2,7 +2,7 @@
 //! `examples.ok` must not. `puffery rules test` and the test suite both use it, and a user
 //! pack loaded by `scan` is checked with it (a warning per failure).
 //!
-//! Examples are scanned as plain-text documents by a scanner whose rules have no `requires`
+//! Examples are scanned as plain-text documents (HTML when they start with `<`) by a scanner whose rules have no `requires`
 //! and no `lang`: those are document-level (the corpus tests them). Everything else a user
 //! would see applies: exceptions, instruction position, quoted mentions, and one finding per
 //! category where two rules overlap.
@@ -68,9 +68,15 @@ pub fn run(rules: &RuleSet) -> Result<Report, crate::Error> {
     let scanner = Scanner::new(bare, ScannerOptions::default())?;
     let mut report = Report::default();
     for r in &rules.rules {
+        // An example that starts with `<` is HTML (for rules scoped to headings, links, buttons).
         let fires = |text: &str| {
+            let format = if text.starts_with('<') {
+                DocFormat::Html
+            } else {
+                DocFormat::Text
+            };
             scanner
-                .scan(&DocInput::new(text.as_bytes(), DocFormat::Text))
+                .scan(&DocInput::new(text.as_bytes(), format))
                 .findings
                 .iter()
                 .any(|f| f.rule == r.rule.id)

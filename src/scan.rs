@@ -160,6 +160,7 @@ pub struct DocResult {
 
 use crate::Error;
 use crate::encoding::decode;
+use crate::input::Lang;
 use crate::links::{Classifier, LinkContext};
 use crate::matcher::Matcher;
 use crate::rules::RuleSet;
@@ -244,12 +245,7 @@ impl Scanner {
             DocFormat::Html => crate::html::extract_html(&decoded.text),
             DocFormat::Text => crate::text::extract_text(&decoded.text),
         };
-        let lang = self
-            .opts
-            .lang
-            .clone()
-            .or_else(|| doc.lang.map(primary_lang))
-            .or_else(|| ex.lang.clone());
+        let lang = self.doc_lang(doc, &ex);
         let hits = self.matches(&ex, lang.as_deref());
         let work = &decoded.text;
         let mut chars = CharCounter::new(work, decoded.bom_chars);
@@ -446,8 +442,7 @@ impl Scanner {
             .into_iter()
             .filter_map(|h| {
                 let r = &rules[h.rule as usize].rule;
-                let lang_ok =
-                    r.lang.is_empty() || lang.is_none_or(|l| r.lang.iter().any(|x| x == l));
+                let lang_ok = lang_applies(&r.lang, lang);
                 let scope_ok = r.scope.is_empty() || r.scope.contains(&ex.scope_at(h.start));
                 (lang_ok && scope_ok).then_some(TextHit {
                     rule: h.rule as usize,
@@ -456,6 +451,18 @@ impl Scanner {
                 })
             })
             .collect();
+        // Instructions: rules marked `imperative` count where an instruction stands (before
+        // `requires`: a phrase that is no instruction is no context either).
+        hits.retain(|h| {
+            !rules[h.rule].rule.imperative
+                || matches!(
+                    ex.scope_at(h.start),
+                    Scope::Link | Scope::Button | Scope::Attr
+                )
+                || instruction_position(&ex.text, h.start, h.end)
+        });
+        // Weak context counts only together: several weak context rules in one page.
+        self.keep_weak_context_together(&mut hits);
         // Rules that count only in a context (`requires`): keep them where the context is found.
         let found = |prefix: &str| {
             hits.iter()
@@ -470,14 +477,10 @@ impl Scanner {
             .collect();
         let mut keep = keep.into_iter();
         hits.retain(|_| keep.next().unwrap_or(true));
-        // Instructions: rules marked `imperative` count at a sentence start or in a link/button.
+        // A quoted disclaimer is a mention (a report about the rules), not a disclosure.
         hits.retain(|h| {
-            !rules[h.rule].rule.imperative
-                || matches!(
-                    ex.scope_at(h.start),
-                    Scope::Link | Scope::Button | Scope::Attr
-                )
-                || starts_sentence(&ex.text, h.start)
+            let r = &rules[h.rule].rule;
+            r.disclosure.as_deref() != Some("fda") || !in_quotation(&ex.text, h.start, h.end)
         });
         // Mentions are not uses: a promotional phrase in scare quotes or in reported speech
         // ("... clinically proven ...," said the regulator) does not count.
@@ -500,6 +503,33 @@ impl Scanner {
             keep
         });
         hits
+    }
+
+    /// Drops the findings of `weak` context rules (word groups such as "bottles", "servings",
+    /// "dosage") unless at least [`WEAK_CONTEXT_NEEDED`] different weak context rules match in
+    /// the document, so that the page as a whole, not one phrase, makes the context.
+    fn keep_weak_context_together(&self, hits: &mut Vec<TextHit>) {
+        let rules = &self.rules.rules;
+        let mut matched: Vec<usize> = hits
+            .iter()
+            .filter(|h| is_weak_context(&rules[h.rule].rule))
+            .map(|h| h.rule)
+            .collect();
+        matched.sort_unstable();
+        matched.dedup();
+        if matched.len() < WEAK_CONTEXT_NEEDED {
+            hits.retain(|h| !is_weak_context(&rules[h.rule].rule));
+        }
+    }
+
+    /// The document's language, normalised ([`Lang::parse`]): `--lang` first, then the
+    /// container's language, then `<html lang>`.
+    fn doc_lang(&self, doc: &DocInput<'_>, ex: &Extracted) -> Option<String> {
+        [self.opts.lang.as_deref(), doc.lang, ex.lang.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(Lang::parse)
+            .map(|l| l.as_str().to_string())
     }
 
     /// The threshold and other options.
@@ -531,6 +561,14 @@ static SPEECH_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::n
     .expect("speech pattern compiles")
 });
 
+/// A context rule marked `weak`: evidence that counts only with company.
+fn is_weak_context(r: &crate::rules::Rule) -> bool {
+    r.weak && r.disclosure.is_none()
+}
+
+/// Different weak context rules that must match in one document for any of them to count.
+pub const WEAK_CONTEXT_NEEDED: usize = 4;
+
 /// True when `text[pos..]` begins a sentence, a line or a list item: the nearest character
 /// before it (past spaces) is not a letter, digit or comma.
 fn starts_sentence(text: &str, pos: usize) -> bool {
@@ -539,6 +577,52 @@ fn starts_sentence(text: &str, pos: usize) -> bool {
         .rev()
         .find(|c| *c != ' ')
         .is_none_or(|c| !(c.is_alphanumeric() || c == ','))
+}
+
+/// True when the match `text[start..end]` stands where an instruction stands: at the start of a
+/// sentence, line or list item (after a dash, colon or bullet too), or after a comma or
+/// semicolon when it is written in Title Case ("Feel the Difference, Buy Now at Walmart") or
+/// its clause ends in "!" or at the end of the line ("Stiff joints, buy now at Walmart!").
+/// "I usually buy them at Costco" (a subject before the verb) is not an instruction.
+fn instruction_position(text: &str, start: usize, end: usize) -> bool {
+    if starts_sentence(text, start) {
+        return true;
+    }
+    let after_comma = text[..start]
+        .chars()
+        .rev()
+        .find(|c| *c != ' ')
+        .is_some_and(|c| c == ',' || c == ';');
+    after_comma && (title_case(&text[start..end]) || emphatic_clause_end(text, end))
+}
+
+/// True when every word of `s` of more than three letters begins with a capital ("Buy Now at
+/// Walmart"), and its first word does.
+fn title_case(s: &str) -> bool {
+    let mut words = s.split_whitespace();
+    let cap = |w: &str| w.chars().next().is_some_and(|c| c.is_uppercase());
+    words.next().is_some_and(cap) && words.all(|w| w.chars().count() <= 3 || cap(w))
+}
+
+/// True when the clause that goes on at `text[end..]` ends in "!" or at the end of its line,
+/// not in a full stop or question mark (a sentence of prose).
+fn emphatic_clause_end(text: &str, end: usize) -> bool {
+    const CLAUSE_WINDOW: usize = 200;
+    let hi = floor_boundary(text, end.saturating_add(CLAUSE_WINDOW));
+    match text[end..hi].find(['.', '!', '?', '\n']) {
+        Some(p) => matches!(text.as_bytes()[end + p], b'!' | b'\n'),
+        None => hi == text.len(),
+    }
+}
+
+/// True when `text[start..end]` sits inside double quotes on its line: a quotation.
+fn in_quotation(text: &str, start: usize, end: usize) -> bool {
+    const QUOTE_WINDOW: usize = 1024;
+    let lo = floor_boundary(text, start.saturating_sub(QUOTE_WINDOW));
+    let hi = floor_boundary(text, end.saturating_add(QUOTE_WINDOW)).max(end);
+    let line_start = text[lo..start].rfind('\n').map_or(lo, |p| lo + p + 1);
+    let line_end = text[end..hi].find('\n').map_or(hi, |p| end + p);
+    text[line_start..start].matches('"').count() % 2 == 1 && text[end..line_end].contains('"')
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -589,24 +673,16 @@ fn text_pos_to_work(decoded: &crate::encoding::Decoded<'_>, src: usize) -> usize
     }
 }
 
-/// `en-US` -> `en`; ISO 639-3 codes of common languages -> ISO 639-1.
-fn primary_lang(tag: &str) -> String {
-    let p = tag
-        .split([',', '-', '_'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    match p.as_str() {
-        "eng" => "en".into(),
-        "deu" | "ger" => "de".into(),
-        "fra" | "fre" => "fr".into(),
-        "spa" => "es".into(),
-        "ita" => "it".into(),
-        "nld" | "dut" => "nl".into(),
-        "por" => "pt".into(),
-        _ => p,
-    }
+/// The language gate: a rule with `lang` applies to a document in one of those languages
+/// (both sides normalised by [`Lang::parse`], so a pack may say `de` or `deu`), and to a
+/// document whose language nothing declares.
+fn lang_applies(rule_langs: &[String], doc: Option<&str>) -> bool {
+    rule_langs.is_empty()
+        || doc.is_none_or(|d| {
+            rule_langs
+                .iter()
+                .any(|x| x == d || Lang::parse(x).is_some_and(|l| l.as_str() == d))
+        })
 }
 
 /// Counts code points up to increasing byte offsets without rescanning from the start.
@@ -781,7 +857,86 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
-    use super::is_mention;
+    use super::{in_quotation, instruction_position, is_mention};
+
+    fn instruction(text: &str, phrase: &str) -> bool {
+        let s = text.find(phrase).unwrap();
+        instruction_position(text, s, s + phrase.len())
+    }
+
+    #[test]
+    fn instructions_stand_after_commas_only_in_title_case_or_before_an_exclamation() {
+        assert!(instruction(
+            "Ease stiff joints with Turmeric Complex\u{2014}Feel the Difference, Buy Now at Walmart!",
+            "Buy Now at Walmart"
+        ));
+        assert!(instruction(
+            "Stiff joints, buy now at Walmart!",
+            "buy now at Walmart"
+        ));
+        assert!(instruction("Stiff joints? Order today", "Order today"));
+        assert!(instruction("Relief: shop now", "shop now"));
+        assert!(!instruction(
+            "I usually buy them at Costco.",
+            "buy them at Costco"
+        ));
+        assert!(!instruction(
+            "If it is cheap, buy them at Costco, as we did.",
+            "buy them at Costco"
+        ));
+        assert!(!instruction(
+            "When in doubt, buy now at Costco.",
+            "buy now at Costco"
+        ));
+    }
+
+    #[test]
+    fn every_spelling_of_a_language_selects_its_rules() {
+        use crate::rules::RuleSet;
+        use crate::{DocFormat, DocInput, Scanner, ScannerOptions};
+        let rules = RuleSet::builtin().unwrap();
+        let german = |opt: Option<&str>, container: Option<&str>| {
+            let opts = ScannerOptions {
+                lang: opt.map(str::to_string),
+                ..ScannerOptions::default()
+            };
+            let scanner = Scanner::new(rules.clone(), opts).unwrap();
+            let doc = DocInput {
+                lang: container,
+                ..DocInput::new(b"Jetzt kaufen", DocFormat::Text)
+            };
+            let r = scanner.scan(&doc);
+            (
+                r.lang.clone(),
+                r.findings.iter().any(|f| f.rule == "cta.de-kaufen"),
+            )
+        };
+        for spelling in [
+            "de", "DE", "de-DE", "de_AT", "deu", "ger", "German", "Deutsch",
+        ] {
+            assert_eq!(
+                german(Some(spelling), Some("en")),
+                (Some("de".to_string()), true),
+                "--lang {spelling}"
+            );
+            assert_eq!(
+                german(None, Some(spelling)),
+                (Some("de".to_string()), true),
+                "container {spelling}"
+            );
+        }
+        assert_eq!(german(Some("en-GB"), None), (Some("en".to_string()), false));
+    }
+
+    #[test]
+    fn quotations_of_a_disclaimer_are_found() {
+        let t =
+            "Labels must read \"These statements have not been evaluated by the FDA.\" in bold.";
+        let s = t.find("These").unwrap();
+        assert!(in_quotation(t, s, s + 20));
+        let t = "These statements have not been evaluated by the FDA.";
+        assert!(!in_quotation(t, 0, 20));
+    }
 
     fn mention(text: &str, phrase: &str) -> bool {
         let s = text.find(phrase).unwrap();

@@ -247,6 +247,7 @@ pub(crate) fn decide(
             health.len(),
             plural(health.len())
         );
+        let before = out.missing.len();
         require(
             ex,
             to_src,
@@ -257,6 +258,19 @@ pub(crate) fn decide(
             &disclosed("fda"),
             "FDA disclaimer",
         );
+        // Only the disease half (a weak fda disclosure): incomplete, not present.
+        let partial = hits.iter().any(|h| {
+            let r = &rules[h.rule].rule;
+            r.disclosure.as_deref() == Some("fda") && r.weak
+        });
+        if let (true, Some(m)) = (
+            partial,
+            out.missing.get_mut(before..).and_then(|m| m.first_mut()),
+        ) {
+            m.reason = format!(
+                "{what}, incomplete FDA disclaimer (only \"not intended to diagnose, treat, cure, or prevent any disease\"; 21 CFR 101.93(c) needs both sentences)"
+            );
+        }
     }
 
     // Medical advice: pages that make health claims conventionally say they are not medical

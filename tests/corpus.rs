@@ -188,3 +188,26 @@ fn every_finding_points_at_its_match_in_the_source() {
         }
     }
 }
+
+/// Only the disease half of the FDA disclaimer is reported as an incomplete disclaimer, in the
+/// reason a user reads, not as a disclaimer that is present.
+#[test]
+fn partial_fda_disclaimer_reads_as_incomplete() {
+    let scanner = Scanner::builtin().expect("built-in rules");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/supp-joint-fda-partial.txt");
+    let bytes = std::fs::read(&path).expect("corpus document");
+    let r = scanner.scan(&DocInput::new(&bytes, DocFormat::Text));
+    let fda: Vec<&str> = r
+        .missing
+        .iter()
+        .filter(|m| m.kind == "fda")
+        .map(|m| m.reason.as_str())
+        .collect();
+    assert_eq!(fda.len(), 1, "{:?}", r.missing);
+    assert!(fda[0].contains("incomplete FDA disclaimer"), "{}", fda[0]);
+    assert!(
+        r.disclosures.iter().all(|d| d.kind != "fda" || d.weak),
+        "{:?}",
+        r.disclosures
+    );
+}

@@ -71,6 +71,44 @@ const DOCS: &[(&str, Option<&str>, &str)] = &[
          l'étude. Il faut maintenant acheter du pain, dit-elle en riant. La collaboration \
          entre chercheurs est utile, et ces derniers jours, il a plu.",
     ),
+    (
+        "neighbourhood prose with commas",
+        Some("en-GB"),
+        "If the price is right, buy them at the market, as my grandmother did. When in doubt, \
+         order now and pay later was never her motto. Researchers explore the range of \
+         outcomes. Visit the official website for opening hours. The council supports public \
+         health, and the new law reduces stress on the courts, the judge said. Firefighters \
+         were fighting the blaze. Researchers reported a diabetes breakthrough in mice. \
+         Freedom of speech is guaranteed.",
+    ),
+    (
+        "Spanish news",
+        Some("es"),
+        "El gobierno quiere comprar más vacunas, dijo la ministra. La oferta de empleo creció \
+         en marzo y el carrito de la compra subió un tres por ciento. El efecto no está \
+         científicamente demostrado, según el estudio. Amazon abrió un almacén en Madrid.",
+    ),
+    (
+        "Italian news",
+        Some("it"),
+        "Il comune ha deciso di acquistare nuovi autobus. Il carrello della spesa costa di \
+         più, dice l'Istat. L'effetto non è scientificamente dimostrato, dice lo studio. \
+         Amazon ha aperto un magazzino a Torino.",
+    ),
+    (
+        "Portuguese news",
+        Some("pt-BR"),
+        "O governo quer comprar mais vacinas, disse o ministro. O carrinho do bebê foi \
+         encontrado na praça. O efeito não é cientificamente comprovado, diz o estudo. A \
+         Amazon abriu um armazém em Lisboa.",
+    ),
+    (
+        "Dutch news",
+        Some("nl"),
+        "De gemeente wil nu meer woningen kopen, zei de wethouder. De winkel was gesloten. \
+         Het effect is niet wetenschappelijk bewezen, aldus de studie. Coolblue opende een \
+         nieuwe winkel in Utrecht.",
+    ),
 ];
 
 #[test]

@@ -7,51 +7,18 @@
 //! finding per category where two rules overlap.
 
 use puffery::rules::RuleSet;
-use puffery::{DocFormat, DocInput, Scanner, ScannerOptions};
 
 #[test]
 fn every_rule_example_holds() {
     let rules = RuleSet::builtin().expect("built-in packs load");
-    let mut bare = rules.clone();
-    for r in &mut bare.rules {
-        r.rule.requires.clear();
-        r.rule.lang.clear();
-    }
-    let scanner = Scanner::new(bare, ScannerOptions::default()).expect("built-in packs compile");
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for r in &rules.rules {
-        let fires = |text: &str| {
-            scanner
-                .scan(&DocInput::new(text.as_bytes(), DocFormat::Text))
-                .findings
-                .iter()
-                .any(|f| f.rule == r.rule.id)
-        };
-        for ex in &r.rule.examples.flag {
-            checked += 1;
-            if !fires(ex) {
-                failures.push(format!(
-                    "{}:{} {}: should flag: {ex:?}",
-                    r.file, r.line, r.rule.id
-                ));
-            }
-        }
-        for ex in &r.rule.examples.ok {
-            checked += 1;
-            if fires(ex) {
-                failures.push(format!(
-                    "{}:{} {}: should not flag: {ex:?}",
-                    r.file, r.line, r.rule.id
-                ));
-            }
-        }
-    }
-    assert!(checked > 0);
+    let report = puffery::rule_test::run(&rules).expect("built-in packs compile");
+    assert!(report.checked > 0);
+    let failures: Vec<String> = report.failures.iter().map(|f| f.to_string()).collect();
     assert!(
         failures.is_empty(),
-        "{} of {checked} rule examples fail:\n{}",
+        "{} of {} rule examples fail:\n{}",
         failures.len(),
+        report.checked,
         failures.join("\n")
     );
 }
@@ -133,4 +100,31 @@ fn every_builtin_regex_compiles() {
         })
         .collect();
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A rule that covers several languages carries examples in each: at least as many `flag` and
+/// `ok` examples as languages, and its languages are ones `Lang::parse` keeps as they are.
+#[test]
+fn language_rules_have_examples_per_language() {
+    let rules = RuleSet::builtin().expect("built-in packs load");
+    let mut problems = Vec::new();
+    for r in &rules.rules {
+        let n = r.rule.lang.len();
+        let ex = &r.rule.examples;
+        if n > 0 && (ex.flag.len() < n || ex.ok.len() < n) {
+            problems.push(format!(
+                "{}: {n} languages, {} flag and {} ok examples",
+                r.rule.id,
+                ex.flag.len(),
+                ex.ok.len()
+            ));
+        }
+        for l in &r.rule.lang {
+            let parsed = puffery::input::Lang::parse(l).map(|p| p.to_string());
+            if parsed.as_deref() != Some(l.as_str()) {
+                problems.push(format!("{}: lang {l:?} is not normalised", r.rule.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -90,30 +90,91 @@ const THREE_TO_TWO: &[(&str, &str)] = &[
     ("zho", "zh"),
 ];
 
-/// Normalises a container's language value: the first of a comma-separated list, trimmed and
-/// lower-cased, with ISO 639-3 codes of common languages mapped to ISO 639-1.
-/// Returns `None` for an empty value. Unknown codes are kept as they are (lower-cased).
+/// English and native names of the languages rule packs cover, lower-cased, with their code.
+const NAMES: &[(&str, &str)] = &[
+    ("castellano", "es"),
+    ("deutsch", "de"),
+    ("dutch", "nl"),
+    ("english", "en"),
+    ("espanol", "es"),
+    ("español", "es"),
+    ("francais", "fr"),
+    ("français", "fr"),
+    ("french", "fr"),
+    ("german", "de"),
+    ("italian", "it"),
+    ("italiano", "it"),
+    ("nederlands", "nl"),
+    ("portugues", "pt"),
+    ("portuguese", "pt"),
+    ("português", "pt"),
+    ("spanish", "es"),
+];
+
+/// A document's language, normalised: an ISO 639-1 code where one is known (`de`), else the
+/// primary subtag as given, lower-cased. Every place a language enters puffery (`--lang`, a
+/// JSONL or WARC language field, `<html lang>`, a rule's `lang`) goes through [`Lang::parse`],
+/// so `DE`, `de-DE`, `de_AT`, `deu`, `ger`, `German` and `Deutsch` all mean German.
+///
+/// ```
+/// use puffery::input::Lang;
+/// for s in ["DE", "de-DE", "de_AT", "deu", "ger", "German", "deutsch", "deu,eng"] {
+///     assert_eq!(Lang::parse(s).unwrap().as_str(), "de", "{s}");
+/// }
+/// assert_eq!(Lang::parse("pt-BR").unwrap().as_str(), "pt");
+/// assert_eq!(Lang::parse("zh-Hant").unwrap().as_str(), "zh");
+/// assert_eq!(Lang::parse("xho").unwrap().as_str(), "xho");
+/// assert!(Lang::parse(" ").is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lang(String);
+
+impl Lang {
+    /// Parses a language value: the first of a comma-separated list (`eng,deu`), its primary
+    /// subtag (`de` of `de-DE`), ISO 639-3/639-2 codes and English or native names of common
+    /// languages mapped to ISO 639-1. `None` for an empty value.
+    pub fn parse(value: &str) -> Option<Lang> {
+        let first = value.split(',').next().unwrap_or("").trim();
+        let lower = first.to_lowercase();
+        if let Ok(i) = NAMES.binary_search_by(|(k, _)| k.cmp(&lower.as_str())) {
+            return Some(Lang(NAMES[i].1.to_string()));
+        }
+        let primary = lower.split(['-', '_']).next().unwrap_or("").trim();
+        if primary.is_empty() {
+            return None;
+        }
+        if primary.len() == 3
+            && let Ok(i) = THREE_TO_TWO.binary_search_by(|(k, _)| k.cmp(&primary))
+        {
+            return Some(Lang(THREE_TO_TWO[i].1.to_string()));
+        }
+        Some(Lang(primary.to_string()))
+    }
+
+    /// The normalised code (`de`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Normalises a container's language value with [`Lang::parse`], as a string.
 ///
 /// ```
 /// use puffery::input::normalize_lang;
 /// assert_eq!(normalize_lang("eng,deu").as_deref(), Some("en"));
 /// assert_eq!(normalize_lang("DE").as_deref(), Some("de"));
-/// assert_eq!(normalize_lang("zh-Hant").as_deref(), Some("zh-hant"));
+/// assert_eq!(normalize_lang("zh-Hant").as_deref(), Some("zh"));
 /// assert_eq!(normalize_lang("xho").as_deref(), Some("xho"));
 /// assert_eq!(normalize_lang(" "), None);
 /// ```
 pub fn normalize_lang(value: &str) -> Option<String> {
-    let first = value.split(',').next().unwrap_or("").trim();
-    if first.is_empty() {
-        return None;
-    }
-    let lower = first.to_ascii_lowercase();
-    if lower.len() == 3 {
-        if let Ok(i) = THREE_TO_TWO.binary_search_by(|(k, _)| k.cmp(&lower.as_str())) {
-            return Some(THREE_TO_TWO[i].1.to_string());
-        }
-    }
-    Some(lower)
+    Lang::parse(value).map(|l| l.0)
 }
 
 #[cfg(test)]
@@ -121,8 +182,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_is_sorted_for_binary_search() {
+    fn tables_are_sorted_for_binary_search() {
         assert!(THREE_TO_TWO.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(NAMES.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn every_spelling_of_german_is_german() {
+        for s in [
+            "DE",
+            "de",
+            "de-DE",
+            "de_CH",
+            "DEU",
+            "ger",
+            "German",
+            "Deutsch",
+            " deu , eng",
+        ] {
+            assert_eq!(
+                Lang::parse(s).map(|l| l.to_string()).as_deref(),
+                Some("de"),
+                "{s}"
+            );
+        }
+        assert_eq!(Lang::parse("es-419").unwrap().as_str(), "es");
+        assert_eq!(Lang::parse("Español").unwrap().as_str(), "es");
+        assert_eq!(Lang::parse("nld").unwrap().as_str(), "nl");
+        assert_eq!(Lang::parse(""), None);
+        assert_eq!(Lang::parse("-"), None);
     }
 
     #[test]

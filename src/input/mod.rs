@@ -43,7 +43,7 @@ use crate::scan::DocFormat;
 pub use compress::{Compression, detect_compression, strip_compression_suffix};
 pub use guard::open_path_guarded;
 pub(crate) use guard::panic_message;
-pub use lang::normalize_lang;
+pub use lang::{Lang, normalize_lang};
 pub use paths::{
     expand_paths, has_known_extension, parse_shard, read_paths, read_paths_file, shard,
 };
