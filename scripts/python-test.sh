@@ -11,6 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+cargo fmt --manifest-path python/Cargo.toml -- --check
+
 PY=${PYTHON:-python3}
 VENV=target/py-venv
 started=$(date +%s)

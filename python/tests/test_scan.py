@@ -98,43 +98,90 @@ def test_scan_many_is_lazy(scanner):
     assert len(pulled) <= 3 * 256
 
 
-def test_scan_many_releases_the_gil(scanner):
+def prose_docs(n: int, sentences: int = 500):
+    """Long prose with few findings: Rust does nearly all the work (milliseconds a document),
+    so the time is the scan's, not Python's handling of results."""
+    prose = " ".join(
+        f"The council met on Tuesday {i} to discuss the bus routes and the library budget."
+        for i in range(sentences)
+    )
+    return [{"text": prose, "id": str(i)} for i in range(n)]
+
+
+def test_python_threads_run_while_rust_scans(scanner):
+    """While scan() and scan_many() work in Rust, another Python thread keeps running: it
+    counts at least a fifth as far as it does alone in the same time. (Were the GIL held, it
+    would count nearly nothing: Rust never hands the GIL over by itself.)"""
+    docs = prose_docs(4, sentences=5000)
+    count = 0
+    stop = False
+
+    def spin():
+        nonlocal count
+        while not stop:
+            count += 1
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        time.sleep(0.05)
+        for work in (
+            lambda: [scanner.scan(text=d["text"]) for d in docs],
+            lambda: list(scanner.scan_many(docs, threads=1)),
+        ):
+            c, t = count, time.perf_counter()
+            work()
+            during, elapsed = count - c, time.perf_counter() - t
+            c = count
+            time.sleep(elapsed)  # the spinner alone, as long
+            alone = count - c
+            assert during > 0.2 * alone, (during, alone, elapsed)
+    finally:
+        stop = True
+        spinner.join()
+
+
+def test_two_threads_finish_faster_than_one(scanner):
     """Two Python threads scanning at once finish faster than one thread scanning both
-    halves: the GIL is released while Rust scans. Loose bound (0.8x, best of 3 tries), as the
-    machine is shared."""
+    halves (loosely: < 0.8x, best of 3). Needs two cores for this process: on a machine so
+    busy that Rust alone gains nothing from a second thread, it is skipped (the test above
+    still shows the GIL is released)."""
     import os
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("needs 2 cores")
-    page = (ROOT / "corpus" / "review-no-disclosure.html").read_text()
-    docs = [{"html": page, "id": str(i)} for i in range(400)]
+    docs = prose_docs(120)
     halves = [docs[::2], docs[1::2]]
 
-    def work(part):
-        for _ in scanner.scan_many(part, threads=1):
+    def work(part, threads=1):
+        for _ in scanner.scan_many(part, threads=threads):
             pass
 
-    def one_thread() -> float:
+    def timed(fn) -> float:
         t = time.perf_counter()
-        for part in halves:
-            work(part)
+        fn()
         return time.perf_counter() - t
 
-    def two_threads() -> float:
-        t = time.perf_counter()
+    def one_thread():
+        for part in halves:
+            work(part)
+
+    def two_threads():
         threads = [threading.Thread(target=work, args=(p,)) for p in halves]
         for th in threads:
             th.start()
         for th in threads:
             th.join()
-        return time.perf_counter() - t
 
-    work(docs[:20])  # warm up
-    ratios = []
+    work(docs[:4])  # warm up
+    ratios, rust_only = [], []
     for _ in range(3):
-        ratios.append(two_threads() / one_thread())
+        ratios.append(timed(two_threads) / timed(one_thread))
+        rust_only.append(timed(lambda: work(docs, threads=2)) / timed(lambda: work(docs, threads=1)))
         if ratios[-1] < 0.8:
             break
+    if min(ratios) >= 0.8 and min(rust_only) >= 0.8:
+        pytest.skip(f"this process gets no second core now (Rust alone, 2 vs 1 threads: {rust_only})")
     assert min(ratios) < 0.8, f"two threads / one thread = {ratios}"
 
 
