@@ -187,6 +187,15 @@ fn error_exits() {
             ],
         ),
         (
+            "bad_jsonl_line_human",
+            vec![
+                "scan".into(),
+                "--color".into(),
+                "never".into(),
+                bad_json.display().to_string(),
+            ],
+        ),
+        (
             "output_cannot_be_created",
             vec![
                 "scan".into(),
@@ -201,7 +210,7 @@ fn error_exits() {
         ),
     ];
     let varies = regex::Regex::new(
-        r#""elapsed_s":[0-9.]+|"mb_per_s":[0-9.]+|\.puffery-[0-9]+-[A-Za-z0-9]+"#,
+        r#""elapsed_s":[0-9.]+|"mb_per_s":[0-9.]+|\.puffery-[0-9]+-[A-Za-z0-9]+| in [0-9.]+ s"#,
     )
     .unwrap();
     for (name, args) in cases {

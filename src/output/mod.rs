@@ -33,7 +33,7 @@ mod printer;
 
 pub use fail_on::FailOn;
 pub use outputs::{Destination, OutputError, Outputs, interrupt};
-pub use printer::{Brief, ErrorView, Format, Printer, SummaryOf, brief_printer, printer};
+pub use printer::{Brief, ErrorView, Format, Printer, SummaryOf, brief_printer, counted, printer};
 
 /// The version of the JSONL contract.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -78,12 +78,20 @@ pub struct ErrorView<'a> {
 }
 
 impl ErrorView<'_> {
-    /// "bad.jsonl: record 1 line 2 byte 51: invalid JSON": each location once.
+    /// "bad.jsonl: record 1: line 2 (byte 51): invalid JSON": each location once (a line or
+    /// byte the message already names is not added again).
     pub fn located(&self) -> String {
-        let at = self.line.map(|l| format!(" line {l}")).unwrap_or_default();
-        let off = self
-            .offset
-            .map(|o| format!(" byte {o}"))
+        // "line 2" is named by "line 2 (byte 22)", not by "line 22".
+        let named = |s: &str| {
+            self.message.match_indices(s).any(|(i, _)| {
+                !self.message[i + s.len()..].starts_with(|c: char| c.is_ascii_digit())
+            })
+        };
+        let at = (self.line.map(|l| format!(" line {l}")))
+            .filter(|s| !named(s.trim_start()))
+            .unwrap_or_default();
+        let off = (self.offset.map(|o| format!(" byte {o}")))
+            .filter(|s| !named(s.trim_start()))
             .unwrap_or_default();
         format!(
             "{}: record {}{at}{off}: {}",
@@ -302,14 +310,63 @@ impl Printer for Human {
         }
         writeln!(
             out,
-            "{} documents: {} promotional, {} borderline, {} clean; {} errors; {:.1} MB in {:.2} s",
-            s.documents,
+            "{}: {} promotional, {} borderline, {} clean; {}; {:.1} MB in {:.2} s",
+            counted(s.documents, "document"),
             s.promotional,
             s.borderline,
             s.clean,
-            s.errors,
+            counted(s.errors, "error"),
             s.bytes as f64 / 1e6,
             s.elapsed_s
         )
+    }
+}
+
+/// "1 document", "2 documents".
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorView;
+
+    fn view<'a>(message: &'a str, line: Option<u64>, offset: Option<u64>) -> ErrorView<'a> {
+        ErrorView {
+            source: "bad.jsonl",
+            record: 1,
+            line,
+            offset,
+            message,
+            raw_line: None,
+        }
+    }
+
+    #[test]
+    fn each_location_is_said_once() {
+        let e = view("line 2 (byte 22): invalid JSON", Some(2), Some(22));
+        assert_eq!(
+            e.located(),
+            "bad.jsonl: record 1: line 2 (byte 22): invalid JSON"
+        );
+        let e = view("line 22: invalid JSON", Some(2), Some(22));
+        assert_eq!(
+            e.located(),
+            "bad.jsonl: record 1 line 2 byte 22: line 22: invalid JSON"
+        );
+        let e = view("invalid JSON", Some(2), Some(22));
+        assert_eq!(
+            e.located(),
+            "bad.jsonl: record 1 line 2 byte 22: invalid JSON"
+        );
+        let e = view("WARC record at byte 300: bad header", None, Some(300));
+        assert_eq!(
+            e.located(),
+            "bad.jsonl: record 1: WARC record at byte 300: bad header"
+        );
     }
 }

@@ -201,10 +201,10 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
     }
     if matches!(dest, Destination::Dir(_)) {
         eprintln!(
-            "puffery: {} documents ({} promotional), {} errors, {:.1} MB in {:.2} s",
-            t.documents,
+            "puffery: {} ({} promotional), {}, {:.1} MB in {:.2} s",
+            output::counted(t.documents, "document"),
             t.promotional,
-            t.errors,
+            output::counted(t.errors, "error"),
             t.bytes as f64 / 1e6,
             t.elapsed_s
         );
