@@ -243,7 +243,7 @@ fn truncated_gzip_member_costs_its_record_and_names_the_offset() {
     assert!(
         human
             .stderr
-            .contains(&format!("puffery: {name}: record 4 byte ")),
+            .contains(&format!("puffery: {name}: record 4: WARC record at byte ")),
         "{}",
         human.stderr
     );

@@ -284,7 +284,7 @@ fn dolma_errors_reach_stderr() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    let want = format!("puffery: {}: record 1 line 2 byte 29: ", input.display());
+    let want = format!("puffery: {}: record 1: line 2 (byte 29): ", input.display());
     assert!(err.contains(&want), "{err}");
     let rows = std::fs::read_to_string(dir.path().join("attrs/docs.jsonl")).unwrap();
     assert_eq!(rows.lines().count(), 2, "one row per input line: {rows}");
