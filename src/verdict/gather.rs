@@ -1,0 +1,367 @@
+//! Evidence for the verdict, from what the earlier stages found: extracted text and markup, rule
+//! matches (with their rules' roles) and classified links.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{At, Evidence, PageEvidence, Policy, Role, Roles, RuleCount};
+use super::{
+    CHECK_ADVERTORIAL, CHECK_LEAD_FORM, CHECK_LINK_DENSITY, CHECK_PRODUCT_PAGE, CHECK_RECIPE, Check,
+};
+use crate::encoding::Decoded;
+use crate::rules::RuleSet;
+use crate::text::Extracted;
+
+/// One rule match: rule index and text span.
+#[derive(Clone, Copy, Debug)]
+pub struct Hit {
+    /// Index of the rule in its rule set.
+    pub rule: usize,
+    /// Start offset in the extracted text.
+    pub start: usize,
+    /// End offset in the extracted text (exclusive).
+    pub end: usize,
+}
+
+/// What the verdict needs to know about one link.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkFacts {
+    /// Offset in the extracted text where the link sits.
+    pub text_pos: usize,
+    /// Source byte span of the anchor.
+    pub start: usize,
+    /// End of that span (exclusive).
+    pub end: usize,
+    /// In markup a reader does not see.
+    pub hidden: bool,
+    /// A confirmed or likely affiliate link.
+    pub affiliate: bool,
+    /// Marked `rel="sponsored"`.
+    pub sponsored: bool,
+}
+
+/// A code check that fired, with the source span and scope its finding gets.
+#[derive(Clone, Copy, Debug)]
+pub struct FiredCheck {
+    /// The check.
+    pub check: Check,
+    /// Source byte span.
+    pub start: usize,
+    /// End of that span (exclusive).
+    pub end: usize,
+    /// Scope of the finding.
+    pub scope: &'static str,
+}
+
+/// The inputs of [`gather`]: one document's stages' results.
+pub struct Found<'a> {
+    /// The rules the hits refer to.
+    pub rules: &'a RuleSet,
+    /// Their roles.
+    pub roles: &'a Roles,
+    /// Extracted text and markup.
+    pub ex: &'a Extracted,
+    /// The decoding of the document (text offsets to source bytes).
+    pub decoded: &'a Decoded<'a>,
+    /// Rule matches that count.
+    pub hits: &'a [Hit],
+    /// Links in document order.
+    pub links: &'a [LinkFacts],
+    /// The page URL (given with the input, or declared by the page).
+    pub page_url: Option<&'a str>,
+}
+
+/// A visible price: a currency sign or code before or after an amount ("$19.99", "19,99 €",
+/// "CHF 19.50", "EUR 12", "£5").
+static PRICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i:[$€£¥]\s?\d|(?-u:\b)(?:eur|usd|gbp|chf|cad|aud|sek|nok|dkk|pln|czk|inr)\s?\d|\d(?:[\d.,\x{a0} ]*\d)?\s?(?:€|£|\$|(?-u:\b)(?:eur|usd|gbp|chf|kr|zł|zl|czk|pln|sek|nok|dkk)(?-u:\b)))",
+    )
+    .expect("price pattern compiles")
+});
+
+/// Evidence for the verdict, and the code checks that fired (each becomes a finding).
+pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
+    let ex = f.ex;
+    // Nothing can be disclosed before the title: what the title needs, a disclosure anywhere
+    // gives in time (its need is placed at the end of the text).
+    let title = ex.title.unwrap_or_default();
+    let at = |pos: usize| At {
+        text: if (title.0..title.1).contains(&pos) {
+            ex.text.len()
+        } else {
+            pos
+        },
+        src: f.decoded.src_start(ex.map.start(pos)),
+        footer: ex.in_footer(pos),
+    };
+    let rule = |i: usize| &f.rules.rules[i].rule;
+    let mut ev = Evidence {
+        words: ex.text.split_whitespace().count(),
+        ..Evidence::default()
+    };
+    for h in f.hits {
+        let r = rule(h.rule);
+        match ev.rules.iter_mut().find(|c| c.id == r.id) {
+            Some(c) => c.count += 1,
+            None => ev.rules.push(RuleCount {
+                id: r.id.clone(),
+                category: r.category.clone(),
+                weight: r.weight,
+                cap: r.cap,
+                count: 1,
+            }),
+        }
+        if r.retailer {
+            ev.retailer_ctas.push(at(h.start));
+        }
+        if let Some(kind) = &r.disclosure
+            && !r.weak
+        {
+            ev.disclosed.push((kind.clone(), at(h.start)));
+        }
+        match f.roles.of(h.rule) {
+            Some(Role::Supplement) => ev.supplement = true,
+            Some(Role::Health) => ev.health_claims.push(at(h.start)),
+            _ => {}
+        }
+    }
+    let visible = || f.links.iter().filter(|l| !l.hidden);
+    ev.affiliate_links = visible()
+        .filter(|l| l.affiliate)
+        .map(|l| at(l.text_pos))
+        .collect();
+    ev.sponsored_links = visible()
+        .filter(|l| l.sponsored)
+        .map(|l| at(l.text_pos))
+        .collect();
+    ev.paid_links = visible().filter(|l| l.affiliate || l.sponsored).count();
+    let (page, mut fired) = page_evidence(policy, f);
+    ev.page = page;
+    if ev.dense(policy)
+        && let Some(l) = visible().find(|l| l.affiliate)
+    {
+        fired.push(FiredCheck {
+            check: CHECK_LINK_DENSITY,
+            start: l.start,
+            end: l.end,
+            scope: "link",
+        });
+    }
+    if !ev.product_page() {
+        fired.retain(|c| c.check.id != CHECK_PRODUCT_PAGE.id);
+    }
+    (ev, fired)
+}
+
+/// Page-type evidence, with the checks it fires (the product-page check is kept only when the
+/// page also shows a price; [`gather`] decides).
+fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredCheck>) {
+    let ex = f.ex;
+    let d = f.decoded;
+    let text_span = |s: usize, e: usize| (d.src_start(ex.map.start(s)), d.src_end(ex.map.end(e)));
+    let work_span = |(s, e): (usize, usize)| (d.src_start(s), d.src_end(e));
+    let mut fired = Vec::new();
+    let mut fire = |check: Check, (start, end): (usize, usize), scope: &'static str| {
+        fired.push(FiredCheck {
+            check,
+            start,
+            end,
+            scope,
+        })
+    };
+    let mut pg = PageEvidence {
+        product_markup: ex.product_page().is_some(),
+        lead_form: ex.lead_form.is_some(),
+        article: ex.article.is_some(),
+        recipe: ex.recipe.is_some(),
+        denial: f
+            .hits
+            .iter()
+            .any(|h| f.rules.rules[h.rule].rule.category == "negation"),
+        ..PageEvidence::default()
+    };
+    if let Some(s) = ex.recipe {
+        fire(CHECK_RECIPE, work_span(s), "attr");
+    }
+    let cart_hit = f
+        .hits
+        .iter()
+        .find(|h| f.roles.of(h.rule) == Some(Role::Cart));
+    if let Some(h) = cart_hit {
+        pg.cart = Some(format!("\"{}\"", &ex.text[h.start..h.end]));
+    } else if ex.cart_markup.is_some() {
+        pg.cart = Some("in markup".into());
+    }
+    pg.product_url = f.page_url.and_then(|u| {
+        let path = url_path(u).to_ascii_lowercase();
+        policy
+            .product
+            .url_paths
+            .iter()
+            .find(|p| path.contains(p.as_str()))
+            .cloned()
+    });
+    let price = PRICE.find(&ex.text);
+    pg.price = price
+        .map(|m| m.as_str().to_string())
+        .or_else(|| ex.price_markup.map(|_| "in markup".into()));
+    // Where the product-page finding points: markup, the cart control, the price.
+    let product_span = ex
+        .product_page()
+        .map(|s| (work_span(s), "attr"))
+        .or_else(|| cart_hit.map(|h| (text_span(h.start, h.end), ex.scope_at(h.start).as_str())))
+        .or_else(|| ex.cart_markup.map(|s| (work_span(s), "attr")))
+        .or_else(|| price.map(|m| (text_span(m.start(), m.end()), "text")))
+        .or_else(|| ex.price_markup.map(|s| (work_span(s), "attr")));
+    if let Some((span, scope)) = product_span {
+        fire(CHECK_PRODUCT_PAGE, span, scope);
+    }
+    if let Some((where_, s, e)) = advertorial(ex, &policy.advertorial) {
+        pg.advertorial = Some(format!("{where_} \"{}\"", &ex.text[s..e]));
+        fire(CHECK_ADVERTORIAL, text_span(s, e), ex.scope_at(s).as_str());
+    }
+    if let Some(s) = ex.lead_form {
+        fire(CHECK_LEAD_FORM, work_span(s), "attr");
+    }
+    (pg, fired)
+}
+
+/// The path of a URL as written (absolute, protocol-relative or a bare path).
+fn url_path(u: &str) -> &str {
+    let u = u.trim();
+    let rest = match u.find("//") {
+        Some(i) if !u[..i].contains('/') => &u[i + 2..],
+        _ => return u,
+    };
+    rest.find('/').map_or("", |i| &rest[i..])
+}
+
+/// A paid-content label in the title or h1 (in brackets, or leading before ":" or "|"), or a
+/// short byline right under the h1 that is a label or names a sponsor: where, and its text span.
+fn advertorial(
+    ex: &Extracted,
+    spec: &super::policy::AdvertorialSpec,
+) -> Option<(&'static str, usize, usize)> {
+    let is_label = |s: &str| {
+        let s = s
+            .trim()
+            .trim_matches(|c: char| c.is_ascii_punctuation())
+            .trim();
+        spec.labels.iter().any(|l| l.eq_ignore_ascii_case(s))
+    };
+    for (where_, range) in [("title", ex.title), ("h1", ex.h1)] {
+        let Some((s, e)) = range else { continue };
+        let text = &ex.text[s..e];
+        // In brackets anywhere: "[Werbung]", "(Anzeige)".
+        for (open, close) in [('[', ']'), ('(', ')')] {
+            let mut from = 0;
+            while let Some(o) = text[from..].find(open).map(|i| from + i) {
+                let Some(c) = text[o..].find(close).map(|i| o + i) else {
+                    break;
+                };
+                if is_label(&text[o + 1..c]) {
+                    return Some((where_, s + o, s + c + 1));
+                }
+                from = c;
+            }
+        }
+        // Leading, before ":" or "|": "Sponsored: ...".
+        if let Some(i) = text.find([':', '|'])
+            && is_label(&text[..i])
+        {
+            return Some((where_, s, s + i));
+        }
+    }
+    // A byline: one of the two short lines right after the h1.
+    let (_, h1_end) = ex.h1?;
+    let after = &ex.text[h1_end..];
+    let mut pos = h1_end;
+    for line in after.split('\n').skip(1).take(2) {
+        pos += 1;
+        let start = pos;
+        pos += line.len();
+        let t = line.trim();
+        if t.is_empty() || t.chars().count() > 80 {
+            continue;
+        }
+        let lower = t.to_lowercase();
+        if is_label(t)
+            || spec
+                .byline_prefixes
+                .iter()
+                .any(|p| lower.starts_with(p.as_str()))
+        {
+            return Some(("byline", start, start + line.len()));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advert(html: &str) -> Option<String> {
+        let ex = crate::html::extract_html(html);
+        let policy = Policy::builtin();
+        advertorial(&ex, &policy.advertorial).map(|(w, s, e)| format!("{w}: {}", &ex.text[s..e]))
+    }
+
+    #[test]
+    fn advertorial_labels_stand_as_labels() {
+        assert_eq!(
+            advert("<title>[Werbung] Mein Lieblingsshampoo</title><h1>Shampoo</h1>").as_deref(),
+            Some("title: [Werbung]")
+        );
+        assert_eq!(
+            advert("<h1>Sponsored: Ten ways to save</h1>").as_deref(),
+            Some("h1: Sponsored")
+        );
+        assert_eq!(
+            advert("<h1>Holiday gifts</h1><p>Sponsored by State Farm</p>").as_deref(),
+            Some("byline: Sponsored by State Farm")
+        );
+        assert_eq!(
+            advert("<h1>Holiday gifts</h1><p>Paid Post</p><p>Text</p>").as_deref(),
+            Some("byline: Paid Post")
+        );
+        // A page about advertising, a label further down, a sentence that mentions a sponsor.
+        assert_eq!(
+            advert("<title>Werbung - Wikipedia</title><h1>Werbung</h1>"),
+            None
+        );
+        assert_eq!(
+            advert("<h1>News</h1><p>By Ann</p><p>Today</p><p>Anzeige</p>"),
+            None
+        );
+        assert_eq!(
+            advert(
+                "<h1>Race report</h1><p>The race was sponsored by a local bank and ran late.</p>"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn url_paths() {
+        assert_eq!(
+            url_path("https://www.amazon.de/Foo/dp/B01?x=1"),
+            "/Foo/dp/B01?x=1"
+        );
+        assert_eq!(url_path("//ebay.it/itm/1"), "/itm/1");
+        assert_eq!(url_path("/product/x"), "/product/x");
+        assert_eq!(url_path("https://example.com"), "");
+    }
+
+    #[test]
+    fn prices_with_the_currency_before_or_after() {
+        for p in ["CHF 19.50", "19,99 €", "$5", "EUR 12", "£5", "120 kr"] {
+            assert!(PRICE.is_match(p), "{p}");
+        }
+        for p in ["19.50", "in 2024", "chf-19"] {
+            assert!(!PRICE.is_match(p), "{p}");
+        }
+    }
+}
