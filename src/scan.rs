@@ -435,6 +435,8 @@ impl Scanner {
             .iter()
             .zip(links)
             .map(|(raw, l)| LinkFacts {
+                href: &raw.href,
+                text: &raw.text,
                 text_pos: raw.text_pos,
                 start: l.start,
                 end: l.end,

@@ -56,6 +56,17 @@ pub const CHECK_ADVERTORIAL: Check = Check {
           FTC, 16 CFR 255.5, and German law, UWG section 5a, want paid content marked).",
 };
 
+/// Link or button text that tells the reader to buy, on a link to an affiliate or retailer URL.
+pub const CHECK_LINK_CTA: Check = Check {
+    id: "cta.link-to-shop",
+    category: "cta",
+    severity: "warning",
+    weight: 1.0,
+    summary: "A link to a shop or affiliate URL whose text tells the reader to buy (\"Get it on Amazon\", \"Jetzt bestellen\")",
+    why: "An instruction to buy on a link that earns a commission or leads to a retailer is a \
+          call to action whatever its wording; the link target says what the words mean.",
+};
+
 /// A form that asks for a phone number: lead generation.
 pub const CHECK_LEAD_FORM: Check = Check {
     id: "context.lead-form",
@@ -111,4 +122,5 @@ pub const CHECKS: &[Check] = &[
     CHECK_RECIPE,
     CHECK_ADVERTORIAL,
     CHECK_LEAD_FORM,
+    CHECK_LINK_CTA,
 ];

@@ -7,7 +7,8 @@ use regex::Regex;
 
 use super::{At, Evidence, PageEvidence, Policy, Role, Roles, RuleCount};
 use super::{
-    CHECK_ADVERTORIAL, CHECK_LEAD_FORM, CHECK_LINK_DENSITY, CHECK_PRODUCT_PAGE, CHECK_RECIPE, Check,
+    CHECK_ADVERTORIAL, CHECK_LEAD_FORM, CHECK_LINK_CTA, CHECK_LINK_DENSITY, CHECK_PRODUCT_PAGE,
+    CHECK_RECIPE, Check,
 };
 use crate::encoding::Decoded;
 use crate::rules::RuleSet;
@@ -26,7 +27,11 @@ pub struct Hit {
 
 /// What the verdict needs to know about one link.
 #[derive(Clone, Copy, Debug)]
-pub struct LinkFacts {
+pub struct LinkFacts<'a> {
+    /// The URL as written.
+    pub href: &'a str,
+    /// Anchor text.
+    pub text: &'a str,
     /// Offset in the extracted text where the link sits.
     pub text_pos: usize,
     /// Source byte span of the anchor.
@@ -67,7 +72,7 @@ pub struct Found<'a> {
     /// Rule matches that count.
     pub hits: &'a [Hit],
     /// Links in document order.
-    pub links: &'a [LinkFacts],
+    pub links: &'a [LinkFacts<'a>],
     /// The page URL (given with the input, or declared by the page).
     pub page_url: Option<&'a str>,
 }
@@ -137,8 +142,19 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
         .map(|l| at(l.text_pos))
         .collect();
     ev.paid_links = visible().filter(|l| l.affiliate || l.sponsored).count();
-    let (page, mut fired) = page_evidence(policy, f);
+    let mut fired = Vec::new();
+    for l in visible().filter(|l| link_cta(&policy.link_cta, l)) {
+        ev.link_ctas.push(at(l.text_pos));
+        fired.push(FiredCheck {
+            check: CHECK_LINK_CTA,
+            start: l.start,
+            end: l.end,
+            scope: "link",
+        });
+    }
+    let (page, page_fired) = page_evidence(policy, f);
     ev.page = page;
+    fired.extend(page_fired);
     if ev.dense(policy)
         && let Some(l) = visible().find(|l| l.affiliate)
     {
@@ -228,6 +244,39 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
     (pg, fired)
 }
 
+/// Link text that starts with an instruction to buy, on an affiliate link or a link to a
+/// retailer.
+fn link_cta(spec: &super::policy::LinkCtaSpec, l: &LinkFacts<'_>) -> bool {
+    let text = l.text.trim().to_lowercase();
+    if text.split_whitespace().nth(1).is_none() {
+        return false;
+    }
+    let starts = spec.verbs.iter().any(|v| {
+        text.strip_prefix(v.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '!', ':', '\u{a0}']))
+    });
+    if !starts {
+        return false;
+    }
+    if l.affiliate {
+        return true;
+    }
+    let host = l
+        .href
+        .trim()
+        .split_once("//")
+        .map_or("", |(_, rest)| {
+            rest.split(['/', '?', '#']).next().unwrap_or("")
+        })
+        .to_ascii_lowercase();
+    let host = ["www.", "m.", "smile."]
+        .iter()
+        .find_map(|p| host.strip_prefix(p))
+        .unwrap_or(&host);
+    host.split_once('.')
+        .is_some_and(|(first, _)| spec.retailers.iter().any(|r| r == first))
+}
+
 /// The path of a URL as written (absolute, protocol-relative or a bare path).
 fn url_path(u: &str) -> &str {
     let u = u.trim();
@@ -274,7 +323,46 @@ fn advertorial(
             return Some((where_, s, s + i));
         }
     }
-    // A byline: one of the two short lines right after the h1.
+    if let Some(b) = byline(ex, spec, &is_label) {
+        return Some(b);
+    }
+    // A statement that the post is paid for, anywhere but the footer.
+    let lower = ex.text.to_ascii_lowercase();
+    for st in &spec.statements {
+        if let Some(i) = lower
+            .match_indices(st.as_str())
+            .map(|(i, _)| i)
+            .find(|&i| !ex.in_footer(i))
+        {
+            return Some(("statement", i, i + st.len()));
+        }
+    }
+    // Bracketed labels in the running text ("Shampoo (Werbung)"), enough of them.
+    let mut inline = Vec::new();
+    for (i, c) in lower.match_indices(['(', '[']) {
+        let close = if c == "(" { ')' } else { ']' };
+        let Some(len) = lower[i + 1..].find(close).filter(|&l| l <= 40) else {
+            continue;
+        };
+        if ex.scope_at(i) == crate::rules::Scope::Text
+            && !ex.in_footer(i)
+            && is_label(&lower[i + 1..i + 1 + len])
+        {
+            inline.push((i, i + len + 2));
+        }
+    }
+    if inline.len() >= spec.inline_labels.max(1) {
+        return Some(("text", inline[0].0, inline[0].1));
+    }
+    None
+}
+
+/// One of the two short lines right after the h1, when it is a label or names a sponsor.
+fn byline(
+    ex: &Extracted,
+    spec: &super::policy::AdvertorialSpec,
+    is_label: &dyn Fn(&str) -> bool,
+) -> Option<(&'static str, usize, usize)> {
     let (_, h1_end) = ex.h1?;
     let after = &ex.text[h1_end..];
     let mut pos = h1_end;

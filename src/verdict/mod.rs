@@ -99,6 +99,8 @@ pub struct Evidence {
     pub sponsored_links: Vec<At>,
     /// Visible links that are affiliate or `rel="sponsored"` (each counted once).
     pub paid_links: usize,
+    /// Links whose text tells the reader to buy, to an affiliate or retailer URL.
+    pub link_ctas: Vec<At>,
     /// Calls to action that name a retailer (rules with `retailer = true`).
     pub retailer_ctas: Vec<At>,
     /// Disclosures found (not weak forms), by kind.
@@ -168,10 +170,15 @@ impl Evidence {
             && n as f64 * 1000.0 / self.words.max(1) as f64 >= p.limits.dense_per_1000_words
     }
 
-    /// A product page: product markup, a cart control or a product URL, with a price.
+    /// A product page: on a page that does not declare itself an article or recipe, product
+    /// markup, a cart control or a product URL with a price, or two of the three (an item that
+    /// is out of stock shows no price).
     pub fn product_page(&self) -> bool {
         let pg = &self.page;
-        (pg.product_markup || pg.cart.is_some() || pg.product_url.is_some()) && pg.price.is_some()
+        let marks = usize::from(pg.product_markup)
+            + usize::from(pg.cart.is_some())
+            + usize::from(pg.product_url.is_some());
+        !pg.article && !pg.recipe && (marks >= 2 || (marks == 1 && pg.price.is_some()))
     }
 
     /// Affiliate evidence a denial ("not sponsored") would contradict.
@@ -197,6 +204,7 @@ pub fn decide(ev: &Evidence, policy: &Policy) -> Verdict {
     let score: f64 = reasons.iter().map(|r| r.contribution).sum();
     let score = (score * 100.0).round() / 100.0;
     let promotional_found = !ev.affiliate_links.is_empty()
+        || !ev.link_ctas.is_empty()
         || ev.product_page()
         || ev
             .rules
@@ -259,6 +267,16 @@ fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
             plural(ev.paid_links)
         ),
     );
+    let n = ev.link_ctas.len();
+    add(
+        "link-cta",
+        (n as f64 * w.link_cta).min(w.link_cta_cap),
+        format!(
+            "{n} link{} to a shop that tell{} the reader to buy",
+            plural(n),
+            if n == 1 { "s" } else { "" }
+        ),
+    );
     let pg = &ev.page;
     if ev.product_page() {
         let mut what: Vec<String> = Vec::new();
@@ -271,7 +289,9 @@ fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
         if let Some(u) = &pg.product_url {
             what.push(format!("product URL path {u}"));
         }
-        what.push(format!("price {}", pg.price.as_deref().unwrap_or("")));
+        if let Some(p) = &pg.price {
+            what.push(format!("price {p}"));
+        }
         add("product-page", w.product_page, what.join(", "));
     }
     if let Some(a) = &pg.advertorial {
@@ -312,6 +332,7 @@ fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
     if ev.words >= p.limits.long_prose_words
         && density < p.limits.long_prose_max_links_per_1000_words
         && !ev.product_page()
+        && pg.advertorial.is_none()
     {
         add(
             "long-prose",

@@ -23,6 +23,10 @@ pub struct Weights {
     pub advertorial: f64,
     /// Affiliate links dense in the text.
     pub affiliate_dense: f64,
+    /// Per link whose text is an instruction to buy, to an affiliate or retailer URL.
+    pub link_cta: f64,
+    /// Most that such links add together.
+    pub link_cta_cap: f64,
     /// A lead form.
     pub lead_form: f64,
     /// A denial beside affiliate evidence.
@@ -77,6 +81,20 @@ pub struct AdvertorialSpec {
     pub labels: Vec<String>,
     /// Byline openings that name a sponsor (lower-case).
     pub byline_prefixes: Vec<String>,
+    /// Statements that the post itself is paid for (lower-case).
+    pub statements: Vec<String>,
+    /// Bracketed labels in the running text that make a paid post.
+    pub inline_labels: usize,
+}
+
+/// Calls to action in link text.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCtaSpec {
+    /// Leading words of an instruction to buy (lower-case).
+    pub verbs: Vec<String>,
+    /// Retailer host labels.
+    pub retailers: Vec<String>,
 }
 
 /// How evidence adds up to a verdict.
@@ -96,6 +114,8 @@ pub struct Policy {
     pub product: ProductSpec,
     /// Advertorial evidence.
     pub advertorial: AdvertorialSpec,
+    /// Calls to action in link text.
+    pub link_cta: LinkCtaSpec,
 }
 
 impl Policy {
