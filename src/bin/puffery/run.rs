@@ -629,7 +629,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
     };
     let emitter = Emitter {
         format: a.format,
-        style: Style::new(color),
+        style: Style::new(color).with_explain(a.explain),
         summary_of: &summary_of,
         dir: a.output.clone().filter(|_| to_dir),
         file: a.output.clone().filter(|_| !to_dir),
