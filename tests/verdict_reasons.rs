@@ -52,7 +52,10 @@ fn jsonl_reasons_add_up_to_the_score() {
             .iter()
             .map(|r| r["contribution"].as_f64().expect("contribution"))
             .sum();
-        assert!((sum - d["score"].as_f64().unwrap()).abs() < 0.01, "{path}: {d}");
+        assert!(
+            (sum - d["score"].as_f64().unwrap()).abs() < 0.01,
+            "{path}: {d}"
+        );
         for r in reasons {
             assert!(r["signal"].is_string() && r["detail"].is_string(), "{r}");
         }
@@ -69,7 +72,8 @@ fn jsonl_reasons_add_up_to_the_score() {
 
 #[test]
 fn possible_affiliate_links_are_suspect_not_affiliate() {
-    let html = "<p>Read <a href=\"https://shop.example.net/item?aff_id=1234\">the maker's page</a>.</p>";
+    let html =
+        "<p>Read <a href=\"https://shop.example.net/item?aff_id=1234\">the maker's page</a>.</p>";
     let text = stdout(&puffery(
         &["scan", "--format", "jsonl", "--input-format", "html", "-"],
         Some(html),

@@ -81,7 +81,7 @@ pub struct Found<'a> {
 /// "CHF 19.50", "EUR 12", "£5").
 static PRICE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i:[$€£¥]\s?\d(?:[\d.,]*\d)?|(?-u:\b)(?:eur|usd|gbp|chf|cad|aud|sek|nok|dkk|pln|czk|inr)\s?\d(?:[\d.,]*\d)?|\d(?:[\d.,\x{a0} ]*\d)?\s?(?:€|£|\$|(?-u:\b)(?:eur|usd|gbp|chf|kr|zł|zl|czk|pln|sek|nok|dkk)(?-u:\b)))",
+        r"(?i:[$€£¥][ \x{a0}]?\d(?:[\d.,]*\d)?|(?-u:\b)(?:eur|usd|gbp|chf|cad|aud|sek|nok|dkk|pln|czk|inr)[ \x{a0}]?\d(?:[\d.,]*\d)?|\d(?:[\d.,\x{a0} ]*\d)?[ \x{a0}]?(?:€|£|\$|(?-u:\b)(?:eur|usd|gbp|chf|kr|zł|zl|czk|pln|sek|nok|dkk)(?-u:\b)))",
     )
     .expect("price pattern compiles")
 });
@@ -445,7 +445,15 @@ mod tests {
 
     #[test]
     fn prices_with_the_currency_before_or_after() {
-        for p in ["CHF 19.50", "19,99 €", "$5", "EUR 12", "£5", "120 kr", "$1,299.00"] {
+        for p in [
+            "CHF 19.50",
+            "19,99 €",
+            "$5",
+            "EUR 12",
+            "£5",
+            "120 kr",
+            "$1,299.00",
+        ] {
             assert_eq!(PRICE.find(p).map(|m| m.as_str()), Some(p), "{p}");
         }
         for p in ["19.50", "in 2024", "chf-19"] {

@@ -157,9 +157,16 @@ pub struct Verdict {
 pub const PROMOTIONAL_CATEGORIES: &[&str] = &["cta", "claim", "urgency"];
 
 impl Evidence {
-    /// Commercial links per 1,000 words: affiliate links and retailer calls to action.
+    /// Commercial signals per 1,000 words: affiliate links, calls to action (rule findings and
+    /// link CTAs). A long sales letter is long prose too, but its calls to action are many.
     pub fn commercial_per_1000_words(&self) -> f64 {
-        (self.affiliate_links.len() + self.retailer_ctas.len()) as f64 * 1000.0
+        let ctas: usize = self
+            .rules
+            .iter()
+            .filter(|r| r.category == "cta")
+            .map(|r| r.count)
+            .sum();
+        (self.affiliate_links.len() + ctas + self.link_ctas.len()) as f64 * 1000.0
             / self.words.max(1) as f64
     }
 
@@ -338,7 +345,7 @@ fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
             "long-prose",
             w.long_prose,
             format!(
-                "{} words, {:.1} commercial links per 1,000 words",
+                "{} words, {:.1} affiliate links and calls to action per 1,000 words",
                 ev.words, density
             ),
         );
