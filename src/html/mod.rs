@@ -284,6 +284,13 @@ impl<'a> Extractor<'a> {
         }
         let (text, map) = self.b.finish();
         let mut out = self.out;
+        // The builder trims trailing white space: keep ranges inside the text.
+        let clamp = |r: Option<(usize, usize)>| {
+            r.map(|(s, e)| (s.min(text.len()), e.min(text.len())))
+                .filter(|(s, e)| s < e)
+        };
+        out.title = clamp(out.title);
+        out.h1 = clamp(out.h1);
         out.text = text;
         out.map = map;
         out

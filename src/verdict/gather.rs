@@ -103,7 +103,7 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
     };
     let rule = |i: usize| &f.rules.rules[i].rule;
     let mut ev = Evidence {
-        words: ex.text.split_whitespace().count(),
+        words: words(&ex.text),
         ..Evidence::default()
     };
     for h in f.hits {
@@ -219,7 +219,9 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
             .find(|p| path.contains(p.as_str()))
             .cloned()
     });
-    let price = PRICE.find(&ex.text);
+    // A price only matters beside a product mark (and a regex over a long text costs).
+    let marked = pg.product_markup || pg.cart.is_some() || pg.product_url.is_some();
+    let price = if marked { PRICE.find(&ex.text) } else { None };
     pg.price = price
         .map(|m| m.as_str().to_string())
         .or_else(|| ex.price_markup.map(|_| "in markup".into()));
@@ -242,6 +244,16 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
         fire(CHECK_LEAD_FORM, work_span(s), "attr");
     }
     (pg, fired)
+}
+
+/// Words of normalized text (white-space runs are one space or one line break there).
+fn words(text: &str) -> usize {
+    let t = text.trim();
+    if t.is_empty() {
+        0
+    } else {
+        memchr::memchr2_iter(b' ', b'\n', t.as_bytes()).count() + 1
+    }
 }
 
 /// Link text that starts with an instruction to buy, on an affiliate link or a link to a
@@ -327,26 +339,24 @@ fn advertorial(
         return Some(b);
     }
     // A statement that the post is paid for, anywhere but the footer.
-    let lower = ex.text.to_ascii_lowercase();
-    for st in &spec.statements {
-        if let Some(i) = lower
-            .match_indices(st.as_str())
-            .map(|(i, _)| i)
-            .find(|&i| !ex.in_footer(i))
-        {
-            return Some(("statement", i, i + st.len()));
-        }
+    if let Some(m) = spec.statement_matcher.as_ref().and_then(|ac| {
+        ac.find_iter(ex.text.as_str())
+            .find(|m| !ex.in_footer(m.start()))
+    }) {
+        return Some(("statement", m.start(), m.end()));
     }
     // Bracketed labels in the running text ("Shampoo (Werbung)"), enough of them.
+    let bytes = ex.text.as_bytes();
     let mut inline = Vec::new();
-    for (i, c) in lower.match_indices(['(', '[']) {
-        let close = if c == "(" { ')' } else { ']' };
-        let Some(len) = lower[i + 1..].find(close).filter(|&l| l <= 40) else {
+    for i in memchr::memchr2_iter(b'(', b'[', bytes) {
+        let close = if bytes[i] == b'(' { b')' } else { b']' };
+        let window = &bytes[i + 1..(i + 42).min(bytes.len())];
+        let Some(len) = memchr::memchr(close, window) else {
             continue;
         };
         if ex.scope_at(i) == crate::rules::Scope::Text
             && !ex.in_footer(i)
-            && is_label(&lower[i + 1..i + 1 + len])
+            && is_label(&ex.text[i + 1..i + 1 + len])
         {
             inline.push((i, i + len + 2));
         }
@@ -430,6 +440,13 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn words_of_normalized_text() {
+        assert_eq!(words(""), 0);
+        assert_eq!(words("one"), 1);
+        assert_eq!(words("one two\nthree"), 3);
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub struct ProductSpec {
 }
 
 /// Advertorial labels.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdvertorialSpec {
     /// Labels (lower-case).
@@ -85,6 +85,9 @@ pub struct AdvertorialSpec {
     pub statements: Vec<String>,
     /// Bracketed labels in the running text that make a paid post.
     pub inline_labels: usize,
+    /// `statements`, compiled (ASCII case-insensitive), so the text is read once.
+    #[serde(skip)]
+    pub(crate) statement_matcher: Option<aho_corasick::AhoCorasick>,
 }
 
 /// Calls to action in link text.
@@ -98,7 +101,7 @@ pub struct LinkCtaSpec {
 }
 
 /// How evidence adds up to a verdict.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Score at which a document is promotional.
@@ -127,13 +130,24 @@ impl Policy {
 
     /// A policy from TOML of the shape of `patterns/verdict.toml`.
     pub fn from_toml(text: &str, file_name: &str) -> Result<Policy, crate::Error> {
-        toml::from_str(text).map_err(|e| crate::Error::RulePack {
+        let err = |line: usize, message: String| crate::Error::RulePack {
             file: file_name.to_string(),
-            line: e
+            line,
+            message,
+        };
+        let mut p: Policy = toml::from_str(text).map_err(|e| {
+            let line = e
                 .span()
-                .map_or(0, |s| text[..s.start].lines().count().max(1)),
-            message: e.message().to_string(),
-        })
+                .map_or(0, |s| text[..s.start].lines().count().max(1));
+            err(line, e.message().to_string())
+        })?;
+        let a = &mut p.advertorial;
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&a.statements)
+            .map_err(|e| err(0, format!("[advertorial] statements: {e}")))?;
+        a.statement_matcher = Some(matcher);
+        Ok(p)
     }
 
     /// The roles of each rule of `rules`, in rule order: the rule's own `role`, else the
