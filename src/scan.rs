@@ -289,31 +289,6 @@ impl Scanner {
         }
         let page_url = doc.url.or(ex.page_url.as_deref());
         let links = self.links_of(&ex, &decoded, page_url);
-        // Link-level check: affiliate links without rel=sponsored/nofollow.
-        let rel_check = crate::verdict::CHECK_AFFILIATE_REL;
-        for l in &links {
-            if l.affiliate.is_some()
-                && !l.hidden
-                && !l.rel.iter().any(|r| r == "sponsored" || r == "nofollow")
-            {
-                let (ws, we) = (
-                    text_pos_to_work(&decoded, l.start),
-                    text_pos_to_work(&decoded, l.end),
-                );
-                findings.push(Finding {
-                    rule: rel_check.id.to_string(),
-                    category: rel_check.category.to_string(),
-                    severity: rel_check.severity.to_string(),
-                    weight: 0.0,
-                    start: l.start,
-                    end: l.end,
-                    char_start: chars.at(ws),
-                    char_end: chars.at(we),
-                    matched: work[ws..we].to_string(),
-                    scope: "link".to_string(),
-                });
-            }
-        }
         let (evidence, fired) = self.evidence(&ex, &decoded, &hits, &links, page_url);
         for c in fired {
             let (ws, we) = (
@@ -443,6 +418,7 @@ impl Scanner {
                 hidden: raw.hidden,
                 affiliate: l.affiliate.is_some(),
                 sponsored: raw.rel.iter().any(|r| r == "sponsored"),
+                nofollow: raw.rel.iter().any(|r| r == "nofollow"),
             })
             .collect();
         crate::verdict::gather(

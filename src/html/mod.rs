@@ -996,6 +996,10 @@ mod tests {
         assert_eq!(text("<script>never closed"), "");
         assert_eq!(text("</div></span>text<p>"), "text");
         assert_eq!(text("<!-->x<!--->y"), "xy");
+        // An unclosed title runs to the end; its range stays inside the trimmed text.
+        let ex = extract_html("<title>Sponsored: open  \n ");
+        assert_eq!(ex.text, "Sponsored: open");
+        assert_eq!(ex.title, Some((0, ex.text.len())));
     }
 
     #[test]

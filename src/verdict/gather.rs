@@ -7,8 +7,8 @@ use regex::Regex;
 
 use super::{At, Evidence, PageEvidence, Policy, Role, Roles, RuleCount};
 use super::{
-    CHECK_ADVERTORIAL, CHECK_LEAD_FORM, CHECK_LINK_CTA, CHECK_LINK_DENSITY, CHECK_PRODUCT_PAGE,
-    CHECK_RECIPE, Check,
+    CHECK_ADVERTORIAL, CHECK_AFFILIATE_REL, CHECK_LEAD_FORM, CHECK_LINK_CTA, CHECK_LINK_DENSITY,
+    CHECK_PRODUCT_PAGE, CHECK_RECIPE, Check,
 };
 use crate::encoding::Decoded;
 use crate::rules::RuleSet;
@@ -44,6 +44,8 @@ pub struct LinkFacts<'a> {
     pub affiliate: bool,
     /// Marked `rel="sponsored"`.
     pub sponsored: bool,
+    /// Marked `rel="nofollow"`.
+    pub nofollow: bool,
 }
 
 /// A code check that fired, with the source span and scope its finding gets.
@@ -143,6 +145,15 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
         .collect();
     ev.paid_links = visible().filter(|l| l.affiliate || l.sponsored).count();
     let mut fired = Vec::new();
+    // Affiliate links without rel=sponsored or nofollow (a link-spam signal, info).
+    for l in visible().filter(|l| l.affiliate && !l.sponsored && !l.nofollow) {
+        fired.push(FiredCheck {
+            check: CHECK_AFFILIATE_REL,
+            start: l.start,
+            end: l.end,
+            scope: "link",
+        });
+    }
     for l in visible().filter(|l| link_cta(&policy.link_cta, l)) {
         ev.link_ctas.push(at(l.text_pos));
         fired.push(FiredCheck {
@@ -440,6 +451,51 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn link_ctas_need_an_instruction_and_a_shop() {
+        let spec = Policy::builtin().link_cta;
+        let link = |href: &'static str, text: &'static str, affiliate: bool| LinkFacts {
+            href,
+            text,
+            text_pos: 0,
+            start: 0,
+            end: 0,
+            hidden: false,
+            affiliate,
+            sponsored: false,
+            nofollow: false,
+        };
+        let cta = |l: LinkFacts<'_>| link_cta(&spec, &l);
+        assert!(cta(link(
+            "https://www.amazon.co.uk/dp/B0",
+            "Get it on Amazon",
+            false
+        )));
+        assert!(cta(link("https://x.example/go/y", "Buy the kettle", true)));
+        assert!(cta(link(
+            "https://www.walmart.com/ip/1",
+            "Shop now!",
+            false
+        )));
+        // A menu item, an ordinary site, the shop's seller pages, not an instruction.
+        assert!(!cta(link("https://www.amazon.com/shop/x", "Shop", false)));
+        assert!(!cta(link(
+            "https://example.org/book",
+            "Get the recipe",
+            false
+        )));
+        assert!(!cta(link(
+            "https://services.amazon.de/sell",
+            "Jetzt verkaufen",
+            false
+        )));
+        assert!(!cta(link(
+            "https://www.amazon.com/dp/B0",
+            "The kettle I use",
+            true
+        )));
     }
 
     #[test]

@@ -54,6 +54,22 @@ fn a_product_page_needs_a_price() {
 }
 
 #[test]
+fn two_product_marks_stand_in_for_a_price_and_article_markup_rules_out_a_product_page() {
+    let p = Policy::builtin();
+    let mut ev = Evidence::default();
+    ev.page.cart = Some("in markup".into());
+    ev.page.product_url = Some("/dp/".into());
+    let v = decide(&ev, &p);
+    assert_eq!(v.label, "promotional");
+    assert_eq!(
+        v.reasons[0].detail,
+        "cart control in markup, product URL path /dp/"
+    );
+    ev.page.article = true;
+    assert_eq!(decide(&ev, &p).label, "clean");
+}
+
+#[test]
 fn an_advertorial_is_promotional_and_says_why() {
     let p = Policy::builtin();
     let ev = Evidence {
