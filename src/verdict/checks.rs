@@ -37,7 +37,7 @@ pub const CHECK_PRODUCT_PAGE: Check = Check {
     category: "context",
     severity: "info",
     weight: 6.0,
-    summary: "A product page: product markup (og:type=product, schema.org Product or Offer; not on an article or recipe), a cart control (in text or in attributes) or a shop URL path (/dp/, /itm/, /product/), with a price",
+    summary: "A product page: product markup (og:type=product, schema.org Product or Offer), a cart control (in text or in attributes) or a shop URL path (/dp/, /itm/, /product/), with a price or a second such mark; not on an article or recipe",
     why: "Shops and marketplaces mark product pages up for search engines and social sharing \
           (https://schema.org/Product, https://ogp.me/), put a cart control on them and give them \
           product URLs; a page that does and shows a price is a product or listing page, whose \
