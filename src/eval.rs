@@ -24,7 +24,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::links::Confidence;
 use crate::scan::{DocFormat, DocInput, DocResult, Scanner};
 
 /// One labelled page.
@@ -155,12 +154,9 @@ pub const FIELDS: &[&str] = &[
     "promotional",
 ];
 
+/// Links reported as affiliate (confirmed or likely; possible ones are `suspect`).
 fn counts_as_affiliate(r: &DocResult) -> impl Iterator<Item = &crate::scan::LinkOut> {
-    r.links.iter().filter(|l| {
-        l.affiliate
-            .as_ref()
-            .is_some_and(|a| a.confidence != Confidence::Possible)
-    })
+    r.links.iter().filter(|l| l.affiliate.is_some())
 }
 
 fn has_category(r: &DocResult, cat: &str) -> bool {

@@ -86,8 +86,12 @@ pub struct LinkOut {
     /// True when the anchor sits in markup a reader does not see.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
-    /// What kind of affiliate link it is; `null` when it is not one.
+    /// What kind of affiliate link it is (confirmed or likely); `null` when it is not one.
     pub affiliate: Option<Affiliate>,
+    /// A link that is only possibly affiliate (a generic parameter, a same-site cloaked path
+    /// without other evidence): reported here, never counted as an affiliate link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspect: Option<Affiliate>,
 }
 
 /// A disclosure found in the document.
@@ -106,17 +110,7 @@ pub struct Disclosure {
     pub weak: bool,
 }
 
-/// A required disclosure that is absent, or present too late.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Requirement {
-    /// `affiliate`, `fda`, `medical` or `sponsored`.
-    pub kind: String,
-    /// Why, for a person to read.
-    pub reason: String,
-    /// `warning` for disclosures the law or a program requires; `info` for conventions
-    /// (a medical-advice disclaimer).
-    pub severity: String,
-}
+pub use crate::verdict::{Reason, Requirement};
 
 /// The verdict for one document: the `document` line of the output contract.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -146,6 +140,8 @@ pub struct DocResult {
     pub missing: Vec<Requirement>,
     /// Disclosures that come after what needed them.
     pub late: Vec<Requirement>,
+    /// The signals that decided the label, with their contributions to the score.
+    pub reasons: Vec<Reason>,
     /// Set when only part of the document was scanned, with why: `max-doc-bytes` (the input
     /// was cut at `--max-doc-bytes`), or the WARC-Truncated value (`length`, `time`, ...).
     /// `Scanner::scan` leaves it `None`: whoever read the document knows (the CLI sets it from
@@ -193,6 +189,8 @@ pub struct Scanner {
     matcher: Matcher,
     links: Classifier,
     opts: ScannerOptions,
+    policy: crate::verdict::Policy,
+    roles: crate::verdict::Roles,
     /// Category index of each rule.
     category_of: Vec<usize>,
     categories: usize,
@@ -228,11 +226,16 @@ impl Scanner {
             })
             .collect();
         let categories = names.len();
+        let mut policy = crate::verdict::Policy::builtin();
+        policy.threshold = opts.threshold;
+        let roles = policy.roles(&rules);
         Ok(Scanner {
             rules,
             matcher,
             links: Classifier::builtin(),
             opts,
+            policy,
+            roles,
             category_of,
             categories,
         })
@@ -240,6 +243,11 @@ impl Scanner {
 
     /// Scans one document.
     pub fn scan(&self, doc: &DocInput<'_>) -> DocResult {
+        self.scan_explained(doc).0
+    }
+
+    /// Scans one document; also returns the evidence its verdict was decided on.
+    pub fn scan_explained(&self, doc: &DocInput<'_>) -> (DocResult, crate::verdict::Evidence) {
         let decoded = decode(doc.bytes, doc.charset, doc.format == DocFormat::Html);
         let ex: Extracted = match doc.format {
             DocFormat::Html => crate::html::extract_html(&decoded.text),
@@ -279,118 +287,29 @@ impl Scanner {
                 scope: ex.scope_at(h.start).as_str().to_string(),
             });
         }
-        let page_url = doc.url;
-        let links: Vec<LinkOut> = ex
-            .links
-            .iter()
-            .map(|l| {
-                let ctx = LinkContext {
-                    page_url,
-                    rel: &l.rel,
-                    class: l.class.as_deref(),
-                    plugin_attrs: &l.plugin_attrs,
-                };
-                LinkOut {
-                    url: l.href.clone(),
-                    text: l.text.clone(),
-                    rel: l.rel.clone(),
-                    start: decoded.src_start(l.start),
-                    end: decoded.src_end(l.end),
-                    hidden: l.hidden,
-                    affiliate: self.links.classify(&l.href, &ctx),
-                }
-            })
-            .collect();
-        // Link-level check: affiliate links without rel=sponsored/nofollow.
-        let rel_check = crate::verdict::CHECK_AFFILIATE_REL;
-        for l in &links {
-            let counts = l
-                .affiliate
-                .as_ref()
-                .is_some_and(|a| a.confidence != crate::links::Confidence::Possible);
-            if counts && !l.hidden && !l.rel.iter().any(|r| r == "sponsored" || r == "nofollow") {
-                let (ws, we) = (
-                    text_pos_to_work(&decoded, l.start),
-                    text_pos_to_work(&decoded, l.end),
-                );
-                findings.push(Finding {
-                    rule: rel_check.id.to_string(),
-                    category: rel_check.category.to_string(),
-                    severity: rel_check.severity.to_string(),
-                    weight: 0.0,
-                    start: l.start,
-                    end: l.end,
-                    char_start: chars.at(ws),
-                    char_end: chars.at(we),
-                    matched: work[ws..we].to_string(),
-                    scope: "link".to_string(),
-                });
-            }
-        }
-        // A cart control (source span), for the product-page check.
-        let cart = findings
-            .iter()
-            .find(|f| crate::rules::id_matches(&f.rule, "cta.add-to-cart"))
-            .map(|f| (f.start, f.end));
-        // Document-level checks with a source span.
-        let mut check = |c: &crate::verdict::Check, start: usize, end: usize, scope: &str| {
+        let page_url = doc.url.or(ex.page_url.as_deref());
+        let links = self.links_of(&ex, &decoded, page_url);
+        let (evidence, fired) = self.evidence(&ex, &decoded, &hits, &links, page_url);
+        for c in fired {
             let (ws, we) = (
-                text_pos_to_work(&decoded, start),
-                text_pos_to_work(&decoded, end),
+                text_pos_to_work(&decoded, c.start),
+                text_pos_to_work(&decoded, c.end),
             );
             findings.push(Finding {
-                rule: c.id.to_string(),
-                category: c.category.to_string(),
-                severity: c.severity.to_string(),
-                weight: c.weight,
-                start,
-                end,
+                rule: c.check.id.to_string(),
+                category: c.check.category.to_string(),
+                severity: c.check.severity.to_string(),
+                weight: c.check.weight,
+                start: c.start,
+                end: c.end,
                 char_start: chars.at(ws),
                 char_end: chars.at(we),
                 matched: work[ws..we].to_string(),
-                scope: scope.to_string(),
+                scope: c.scope.to_string(),
             });
-        };
-        if let Some((s, e)) = ex.recipe {
-            check(
-                &crate::verdict::CHECK_RECIPE,
-                decoded.src_start(s),
-                decoded.src_end(e),
-                "attr",
-            );
-        }
-        // A product page: product markup (not on an article or recipe), or a cart control;
-        // either with a visible price.
-        let markup = ex
-            .product_page()
-            .map(|(s, e)| (decoded.src_start(s), decoded.src_end(e), "attr"));
-        if let Some((s, e, scope)) = markup.or(cart.map(|(s, e)| (s, e, "button")))
-            && PRICE.is_match(&ex.text)
-        {
-            check(&crate::verdict::CHECK_PRODUCT_PAGE, s, e, scope);
-        }
-        let dense: Vec<&LinkOut> = links
-            .iter()
-            .filter(|l| {
-                !l.hidden
-                    && l.affiliate
-                        .as_ref()
-                        .is_some_and(|a| a.confidence != crate::links::Confidence::Possible)
-            })
-            .collect();
-        if dense.len() >= crate::verdict::DENSE_MIN_LINKS {
-            let words = ex.text.split_whitespace().count().max(1);
-            if dense.len() as f64 * 1000.0 / words as f64
-                >= crate::verdict::DENSE_LINKS_PER_1000_WORDS
-            {
-                let (s, e) = (dense[0].start, dense[0].end);
-                check(&crate::verdict::CHECK_LINK_DENSITY, s, e, "link");
-            }
         }
         // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
-        let affiliate_evidence =
-            !dense.is_empty() || hits.iter().any(|h| self.rules.rules[h.rule].rule.retailer);
-        if affiliate_evidence {
+        if evidence.affiliate_evidence() {
             let c = crate::verdict::CHECK_MISLEADING_NEGATION;
             let denials: Vec<Finding> = findings
                 .iter()
@@ -405,32 +324,121 @@ impl Scanner {
             findings.extend(denials);
         }
         findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
-        let mut result = DocResult {
+        let verdict = crate::verdict::decide(&evidence, &self.policy);
+        let mut rewriters: Vec<String> = ex
+            .scripts
+            .iter()
+            .filter_map(|s| self.links.rewriter_script(s))
+            .collect();
+        rewriters.sort();
+        rewriters.dedup();
+        let result = DocResult {
             format: doc.format,
             bytes: doc.bytes.len(),
             lang,
-            score: 0.0,
-            label: String::new(),
+            score: verdict.score,
+            label: verdict.label,
             findings,
             links,
             disclosures,
-            rewriters: {
-                let mut r: Vec<String> = ex
-                    .scripts
-                    .iter()
-                    .filter_map(|s| self.links.rewriter_script(s))
-                    .collect();
-                r.sort();
-                r.dedup();
-                r
-            },
-            missing: Vec::new(),
-            late: Vec::new(),
+            rewriters,
+            missing: verdict.missing,
+            late: verdict.late,
+            reasons: verdict.reasons,
             truncated: None,
             content_encoding_ignored: false,
         };
-        crate::verdict::decide(self, &ex, &|w| decoded.src_start(w), &hits, &mut result);
-        result
+        (result, evidence)
+    }
+
+    /// The document's links, classified: confirmed and likely affiliate links in `affiliate`,
+    /// possible ones in `suspect`.
+    fn links_of(
+        &self,
+        ex: &Extracted,
+        decoded: &crate::encoding::Decoded<'_>,
+        page_url: Option<&str>,
+    ) -> Vec<LinkOut> {
+        ex.links
+            .iter()
+            .map(|l| {
+                let ctx = LinkContext {
+                    page_url,
+                    rel: &l.rel,
+                    class: l.class.as_deref(),
+                    plugin_attrs: &l.plugin_attrs,
+                };
+                let (affiliate, suspect) = match self.links.classify(&l.href, &ctx) {
+                    Some(a) if a.confidence == crate::links::Confidence::Possible => {
+                        (None, Some(a))
+                    }
+                    a => (a, None),
+                };
+                LinkOut {
+                    url: l.href.clone(),
+                    text: l.text.clone(),
+                    rel: l.rel.clone(),
+                    start: decoded.src_start(l.start),
+                    end: decoded.src_end(l.end),
+                    hidden: l.hidden,
+                    affiliate,
+                    suspect,
+                }
+            })
+            .collect()
+    }
+
+    /// Evidence for the verdict from this document's stages, and the code checks that fired.
+    fn evidence(
+        &self,
+        ex: &Extracted,
+        decoded: &crate::encoding::Decoded<'_>,
+        hits: &[TextHit],
+        links: &[LinkOut],
+        page_url: Option<&str>,
+    ) -> (crate::verdict::Evidence, Vec<crate::verdict::FiredCheck>) {
+        use crate::verdict::{Found, Hit, LinkFacts};
+        let hits: Vec<Hit> = hits
+            .iter()
+            .map(|h| Hit {
+                rule: h.rule,
+                start: h.start,
+                end: h.end,
+            })
+            .collect();
+        let facts: Vec<LinkFacts> = ex
+            .links
+            .iter()
+            .zip(links)
+            .map(|(raw, l)| LinkFacts {
+                href: &raw.href,
+                text: &raw.text,
+                text_pos: raw.text_pos,
+                start: l.start,
+                end: l.end,
+                hidden: raw.hidden,
+                affiliate: l.affiliate.is_some(),
+                sponsored: raw.rel.iter().any(|r| r == "sponsored"),
+                nofollow: raw.rel.iter().any(|r| r == "nofollow"),
+            })
+            .collect();
+        crate::verdict::gather(
+            &self.policy,
+            &Found {
+                rules: &self.rules,
+                roles: &self.roles,
+                ex,
+                decoded,
+                hits: &hits,
+                links: &facts,
+                page_url,
+            },
+        )
+    }
+
+    /// The verdict policy in use.
+    pub fn policy(&self) -> &crate::verdict::Policy {
+        &self.policy
     }
 
     /// Rule matches in the extracted text that apply to this language and scope.
@@ -537,15 +545,6 @@ impl Scanner {
         &self.opts
     }
 }
-
-/// A visible price ("$19.99", "19,99 €", "EUR 12", "£5"): product markup counts only with one,
-/// so metadata alone (a page that says Product but shows no offer) does not make a shop page.
-static PRICE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
-        r"(?:[$€£¥]\s?\d|\d(?:[\d.,\x{a0} ]*\d)?\s?(?:€|£|\$|(?-u:\b)(?:eur|usd|gbp|chf|kr|zł|zl|czk|pln|sek|nok|dkk)(?-u:\b)))",
-    )
-    .expect("price pattern compiles")
-});
 
 static SPEECH_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(

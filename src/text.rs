@@ -330,6 +330,19 @@ pub struct Extracted {
     pub article: Option<(usize, usize)>,
     /// Source span of the first recipe markup (schema.org Recipe).
     pub recipe: Option<(usize, usize)>,
+    /// The page's own URL as it declares it (`<link rel=canonical>`, else `og:url`).
+    pub page_url: Option<String>,
+    /// Text range of the document title (`<title>`), scanned as a heading.
+    pub title: Option<(usize, usize)>,
+    /// Text range of the first `h1`.
+    pub h1: Option<(usize, usize)>,
+    /// Source span of the first price markup (`itemprop=price`, `product:price:amount`).
+    pub price_markup: Option<(usize, usize)>,
+    /// Source span of the first element whose attributes name a cart or checkout control
+    /// (`id="add-to-cart"`, `name="add"` in a `/cart/add` form, `data-action="buy-now"`).
+    pub cart_markup: Option<(usize, usize)>,
+    /// Source span of the first form that asks for a phone number (a lead form).
+    pub lead_form: Option<(usize, usize)>,
 }
 
 impl Extracted {

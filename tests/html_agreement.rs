@@ -4,18 +4,17 @@
 use scraper::{ElementRef, Html, Node};
 
 const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "title", "textarea", "iframe", "noembed",
-    "noframes", "xmp", "head",
+    "script", "style", "noscript", "template", "textarea", "iframe", "noembed", "noframes", "xmp",
 ];
 
+/// Hidden as puffery defines it: `aria-hidden` is not (saved pages put it on everything behind
+/// an open modal); the document `<title>` is text (a heading), an SVG `<title>` is not.
 fn hidden(e: &ElementRef<'_>) -> bool {
     let v = e.value();
     if SKIP.contains(&v.name()) || v.attr("hidden").is_some() {
         return true;
     }
-    if v.attr("aria-hidden")
-        .is_some_and(|a| a.trim().eq_ignore_ascii_case("true"))
-    {
+    if v.name() == "title" && &*v.name.ns != "http://www.w3.org/1999/xhtml" {
         return true;
     }
     v.attr("style").is_some_and(|s| {

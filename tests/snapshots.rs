@@ -1,5 +1,5 @@
 //! What users see, pinned: one compact rendering per corpus document (every finding, link,
-//! disclosure, missing and late disclosure, and the label), the human output of a few
+//! disclosure, missing and late disclosure, the label and its reasons), the human output of a few
 //! documents, `--help`, `rules`, `rules explain`, and each error exit. A new or lost finding
 //! shows as a diff in `tests/snapshots/`.
 //!
@@ -61,6 +61,15 @@ fn compact(doc: &Value) -> String {
     }
     for d in doc["disclosures"].as_array().into_iter().flatten() {
         let _ = writeln!(out, "disclosure {}", compact_object(d));
+    }
+    for r in doc["reasons"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "reason {} {} {}",
+            s(&r["signal"]),
+            r["contribution"],
+            s(&r["detail"])
+        );
     }
     for key in ["missing", "late"] {
         for m in doc[key].as_array().into_iter().flatten() {

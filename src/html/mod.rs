@@ -4,8 +4,9 @@
 //! matter for what a reader sees: tags and attributes (quoted, unquoted, unterminated),
 //! comments, raw-text elements (`script`, `style`, `noscript`, `iframe`, ...), RCDATA (`title`,
 //! `textarea`), character references. A stack of open elements, with the implied end tags that
-//! real pages lean on (`p`, `li`, `td`, ...), tracks what is hidden (`hidden`, `aria-hidden`,
-//! inline `display:none` / `visibility:hidden`, `template`), what is a link, a button, a heading
+//! real pages lean on (`p`, `li`, `td`, ...), tracks what is hidden (`hidden`, inline
+//! `display:none` / `visibility:hidden`, `template`; not `aria-hidden`, which saved pages put on
+//! everything behind an open modal), what is a link, a button, a heading
 //! or a footer. No tree is built; memory is the text plus a bounded stack. Why this and not a DOM
 //! parser: DESIGN.md.
 //!
@@ -191,6 +192,8 @@ struct Extractor<'a> {
     attrs: Vec<Attr>,
     out: Extracted,
     link_text_from: Vec<usize>,
+    forms: usize,
+    h1_from: Option<usize>,
 }
 
 /// Extracts visible text, links and scopes from an HTML document.
@@ -211,6 +214,8 @@ pub fn extract_html(doc: &str) -> Extracted {
         attrs: Vec::new(),
         out: Extracted::default(),
         link_text_from: Vec::new(),
+        forms: 0,
+        h1_from: None,
     };
     x.run();
     x.finish()
@@ -279,6 +284,13 @@ impl<'a> Extractor<'a> {
         }
         let (text, map) = self.b.finish();
         let mut out = self.out;
+        // The builder trims trailing white space: keep ranges inside the text.
+        let clamp = |r: Option<(usize, usize)>| {
+            r.map(|(s, e)| (s.min(text.len()), e.min(text.len())))
+                .filter(|(s, e)| s < e)
+        };
+        out.title = clamp(out.title);
+        out.h1 = clamp(out.h1);
         out.text = text;
         out.map = map;
         out
@@ -453,12 +465,6 @@ impl<'a> Extractor<'a> {
         if name == "template" || self.attr(from, "hidden").is_some() {
             return true;
         }
-        if self
-            .attr(from, "aria-hidden")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-        {
-            return true;
-        }
         self.attr(from, "style").is_some_and(|s| {
             let s: String = s
                 .chars()
@@ -467,6 +473,111 @@ impl<'a> Extractor<'a> {
                 .to_ascii_lowercase();
             s.contains("display:none") || s.contains("visibility:hidden")
         })
+    }
+
+    /// Appends source `doc[s..e]` as its own block in `scope`, then returns to the current scope.
+    fn scoped_text(&mut self, s: usize, e: usize, scope: Scope) -> (usize, usize) {
+        let at = self.b.text.len();
+        self.out.scopes.push((at, scope));
+        self.b.push_text(&self.doc[s..e], s, false);
+        let end = self.b.text.len();
+        self.b.brk(e);
+        let back = self.scope();
+        self.out.scopes.push((self.b.text.len(), back));
+        (at, end)
+    }
+
+    /// The document title (`doc[s..e]` up to its end tag): a heading a reader sees in the tab and
+    /// in search results.
+    fn title(&mut self, s: usize, end: usize) {
+        let close = self.bytes[s..end]
+            .iter()
+            .rposition(|&c| c == b'<')
+            .map_or(end, |p| s + p);
+        self.b.brk(s);
+        let span = self.scoped_text(s, close, Scope::Heading);
+        if self.out.title.is_none() && span.1 > span.0 {
+            self.out.title = Some(span);
+        }
+    }
+
+    /// Page-level marks a tag carries: the declared page URL, price markup, cart controls named
+    /// in attributes, lead forms.
+    fn page_marks(&mut self, tag: &Tag, lt: usize, name: &str) {
+        let from = tag.attrs_from;
+        let span = (lt, tag.end);
+        if name == "link"
+            && self.attr(from, "rel").is_some_and(|r| {
+                r.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("canonical"))
+            })
+            && let Some(href) = self.attr(from, "href")
+        {
+            self.out.page_url = Some(href.trim().to_string());
+        }
+        if name == "meta" {
+            let prop = self
+                .attr(from, "property")
+                .or_else(|| self.attr(from, "name"))
+                .map(|p| p.to_ascii_lowercase());
+            match prop.as_deref() {
+                Some("og:url") if self.out.page_url.is_none() => {
+                    self.out.page_url = self.attr(from, "content").map(|c| c.trim().to_string());
+                }
+                Some("product:price:amount" | "og:price:amount") => {
+                    self.out.price_markup.get_or_insert(span);
+                }
+                _ => {}
+            }
+        }
+        if self
+            .attr(from, "itemprop")
+            .is_some_and(|p| p.eq_ignore_ascii_case("price"))
+        {
+            self.out.price_markup.get_or_insert(span);
+        }
+        if self.out.cart_markup.is_none() && self.hidden == 0 && self.names_cart(from) {
+            self.out.cart_markup = Some(span);
+        }
+        if name == "input"
+            && self.forms > 0
+            && self.out.lead_form.is_none()
+            && (self
+                .attr(from, "type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("tel"))
+                || ["name", "id"].iter().any(|a| {
+                    self.attr(from, a)
+                        .is_some_and(|v| v.to_ascii_lowercase().contains("phone"))
+                }))
+        {
+            self.out.lead_form = Some(span);
+        }
+    }
+
+    /// True when an `id`, `name`, `class`, `data-action` or form `action` of the tag names a
+    /// cart or checkout control.
+    fn names_cart(&self, from: usize) -> bool {
+        const CART: &[&str] = &[
+            "addtocart",
+            "add-to-cart",
+            "add_to_cart",
+            "addtobasket",
+            "add-to-basket",
+            "add_to_basket",
+            "add-to-bag",
+            "addtobag",
+            "buy-now",
+            "buynow",
+            "buy_now",
+            "/cart/add",
+        ];
+        ["id", "name", "class", "data-action", "action"]
+            .iter()
+            .filter_map(|a| self.attr(from, a))
+            .any(|v| {
+                let v = v.to_ascii_lowercase();
+                CART.iter().any(|c| v.contains(c))
+            })
     }
 
     /// Handles a start tag; returns where scanning resumes.
@@ -518,6 +629,9 @@ impl<'a> Extractor<'a> {
                     self.declare(kind, (lt, resume));
                 }
             }
+            if name == "title" && self.foreign == 0 && self.hidden == 0 {
+                self.title(tag.end, resume);
+            }
             if name == "textarea" || name == "title" {
                 self.b.brk(resume);
             }
@@ -540,14 +654,10 @@ impl<'a> Extractor<'a> {
                 && let Some((s, e)) = self.attr_range(from, "value")
             {
                 self.b.brk(s);
-                let at = self.b.text.len();
-                self.out.scopes.push((at, Scope::Attr));
-                self.b.push_text(&self.doc[s..e], s, false);
-                self.b.brk(e);
-                let back = self.scope();
-                self.out.scopes.push((self.b.text.len(), back));
+                self.scoped_text(s, e, Scope::Button);
             }
         }
+        self.page_marks(tag, lt, name);
         let void = is_void(name) || (tag.self_closing && self.foreign > 0);
         if !void {
             // Implied end tags.
@@ -640,6 +750,12 @@ impl<'a> Extractor<'a> {
             None
         };
         let heading = is_heading(name);
+        if name == "h1" && self.out.h1.is_none() && self.h1_from.is_none() && !hidden {
+            self.h1_from = Some(self.b.text.len());
+        }
+        if name == "form" {
+            self.forms += 1;
+        }
         let open = Open {
             name: tag.name,
             hidden,
@@ -686,8 +802,18 @@ impl<'a> Extractor<'a> {
                 .trim()
                 .to_string();
         }
-        if matches!(open.name.as_str(), "svg" | "math") {
-            self.foreign = self.foreign.saturating_sub(1);
+        match open.name.as_str() {
+            "svg" | "math" => self.foreign = self.foreign.saturating_sub(1),
+            "form" => self.forms = self.forms.saturating_sub(1),
+            "h1" => {
+                if let Some(from) = self.h1_from.take() {
+                    let to = self.b.text.trim_end().len();
+                    if to > from {
+                        self.out.h1 = Some((from, to));
+                    }
+                }
+            }
+            _ => {}
         }
         self.count(&open, -1);
     }
@@ -731,6 +857,7 @@ impl PageType {
     fn from_schema(name: &str, offers: bool) -> Option<PageType> {
         match name.to_ascii_lowercase().as_str() {
             "product" if offers => Some(PageType::Product),
+            "offer" | "aggregateoffer" => Some(PageType::Product),
             "article" | "newsarticle" | "blogposting" | "reportagenewsarticle" => {
                 Some(PageType::Article)
             }
@@ -795,15 +922,54 @@ mod tests {
 
     #[test]
     fn invisible_markup_is_skipped() {
-        let doc = "<head><title>Buy now</title><style>.a{}</style></head><body>\
+        let doc = "<head><style>.a{}</style></head><body>\
             <script>var a = '<p>Order now</p>';</script>\
             <script type=\"application/ld+json\">{\"offer\":\"today only\"}</script>\
             <noscript>Shop now</noscript><template><p>Act now</p></template>\
             <!-- limited time --><div hidden>Only 3 left</div>\
-            <span aria-hidden=\"true\">Add to cart</span>\
             <div style=\"DISPLAY : none\">Buy it</div>\
             <div style=\"visibility:hidden\">Sale</div><p>Visible</p></body>";
         assert_eq!(text(doc), "Visible");
+    }
+
+    #[test]
+    fn aria_hidden_is_not_invisible() {
+        // Saved pages often have a modal open, with aria-hidden on everything behind it.
+        let doc = "<div aria-hidden=\"true\"><p>Add to cart</p></div><p>Visible</p>";
+        assert_eq!(text(doc), "Add to cart\nVisible");
+    }
+
+    #[test]
+    fn title_is_a_heading_and_svg_title_is_not_text() {
+        let doc = "<head><title>Guaranteed &amp; Sponsored</title></head><body>\
+            <svg><title>icon</title></svg><h1>Top <b>pick</b></h1><p>Body</p></body>";
+        let ex = extract_html(doc);
+        assert_eq!(ex.text, "Guaranteed & Sponsored\nTop pick\nBody");
+        assert_eq!(ex.scope_at(0), Scope::Heading);
+        let (s, e) = ex.title.unwrap();
+        assert_eq!(&ex.text[s..e], "Guaranteed & Sponsored");
+        let (s, e) = ex.h1.unwrap();
+        assert_eq!(&ex.text[s..e], "Top pick");
+        assert_eq!(ex.scope_at(ex.text.find("Body").unwrap()), Scope::Text);
+    }
+
+    #[test]
+    fn page_marks() {
+        let ex = extract_html(
+            "<link rel=\"Canonical\" href=\" https://shop.example/p/1 \">\
+             <meta property=\"og:url\" content=\"https://other.example/\">\
+             <span itemprop=\"price\">19.50</span>\
+             <form action=\"/cart/add\"><button id=\"x\">Kaufen</button></form>\
+             <form><input type=\"tel\" name=\"p\"></form>",
+        );
+        assert_eq!(ex.page_url.as_deref(), Some("https://shop.example/p/1"));
+        assert!(ex.price_markup.is_some());
+        assert!(ex.cart_markup.is_some());
+        assert!(ex.lead_form.is_some());
+        let og = extract_html("<meta property=\"og:url\" content=\"https://a.example/x\"><p>t</p>");
+        assert_eq!(og.page_url.as_deref(), Some("https://a.example/x"));
+        let plain = extract_html("<p>Call us</p><input type=tel>");
+        assert!(plain.lead_form.is_none() && plain.cart_markup.is_none());
     }
 
     #[test]
@@ -830,6 +996,10 @@ mod tests {
         assert_eq!(text("<script>never closed"), "");
         assert_eq!(text("</div></span>text<p>"), "text");
         assert_eq!(text("<!-->x<!--->y"), "xy");
+        // An unclosed title runs to the end; its range stays inside the trimmed text.
+        let ex = extract_html("<title>Sponsored: open  \n ");
+        assert_eq!(ex.text, "Sponsored: open");
+        assert_eq!(ex.title, Some((0, ex.text.len())));
     }
 
     #[test]
@@ -855,7 +1025,7 @@ mod tests {
         assert_eq!(scope("Buy"), Scope::Button);
         assert_eq!(scope("plain"), Scope::Link);
         assert_eq!(scope("Add to"), Scope::Button);
-        assert_eq!(scope("Order"), Scope::Attr);
+        assert_eq!(scope("Order"), Scope::Button);
         assert!(ex.in_footer(ex.text.find("As an").unwrap()));
         assert!(!ex.in_footer(ex.text.find("Best").unwrap()));
     }

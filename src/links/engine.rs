@@ -633,8 +633,13 @@ impl Engine {
         })
     }
 
-    /// A generic redirector (`?url=`, `?u=`, ...) wrapping a link that matches a signature.
+    /// A generic redirector (`?url=`, `?u=`, ...) wrapping a link that matches a signature;
+    /// also any parameter, or the tail of the path, that holds a percent-encoded URL
+    /// (`?dest=https%3A%2F%2Fwww.amazon.com%2Fdp%2FB01%3Ftag%3Dx-20`, `/u/https%3A%2F%2F...`).
     fn unwrap_redirect(&self, t: &Target<'_>) -> Option<Affiliate> {
+        if let Some(a) = self.unwrap_path(t) {
+            return Some(a);
+        }
         if t.query.is_empty() {
             return None;
         }
@@ -654,40 +659,49 @@ impl Engine {
                 continue;
             }
             let head = v.get(..8).unwrap_or(v);
-            let looks_url = head.eq_ignore_ascii_case("https%3a")
+            let encoded = head.eq_ignore_ascii_case("https%3a")
                 || head
                     .get(..7)
-                    .is_some_and(|h| h.eq_ignore_ascii_case("http%3a"))
-                || head
-                    .get(..7)
-                    .is_some_and(|h| h.eq_ignore_ascii_case("http://"))
+                    .is_some_and(|h| h.eq_ignore_ascii_case("http%3a"));
+            let plain = head
+                .get(..7)
+                .is_some_and(|h| h.eq_ignore_ascii_case("http://"))
                 || head.eq_ignore_ascii_case("https://");
-            if !looks_url {
+            // A known redirect parameter may hold a plain or encoded URL; any other parameter
+            // counts only with a percent-encoded one (the whole inner URL, query included).
+            if !(encoded || (is_redirect && plain)) {
                 continue;
             }
-            let decoded = decode_component(v);
-            let Some(inner_s) = clean_destination(&decoded) else {
-                continue;
-            };
-            let Ok(inner) = Url::parse(&inner_s) else {
-                continue;
-            };
-            if !matches!(inner.scheme(), "http" | "https") {
-                continue;
-            }
-            let Some(it) = Self::target(&inner) else {
-                continue;
-            };
-            if let Some(mut a) = self.match_signatures(&it) {
-                let outer = if t.relative { "this site" } else { t.host };
-                a.evidence = format!("{}, wrapped in parameter {k} of {outer}", a.evidence);
-                if a.destination.is_none() {
-                    a.destination = Some(inner_s);
-                }
+            if let Some(a) = self.wrapped(t, &decode_component(v), &format!("parameter {k}")) {
                 return Some(a);
             }
         }
         None
+    }
+
+    /// A percent-encoded URL as the tail of the path (`/u/https%3A%2F%2F...`).
+    fn unwrap_path(&self, t: &Target<'_>) -> Option<Affiliate> {
+        let lower = t.path.to_ascii_lowercase();
+        let at = lower.find("/http%3a").or_else(|| lower.find("/https%3a"))? + 1;
+        let tail = &t.path[at..];
+        self.wrapped(t, &percent_decode_str(tail).decode_utf8_lossy(), "the path")
+    }
+
+    /// The signature match of `inner` (a decoded URL) wrapped in `where_` of link `t`.
+    fn wrapped(&self, t: &Target<'_>, inner: &str, where_: &str) -> Option<Affiliate> {
+        let inner_s = clean_destination(inner)?;
+        let url = Url::parse(&inner_s).ok()?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return None;
+        }
+        let it = Self::target(&url)?;
+        let mut a = self.match_signatures(&it)?;
+        let outer = if t.relative { "this site" } else { t.host };
+        a.evidence = format!("{}, wrapped in {where_} of {outer}", a.evidence);
+        if a.destination.is_none() {
+            a.destination = Some(inner_s);
+        }
+        Some(a)
     }
 
     /// Same-site cloaked paths and affiliate-plugin markup.

@@ -139,6 +139,50 @@ fn wrapped_affiliate_link_is_unwrapped() {
 }
 
 #[test]
+fn encoded_inner_urls_are_unwrapped_from_any_parameter_and_the_path() {
+    let c = Classifier::builtin();
+    let a = c
+        .classify(
+            "https://click.example.net/track?dest=https%3A%2F%2Fwww.amazon.com%2Fdp%2FB0%3Ftag%3Dinner-20",
+            &ctx(),
+        )
+        .unwrap();
+    assert_eq!(
+        (a.network.as_str(), a.id.as_deref()),
+        ("amazon", Some("inner-20"))
+    );
+    assert!(
+        a.evidence.contains("wrapped in parameter dest"),
+        "{}",
+        a.evidence
+    );
+    let p = c
+        .classify(
+            "https://r.example.net/u/https%3A%2F%2Fwww.amazon.com%2Fdp%2FB0%3Ftag%3Dpath-20",
+            &ctx(),
+        )
+        .unwrap();
+    assert_eq!(p.id.as_deref(), Some("path-20"));
+    assert!(p.evidence.contains("wrapped in the path"), "{}", p.evidence);
+    // A plain (not encoded) URL in an ordinary parameter, or an encoded URL without affiliate
+    // markers, is not an affiliate link.
+    assert!(
+        c.classify(
+            "https://example.net/share?text=https://www.amazon.com/dp/B0",
+            &ctx()
+        )
+        .is_none()
+    );
+    assert!(
+        c.classify(
+            "https://example.net/share?dest=https%3A%2F%2Fwww.amazon.com%2Fdp%2FB0",
+            &ctx()
+        )
+        .is_none()
+    );
+}
+
+#[test]
 fn rewriter_scripts() {
     let c = Classifier::builtin();
     let r = |s: &str| c.rewriter_script(s);

@@ -281,6 +281,7 @@ pub struct Style {
     green: &'static str,
     dim: &'static str,
     reset: &'static str,
+    explain: bool,
 }
 
 impl Style {
@@ -295,6 +296,7 @@ impl Style {
                 green: "\x1b[1;32m",
                 dim: "\x1b[2m",
                 reset: "\x1b[0m",
+                explain: false,
             }
         } else {
             Style {
@@ -305,8 +307,16 @@ impl Style {
                 green: "",
                 dim: "",
                 reset: "",
+                explain: false,
             }
         }
+    }
+
+    /// With `explain`, the human format prints every reason of a verdict on its own line,
+    /// with what was found (`scan --explain`).
+    pub fn with_explain(mut self, explain: bool) -> Style {
+        self.explain = explain;
+        self
     }
 
     fn severity(&self, s: &str) -> &'static str {
@@ -479,7 +489,40 @@ pub fn write_human(
         } else {
             format!("; discloses {}", found_dedup.join(", "))
         },
-    )
+    )?;
+    write_reasons(w, name, result, st)
+}
+
+/// The reasons of a verdict: one line (`because ...`), or with `explain` one line each with
+/// what was found and the threshold.
+fn write_reasons(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -> io::Result<()> {
+    if r.reasons.is_empty() {
+        return Ok(());
+    }
+    if !s.explain {
+        let parts: Vec<String> = r
+            .reasons
+            .iter()
+            .map(|x| format!("{} {:+}", x.signal, x.contribution))
+            .collect();
+        return writeln!(
+            w,
+            "{}{name}{}: {}because{} {}",
+            s.bold,
+            s.reset,
+            s.dim,
+            s.reset,
+            parts.join(", ")
+        );
+    }
+    for x in &r.reasons {
+        writeln!(
+            w,
+            "{}{name}{}: {}reason{} {:+6.2} {}{}{}: {}",
+            s.bold, s.reset, s.dim, s.reset, x.contribution, s.bold, x.signal, s.reset, x.detail
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

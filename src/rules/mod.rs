@@ -180,9 +180,25 @@ pub struct Rule {
     /// Findings of this rule add at most this many times its weight to the score.
     #[serde(default = "default_cap")]
     pub cap: f64,
+    /// The part the rule plays in the verdict (`cart`, `supplement`, `health`), so code never
+    /// matches rule ids; without it, `patterns/verdict.toml` `[roles]` assigns one by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
     /// The rule's own tests.
     #[serde(default)]
     pub examples: Examples,
+}
+
+/// What part a rule plays in the verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A cart or checkout control ("Add to cart"): product-page evidence.
+    Cart,
+    /// Dietary-supplement context: with health claims, an FDA disclaimer is owed.
+    Supplement,
+    /// A health claim.
+    Health,
 }
 
 fn default_cap() -> f64 {

@@ -131,6 +131,10 @@ pub struct ScanArgs {
     /// Colour in the human format.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Human format: print each signal that decided a document's label, with its contribution
+    /// to the score and what was found (JSONL always carries them as `reasons`).
+    #[arg(long)]
+    pub explain: bool,
     /// Progress on stderr: a status line when stderr is a terminal (auto), none, or a JSON
     /// stats line every few seconds (for batch logs).
     #[arg(long, value_enum, default_value_t = Progress::Auto)]

@@ -160,8 +160,12 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
             &scanner.rules,
             &sarif_rules_url(&a),
         ))),
-        _ => output::printer(a.format, Style::new(color(&a)), summaries(&scanner))
-            .expect("every format but sarif"),
+        _ => output::printer(
+            a.format,
+            Style::new(color(&a)).with_explain(a.explain),
+            summaries(&scanner),
+        )
+        .expect("every format but sarif"),
     };
     let mut stats = a.stats.then(Stats::default);
     let mut report = (a.extras.report.clone()).map(|p| ScanReport::new(p, a.threshold));
