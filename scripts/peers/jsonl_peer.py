@@ -8,7 +8,7 @@ characters and phrase matches, so the work cannot be skipped.
 import json
 import sys
 
-from phrases import automaton, count
+from common import automaton, count
 
 
 def main():

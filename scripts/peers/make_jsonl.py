@@ -10,7 +10,7 @@ import json
 import os
 import sys
 
-from selectolax.lexbor import LexborHTMLParser
+from common import page_text
 
 DOC_CHARS = 3000
 
@@ -26,10 +26,7 @@ def page_texts(pages_dir):
                 html = f.read()
         else:
             continue
-        tree = LexborHTMLParser(html)
-        tree.strip_tags(["script", "style", "noscript", "template"])
-        if tree.root is not None:
-            yield " ".join(tree.root.text(separator=" ").split())
+        yield " ".join(page_text(html).split())
 
 
 def chunks(text):

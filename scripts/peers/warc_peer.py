@@ -9,11 +9,8 @@ packs. Prints records, text characters and phrase matches, so the work cannot be
 import sys
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
-from selectolax.lexbor import LexborHTMLParser
 
-from phrases import automaton, count
-
-DROP = ["script", "style", "noscript", "template"]
+from common import automaton, count, page_text
 
 
 def main():
@@ -24,9 +21,7 @@ def main():
         records += 1
         if not body:
             continue
-        tree = LexborHTMLParser(body)
-        tree.strip_tags(DROP)
-        text = tree.root.text(separator=" ") if tree.root is not None else ""
+        text = page_text(body)
         chars += len(text)
         matches += count(auto, text)
     print(f"records {records} chars {chars} matches {matches}")

@@ -1,9 +1,19 @@
-"""Shared by the peer baselines: the phrases of puffery's built-in packs, and an Aho-Corasick
-counter of their whole-word occurrences (ASCII case-insensitive, like puffery)."""
+"""Shared by the peer baselines: the phrases of puffery's built-in packs, an Aho-Corasick counter
+of their whole-word occurrences (case-insensitive, like puffery), and an HTML page's text."""
 
 import json
 
 import ahocorasick
+from selectolax.lexbor import LexborHTMLParser
+
+DROP = ["script", "style", "noscript", "template"]
+
+
+def page_text(html):
+    """The text of an HTML page (bytes or str), script, style, noscript and template dropped."""
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(DROP)
+    return tree.root.text(separator=" ") if tree.root is not None else ""
 
 
 def automaton(rules_path):
