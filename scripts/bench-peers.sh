@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# puffery against the Python a researcher would write, on the same files (issue 14).
+#
+#   scripts/bench-peers.sh [PAGES_DIR]          RUNS=5 WARC_MB=100 JSONL_MB=50 by default
+#
+# Installs the baselines in scripts/peers/ into target/peers-venv (FastWARC, selectolax,
+# pyahocorasick from PyPI), builds two inputs under target/peers-inputs/ from the HTML pages in
+# PAGES_DIR (default /work/shared/eval/pages): a Common-Crawl-shaped WARC.gz of WARC_MB MB of
+# HTML (examples/make_warc.rs) and a JSONL of ~3 KB text documents of JSONL_MB MB (the pages'
+# text, scripts/peers/make_jsonl.py). The baselines take every phrase of the built-in packs from
+# `puffery rules --format json` and print their match count. Then RUNS interleaved rounds of:
+# puffery -j1 (--format jsonl to /dev/null), the baseline, `zcat` and puffery -j2 on the WARC.gz;
+# puffery -j1 and the baseline on the JSONL. Prints per input and tool the medians of CPU seconds
+# (user+sys), wall seconds, MB/s of uncompressed input per CPU second, peak RSS, and CPU as a
+# ratio of puffery -j1's; for -j2, CPU utilisation = CPU s / (wall s x 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pages=${1:-/work/shared/eval/pages}
+runs=${RUNS:-5}
+warc_mb=${WARC_MB:-100}
+jsonl_mb=${JSONL_MB:-50}
+venv=target/peers-venv
+inputs=target/peers-inputs
+py=$venv/bin/python
+
+if ! "$py" -c 'import fastwarc, selectolax, ahocorasick' 2> /dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet fastwarc==2.0.1 selectolax==1.0.2 pyahocorasick==2.3.1
+fi
+cargo build --release --quiet
+cargo build --release --quiet --example make_warc
+puffery=target/release/puffery
+mkdir -p "$inputs"
+tag=$(basename "$pages")
+warc=$inputs/$tag-${warc_mb}mb.warc.gz
+jsonl=$inputs/$tag-${jsonl_mb}mb.jsonl
+[ -s "$warc" ] || target/release/examples/make_warc "$pages" "$warc" "$warc_mb"
+[ -s "$jsonl" ] || "$py" scripts/peers/make_jsonl.py "$pages" "$jsonl" "$jsonl_mb"
+rules=$inputs/rules.jsonl
+"$puffery" rules --format json > "$rules"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat "$warc" "$jsonl" > /dev/null
+warc_bytes=$(zcat "$warc" | wc -c)
+jsonl_bytes=$(wc -c < "$jsonl")
+
+# measure INPUT TOOL COMMAND...: one run; appends "INPUT<TAB>TOOL<TAB>user sys wall rss_kb" to
+# $work/results; puffery's stdout goes to /dev/null, a baseline's (its counts) to $work/out.TOOL.
+measure() {
+  local input=$1 tool=$2 out=$work/out.$2
+  shift 2
+  [[ $tool == puffery* ]] && out=/dev/null
+  if ! /usr/bin/time -f "%U %S %e %M" -o "$work/t" "$@" > "$out" 2> "$work/err"; then
+    echo "bench-peers: $tool on $input failed: $*" >&2
+    cat "$work/err" >&2
+    exit 1
+  fi
+  printf '%s\t%s\t%s\n' "$input" "$tool" "$(tail -n 1 "$work/t")" >> "$work/results"
+}
+
+for ((i = 1; i <= runs; i++)); do
+  measure warc "puffery -j1" "$puffery" scan "$warc" --format jsonl -j 1
+  measure warc "fastwarc+selectolax+pyahocorasick" "$py" scripts/peers/warc_peer.py "$rules" "$warc"
+  measure warc "zcat" sh -c "zcat '$warc' > /dev/null"
+  measure warc "puffery -j2" "$puffery" scan "$warc" --format jsonl -j 2
+  measure jsonl "puffery -j1" "$puffery" scan "$jsonl" --format jsonl -j 1
+  measure jsonl "json+pyahocorasick" "$py" scripts/peers/jsonl_peer.py "$rules" "$jsonl"
+done
+
+echo "machine: $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg) (after the runs); median of $runs interleaved runs"
+echo "warc: $warc, $(($(wc -c < "$warc") / 1000000)) MB gzip, $((warc_bytes / 1000000)) MB uncompressed"
+echo "  baseline: $(cat "$work/out.fastwarc+selectolax+pyahocorasick")"
+echo "jsonl: $jsonl, $((jsonl_bytes / 1000000)) MB, $(wc -l < "$jsonl") documents"
+echo "  baseline: $(cat "$work/out.json+pyahocorasick")"
+python3 - "$work/results" "$warc_bytes" "$jsonl_bytes" <<'PY'
+import statistics, sys
+from collections import defaultdict
+
+runs = defaultdict(list)
+order = []
+for line in open(sys.argv[1]):
+    inp, tool, nums = line.rstrip("\n").split("\t")
+    user, sys_, wall, rss = map(float, nums.split())
+    if (inp, tool) not in runs:
+        order.append((inp, tool))
+    runs[inp, tool].append((user + sys_, wall, rss))
+size = {"warc": int(sys.argv[2]), "jsonl": int(sys.argv[3])}
+med = {k: [statistics.median(x) for x in zip(*v)] for k, v in runs.items()}
+print(f"{'input':6} {'tool':34} {'CPU s':>7} {'wall s':>7} {'MB/s/CPU':>9} {'peak MB':>8} {'CPU/puffery':>12}")
+for inp, tool in order:
+    cpu, wall, rss = med[inp, tool]
+    ratio = cpu / max(med[inp, "puffery -j1"][0], 1e-3)
+    extra = ""
+    if tool == "puffery -j2":
+        extra = f"  CPU utilisation {cpu / max(wall * 2, 1e-3):.0%} of 2 cores"
+    print(f"{inp:6} {tool:34} {cpu:7.2f} {wall:7.2f} {size[inp] / 1e6 / max(cpu, 1e-3):9.1f} "
+          f"{rss / 1024:8.0f} {ratio:11.2f}x{extra}")
+PY
