@@ -197,3 +197,25 @@ fn completions_and_man_page() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains(".TH puffery 1"));
 }
+
+#[test]
+fn eval_rejects_an_unknown_label_field_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.jsonl");
+    std::fs::write(
+        &labels,
+        "{\"file\":\"a.html\",\"cta\":true,\"notes\":\"fine\"}\n{\"file\":\"b.html\",\"cat\":true}\n",
+    )
+    .unwrap();
+    let labels = labels.to_str().unwrap();
+    let o = puffery(&["eval", "--labels", labels, dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "puffery: {labels}: line 2, column 22: not a label: unknown field `cat`, expected one of"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("at line"), "{err}");
+}
