@@ -219,3 +219,24 @@ fn eval_rejects_an_unknown_label_field_naming_file_and_line() {
     );
     assert!(!err.contains("at line"), "{err}");
 }
+
+#[test]
+fn directory_walks_respect_ignore_files_and_no_ignore_turns_them_off() {
+    // corpus/.pufferyignore lists README.md: it describes the corpus, it is not part of it.
+    let sources = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["scan", "--format", "jsonl", "corpus/"];
+        args.extend(extra);
+        let o = puffery(&args);
+        stdout(&o)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["source"].as_str().map(str::to_string))
+            .collect()
+    };
+    let with = sources(&[]);
+    assert!(!with.is_empty());
+    assert!(!with.iter().any(|s| s == "corpus/README.md"), "{with:?}");
+    let without = sources(&["--no-ignore"]);
+    assert!(without.iter().any(|s| s == "corpus/README.md"));
+    assert_eq!(without.len(), with.len() + 1);
+}

@@ -100,6 +100,10 @@ pub struct ScanArgs {
     /// Read input paths from FILE, one per line ('-' = stdin; .gz and .zst lists too).
     #[arg(long, value_name = "FILE")]
     pub paths_file: Option<PathBuf>,
+    /// Directory walks: do not skip what `.gitignore`, `.ignore` and `.pufferyignore` list
+    /// (hidden files stay skipped; files named as arguments are always read).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Take only inputs whose index mod N == I; `auto` reads the Slurm array task
     /// (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT).
     #[arg(long, value_name = "I/N|auto")]

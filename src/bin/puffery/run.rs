@@ -243,7 +243,10 @@ fn inputs(a: &ScanArgs, dest: &Destination) -> Result<impl Iterator<Item = Item>
     if paths.is_empty() {
         paths.push(PathBuf::from("-"));
     }
-    let mut inputs = input::expand_paths(&paths);
+    let walk = input::WalkOptions {
+        respect_ignore_files: !a.no_ignore,
+    };
+    let mut inputs = input::expand_paths_with(&paths, walk);
     if let Some(spec) = &a.shard {
         let (i, n) =
             input::resolve_shard(spec, |k| std::env::var(k).ok()).map_err(anyhow::Error::msg)?;
