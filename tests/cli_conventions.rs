@@ -2,7 +2,11 @@
 //! binary: short output forms, --stats, negative numbers, prefix typos, rule-pack tests,
 //! options after subcommands, completions and the man page.
 
+mod common;
+
 use std::process::{Command, Output};
+
+use common::user_pack;
 
 fn puffery(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_puffery"))
@@ -103,45 +107,10 @@ fn a_prefix_that_matches_no_rule_is_an_error_naming_the_closest() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-/// A user pack with one good rule and one whose examples are wrong.
-fn pack(dir: &std::path::Path) -> String {
-    let path = dir.join("ours.toml");
-    std::fs::write(
-        &path,
-        r#"[pack]
-name = "ours"
-
-[[rule]]
-id = "cta.pizza"
-category = "cta"
-severity = "warning"
-weight = 1.0
-summary = "Pizza orders"
-why = "Test pack."
-phrases = ["order pizza"]
-examples.flag = ["Order pizza now", "order pizza online"]
-examples.ok = ["The pizza order was late.", "In order, pizza first"]
-
-[[rule]]
-id = "cta.soup"
-category = "cta"
-severity = "warning"
-weight = 1.0
-summary = "Soup orders"
-why = "Test pack."
-phrases = ["order soup"]
-examples.flag = ["Order soup now", "get soup"]
-examples.ok = ["Soup of the day", "please order soup"]
-"#,
-    )
-    .unwrap();
-    path.display().to_string()
-}
-
 #[test]
 fn rules_test_reports_every_failing_example_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let p = pack(dir.path());
+    let p = user_pack(dir.path());
     let o = puffery(&["rules", "test", "--no-builtin", &p]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
@@ -170,7 +139,7 @@ fn rules_test_reports_every_failing_example_with_file_and_line() {
 #[test]
 fn options_after_the_subcommand() {
     let dir = tempfile::tempdir().unwrap();
-    let p = pack(dir.path());
+    let p = user_pack(dir.path());
     let o = puffery(&["rules", "explain", "cta.pizza", "--rules", &p]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("cta.pizza: Pizza orders\n"));

@@ -11,6 +11,13 @@ pub use puffery::output::{FailOn, Format};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// `scan` and `rules`: read this configuration file instead of the `puffery.toml` (or
+    /// `.puffery.toml`) found in the current directory or the nearest parent.
+    #[arg(long, value_name = "FILE", global = true, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 #[derive(Subcommand, Debug)]
