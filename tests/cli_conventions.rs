@@ -209,3 +209,27 @@ fn directory_walks_respect_ignore_files_and_no_ignore_turns_them_off() {
     assert!(without.iter().any(|s| s == "corpus/README.md"));
     assert_eq!(without.len(), with.len() + 1);
 }
+
+#[test]
+fn scan_without_a_path_reads_a_pipe_or_else_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Order now on Amazon!\n").unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/b.html"), "<p>A walk in the park.</p>").unwrap();
+    let bin = env!("CARGO_BIN_EXE_puffery");
+    // `script` (util-linux) runs the command with a terminal on stdin.
+    let o = Command::new("script")
+        .args(["-qec", &format!("{bin} scan --no-config -c"), "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+        .expect("script runs");
+    assert_eq!(stdout(&o).replace("\r\n", "\n"), "a.txt:2\nsub/b.html:0\n");
+    // A file (or a pipe) on stdin is read instead of the directory.
+    let o = Command::new(bin)
+        .args(["scan", "--no-config", "-c"])
+        .current_dir(dir.path())
+        .stdin(std::fs::File::open(dir.path().join("a.txt")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "-:2\n");
+}

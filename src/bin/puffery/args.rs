@@ -84,7 +84,8 @@ pub struct RuleArgs {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Files, directories or '-' for stdin (default: '-').
+    /// Files, directories or '-' for stdin (default: stdin when it is a pipe or a file, else
+    /// the current directory).
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
