@@ -152,6 +152,8 @@ mod tests {
         assert_eq!(c.lang.as_deref(), Some("de"));
         assert_eq!(c.fail_on.as_deref(), Some("warning"));
         assert!(c.no_builtin);
+        let whole = Config::parse("threshold = 3\n", Path::new("x.toml")).unwrap();
+        assert_eq!(whole.threshold, Some(3.0), "an integer is a threshold too");
         assert_eq!(
             Config::parse("", Path::new("x.toml")).unwrap().format,
             None,
