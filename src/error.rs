@@ -13,6 +13,16 @@ pub enum Error {
         /// What is wrong, naming the rule id where there is one.
         message: String,
     },
+    /// A configuration file (`puffery.toml`) could not be used.
+    #[error("{file}{}: {message}", if *line > 0 { format!(":{line}") } else { String::new() })]
+    Config {
+        /// The file's path.
+        file: String,
+        /// 1-based line, 0 when unknown.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// An input could not be read.
     #[error("{source_name}: {message}")]
     Input {

@@ -3,7 +3,8 @@
 //! A label line is a JSON object naming a `file` (found under the pages directory, as is or
 //! with `.gz`) and the truth for it: `affiliate_links` (count), `affiliate_networks`,
 //! `sponsored_rel`, `cta`, `claims`, `affiliate_disclosure`, `fda_disclaimer`,
-//! `medical_disclaimer`, `sponsored_label`, `promotional` (`null` = no judgement; skipped).
+//! `medical_disclaimer`, `sponsored_label`, `promotional` (`null` = no judgement; skipped),
+//! and optional free-text `notes`. Any other field is an error.
 //!
 //! Boolean fields are scored per page. `affiliate_links` is scored per link, counts against
 //! counts (true positives are the smaller of the two on each page); `affiliate_networks` per
@@ -26,8 +27,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::scan::{DocFormat, DocInput, DocResult, Scanner};
 
-/// One labelled page.
+/// One labelled page. Unknown fields are errors (a typo such as `cat` for `cta` would
+/// otherwise drop a judgement silently), as unknown keys in rule packs are.
 #[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Label {
     /// File name under the pages directory.
     pub file: String,
@@ -61,6 +64,9 @@ pub struct Label {
     /// The page's main purpose is to market or sell.
     #[serde(default)]
     pub promotional: Option<bool>,
+    /// The labeller's free-text note; not scored.
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 /// Counts for one field.

@@ -12,6 +12,7 @@
 //! assert_eq!(result.missing[0].kind, "affiliate");
 //! ```
 
+pub mod config;
 pub mod encoding;
 pub mod error;
 pub mod eval;

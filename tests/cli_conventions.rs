@@ -2,7 +2,11 @@
 //! binary: short output forms, --stats, negative numbers, prefix typos, rule-pack tests,
 //! options after subcommands, completions and the man page.
 
+mod common;
+
 use std::process::{Command, Output};
+
+use common::user_pack;
 
 fn puffery(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_puffery"))
@@ -103,45 +107,10 @@ fn a_prefix_that_matches_no_rule_is_an_error_naming_the_closest() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-/// A user pack with one good rule and one whose examples are wrong.
-fn pack(dir: &std::path::Path) -> String {
-    let path = dir.join("ours.toml");
-    std::fs::write(
-        &path,
-        r#"[pack]
-name = "ours"
-
-[[rule]]
-id = "cta.pizza"
-category = "cta"
-severity = "warning"
-weight = 1.0
-summary = "Pizza orders"
-why = "Test pack."
-phrases = ["order pizza"]
-examples.flag = ["Order pizza now", "order pizza online"]
-examples.ok = ["The pizza order was late.", "In order, pizza first"]
-
-[[rule]]
-id = "cta.soup"
-category = "cta"
-severity = "warning"
-weight = 1.0
-summary = "Soup orders"
-why = "Test pack."
-phrases = ["order soup"]
-examples.flag = ["Order soup now", "get soup"]
-examples.ok = ["Soup of the day", "please order soup"]
-"#,
-    )
-    .unwrap();
-    path.display().to_string()
-}
-
 #[test]
 fn rules_test_reports_every_failing_example_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let p = pack(dir.path());
+    let p = user_pack(dir.path());
     let o = puffery(&["rules", "test", "--no-builtin", &p]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
@@ -170,7 +139,7 @@ fn rules_test_reports_every_failing_example_with_file_and_line() {
 #[test]
 fn options_after_the_subcommand() {
     let dir = tempfile::tempdir().unwrap();
-    let p = pack(dir.path());
+    let p = user_pack(dir.path());
     let o = puffery(&["rules", "explain", "cta.pizza", "--rules", &p]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("cta.pizza: Pizza orders\n"));
@@ -196,4 +165,71 @@ fn completions_and_man_page() {
     let o = puffery(&["man"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains(".TH puffery 1"));
+}
+
+#[test]
+fn eval_rejects_an_unknown_label_field_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.jsonl");
+    std::fs::write(
+        &labels,
+        "{\"file\":\"a.html\",\"cta\":true,\"notes\":\"fine\"}\n{\"file\":\"b.html\",\"cat\":true}\n",
+    )
+    .unwrap();
+    let labels = labels.to_str().unwrap();
+    let o = puffery(&["eval", "--labels", labels, dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "puffery: {labels}: line 2, column 22: not a label: unknown field `cat`, expected one of"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("at line"), "{err}");
+}
+
+#[test]
+fn directory_walks_respect_ignore_files_and_no_ignore_turns_them_off() {
+    // corpus/.pufferyignore lists README.md: it describes the corpus, it is not part of it.
+    let sources = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["scan", "--format", "jsonl", "corpus/"];
+        args.extend(extra);
+        let o = puffery(&args);
+        stdout(&o)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["source"].as_str().map(str::to_string))
+            .collect()
+    };
+    let with = sources(&[]);
+    assert!(!with.is_empty());
+    assert!(!with.iter().any(|s| s == "corpus/README.md"), "{with:?}");
+    let without = sources(&["--no-ignore"]);
+    assert!(without.iter().any(|s| s == "corpus/README.md"));
+    assert_eq!(without.len(), with.len() + 1);
+}
+
+#[test]
+fn scan_without_a_path_reads_a_pipe_or_else_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Order now on Amazon!\n").unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/b.html"), "<p>A walk in the park.</p>").unwrap();
+    let bin = env!("CARGO_BIN_EXE_puffery");
+    // `script` (util-linux) runs the command with a terminal on stdin.
+    let o = Command::new("script")
+        .args(["-qec", &format!("{bin} scan --no-config -c"), "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+        .expect("script runs");
+    assert_eq!(stdout(&o).replace("\r\n", "\n"), "a.txt:2\nsub/b.html:0\n");
+    // A file (or a pipe) on stdin is read instead of the directory.
+    let o = Command::new(bin)
+        .args(["scan", "--no-config", "-c"])
+        .current_dir(dir.path())
+        .stdin(std::fs::File::open(dir.path().join("a.txt")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "-:2\n");
 }

@@ -151,8 +151,11 @@ fn annotate_writes_one_line_per_input_line_in_order() {
             lines[0].starts_with("{\"id\": 7, \"text\": "),
             "input echoed as it was"
         );
-        let second: Value = serde_json::from_str(lines[1]).unwrap();
-        assert!(second["puffery"]["error"].is_string());
+        // A line that is not a JSON object is echoed unchanged (no made-up object); its
+        // error goes to stderr with file and line.
+        assert_eq!(lines[1], "not json");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("{path}: record 1: line 2")), "{err}");
         assert_eq!(lines[2], "");
         let fourth: Value = serde_json::from_str(lines[3]).unwrap();
         assert_eq!(fourth["puffery"]["label"], "clean");

@@ -212,3 +212,34 @@ fn one_document_per_file() {
     let e = one(d, &opts);
     assert!(matches!(e, Item::Error { .. }), "{e:?}");
 }
+
+#[test]
+fn directory_walks_skip_what_ignore_files_list_unless_told_not_to() {
+    use puffery::input::{WalkOptions, expand_paths_with};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let files = [
+        "a.html",
+        "build/out.html",
+        "drafts/x.md",
+        "keep/README.md",
+        "keep/page.html",
+        "notes.txt",
+    ];
+    let all: Vec<PathBuf> = files.iter().map(|rel| touch(d, rel, b"x")).collect();
+    // Not a git repository: a .gitignore applies all the same.
+    touch(d, ".gitignore", b"build/\n");
+    touch(d, ".ignore", b"drafts/\n");
+    touch(d, "keep/.pufferyignore", b"README.md\n");
+    let explicit = d.join("build/out.html");
+    let got = ok_paths(expand_paths(&[d.to_path_buf(), explicit.clone()]));
+    let kept = [&all[0], &all[4], &all[5], &explicit]; // named on the command line: read
+    assert_eq!(got.iter().collect::<Vec<_>>(), kept);
+    let no_ignore = WalkOptions {
+        respect_ignore_files: false,
+    };
+    assert_eq!(
+        ok_paths(expand_paths_with(&[d.to_path_buf()], no_ignore)),
+        all
+    );
+}

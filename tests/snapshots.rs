@@ -99,6 +99,7 @@ fn every_corpus_document() {
     assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     let mut n = 0;
+    let mut scanned = std::collections::BTreeSet::new();
     for line in text.lines() {
         let doc: Value = serde_json::from_str(line).unwrap();
         if doc["type"] != "document" {
@@ -110,9 +111,26 @@ fn every_corpus_document() {
             .to_string_lossy()
             .to_string();
         insta::assert_snapshot!(format!("corpus__{name}"), compact(&doc));
+        scanned.insert(name);
         n += 1;
     }
     assert!(n >= 30, "only {n} corpus documents");
+    // No snapshot of a document the scan no longer reads (corpus/.pufferyignore, a rename).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let stale: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let f = e.unwrap().file_name().to_string_lossy().into_owned();
+            let name = f
+                .strip_prefix("snapshots__corpus__")?
+                .strip_suffix(".snap")?;
+            (!scanned.contains(name)).then(|| f.clone())
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "snapshots of unscanned documents: {stale:?}"
+    );
 }
 
 #[test]

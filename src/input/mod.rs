@@ -45,7 +45,8 @@ pub use guard::open_path_guarded;
 pub(crate) use guard::panic_message;
 pub use lang::{Lang, normalize_lang};
 pub use paths::{
-    expand_paths, has_known_extension, parse_shard, read_paths, read_paths_file, shard,
+    IGNORE_FILE, WalkOptions, expand_paths, expand_paths_with, has_known_extension, parse_shard,
+    read_paths, read_paths_file, shard,
 };
 pub use slurm::resolve_shard;
 

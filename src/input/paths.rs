@@ -30,15 +30,41 @@ pub fn has_known_extension(name: &str) -> bool {
     stripped.len() != name.len() && lower.ends_with(".json")
 }
 
-/// Expands command-line paths into input files, in a deterministic order.
+/// How directories are walked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Skip what `.gitignore`, `.ignore` and `.pufferyignore` files (in the walked directory,
+    /// its subdirectories and its parents), `.git/info/exclude` and git's global excludes file
+    /// list, as ripgrep does. A `.gitignore` applies outside git repositories too.
+    pub respect_ignore_files: bool,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            respect_ignore_files: true,
+        }
+    }
+}
+
+/// puffery's own ignore file, in gitignore syntax; it wins over `.ignore` and `.gitignore`.
+pub const IGNORE_FILE: &str = ".pufferyignore";
+
+/// Expands command-line paths into input files, in a deterministic order, with the default
+/// [`WalkOptions`] (ignore files respected).
 ///
-/// A file argument (or `-` for stdin) is always taken, whatever its extension. A directory is
-/// walked recursively, each directory's entries sorted by name; only files with a known
-/// extension ([`has_known_extension`]) are taken, and hidden entries (names starting with `.`)
-/// and symbolic links to directories are not followed. A path that does not exist and a
-/// directory or entry that cannot be read become `Err(Item::Error)` in place, so they are
-/// reported in order.
+/// A file argument (or `-` for stdin) is always taken, whatever its extension and whatever
+/// ignore files say. A directory is walked recursively, each directory's entries sorted by
+/// name; only files with a known extension ([`has_known_extension`]) are taken, and hidden
+/// entries (names starting with `.`), entries that ignore files list and symbolic links to
+/// directories are not followed. A path that does not exist and a directory or entry that
+/// cannot be read become `Err(Item::Error)` in place, so they are reported in order.
 pub fn expand_paths(args: &[PathBuf]) -> Vec<Result<PathBuf, Item>> {
+    expand_paths_with(args, WalkOptions::default())
+}
+
+/// [`expand_paths`] with explicit [`WalkOptions`] (`--no-ignore` turns ignore files off).
+pub fn expand_paths_with(args: &[PathBuf], opts: WalkOptions) -> Vec<Result<PathBuf, Item>> {
     let mut out = Vec::new();
     for arg in args {
         if arg.as_os_str() == "-" {
@@ -46,7 +72,7 @@ pub fn expand_paths(args: &[PathBuf]) -> Vec<Result<PathBuf, Item>> {
             continue;
         }
         match std::fs::metadata(arg) {
-            Ok(m) if m.is_dir() => walk(arg, &mut out),
+            Ok(m) if m.is_dir() => walk(arg, opts, &mut out),
             Ok(_) => out.push(Ok(arg.clone())),
             Err(e) => out.push(Err(path_error(arg, &e))),
         }
@@ -54,59 +80,75 @@ pub fn expand_paths(args: &[PathBuf]) -> Vec<Result<PathBuf, Item>> {
     out
 }
 
-fn path_error(path: &Path, e: &std::io::Error) -> Item {
+fn path_error(path: &Path, e: &dyn std::fmt::Display) -> Item {
     Item::error(&path.display().to_string(), 0, format!("cannot read: {e}"))
 }
 
-fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, Item>>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            out.push(Err(path_error(dir, &e)));
-            return;
-        }
-    };
-    let mut list = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(e) => list.push(e.path()),
-            Err(e) => out.push(Err(path_error(dir, &e))),
+/// The ignore crate's error without its own path prefix (the item names the path).
+fn walk_error(dir: &Path, e: &ignore::Error) -> Item {
+    let mut e = e;
+    let mut path = dir;
+    loop {
+        match e {
+            ignore::Error::WithPath { path: p, err } => {
+                path = p;
+                e = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err
+            }
+            _ => break,
         }
     }
-    list.sort();
-    for path in list {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
-        // symlink_metadata: do not follow links to directories (no cycles); links to files are
-        // followed below.
-        let meta = match std::fs::symlink_metadata(&path) {
-            Ok(m) => m,
+    match e {
+        ignore::Error::Io(io) => path_error(path, io),
+        other => path_error(path, other),
+    }
+}
+
+fn walk(dir: &Path, opts: WalkOptions, out: &mut Vec<Result<PathBuf, Item>>) {
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .standard_filters(opts.respect_ignore_files)
+        .hidden(true)
+        .require_git(false)
+        // Links to directories are not followed (no cycles); links to files are, below.
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    if opts.respect_ignore_files {
+        builder.add_custom_ignore_filename(IGNORE_FILE);
+    }
+    for entry in builder.build() {
+        let entry = match entry {
+            Ok(e) => e,
             Err(e) => {
-                out.push(Err(path_error(&path, &e)));
+                out.push(Err(walk_error(dir, &e)));
                 continue;
             }
         };
-        if meta.is_dir() {
-            walk(&path, out);
-        } else if has_known_extension(&name) {
-            if meta.file_type().is_symlink() {
-                match std::fs::metadata(&path) {
-                    Ok(m) if m.is_file() => out.push(Ok(path)),
-                    Ok(m) if m.is_dir() => {}
-                    Ok(m) => out.push(Err(not_regular(&path, &m))),
-                    Err(e) => out.push(Err(path_error(&path, &e))),
-                }
-            } else if meta.is_file() {
-                out.push(Ok(path));
-            } else {
-                // A FIFO would block the run forever on open, waiting for a writer; a socket or
-                // device is no document either. Named on the command line they are read.
-                out.push(Err(not_regular(&path, &meta)));
+        let Some(kind) = entry.file_type() else {
+            continue; // stdin; never yielded for a directory walk
+        };
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if kind.is_dir() || !has_known_extension(&name) {
+            continue;
+        }
+        if kind.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_file() => out.push(Ok(path.to_path_buf())),
+                Ok(m) if m.is_dir() => {}
+                Ok(m) => out.push(Err(not_regular(path, &m))),
+                Err(e) => out.push(Err(path_error(path, &e))),
+            }
+        } else if kind.is_file() {
+            out.push(Ok(path.to_path_buf()));
+        } else {
+            // A FIFO would block the run forever on open, waiting for a writer; a socket or
+            // device is no document either. Named on the command line they are read.
+            match std::fs::symlink_metadata(path) {
+                Ok(m) => out.push(Err(not_regular(path, &m))),
+                Err(e) => out.push(Err(path_error(path, &e))),
             }
         }
     }

@@ -187,19 +187,26 @@ pub fn write_annotate(
     write_annotated(w, raw, meta, &value)
 }
 
-/// Writes the `annotate` line of an input line that could not be read: the line as it was if
-/// it is a JSON object, else an object of its own, with `puffery: {"error": message}`.
+/// Writes the `annotate` line of an input line that could not be read. A JSON object is
+/// echoed as it was plus `puffery: {"error": message}`; any other line (not JSON, or JSON that
+/// is not an object) is echoed unchanged, byte for byte, because no key can be added to it
+/// without inventing a line. Returns whether the message went into the line; when it did not,
+/// the caller reports it elsewhere (stderr).
 pub fn write_annotate_error(
     w: &mut dyn Write,
     raw: Option<&[u8]>,
     meta: &DocMeta<'_>,
     message: &str,
-) -> io::Result<()> {
+) -> io::Result<bool> {
+    let raw = raw.unwrap_or_default();
+    if serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(raw).is_err() {
+        w.write_all(raw)?;
+        w.write_all(b"\n")?;
+        return Ok(false);
+    }
     let value = serde_json::to_vec(&serde_json::json!({ "error": message }))?;
-    let raw = raw.filter(|r| {
-        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(r).is_ok()
-    });
-    write_annotated(w, raw, meta, &value)
+    write_annotated(w, Some(raw), meta, &value)?;
+    Ok(true)
 }
 
 fn write_annotated(
@@ -544,11 +551,14 @@ mod tests {
         write_annotated(&mut out, Some(b"{ }"), &meta, b"{}").unwrap();
         assert_eq!(out, b"{ \"puffery\":{}}\n");
         out.clear();
-        write_annotate_error(&mut out, Some(b"not json"), &meta, "bad").unwrap();
-        assert_eq!(
-            out,
-            b"{\"id\":\"1\",\"source\":\"s.jsonl\",\"puffery\":{\"error\":\"bad\"}}\n"
-        );
+        assert!(!write_annotate_error(&mut out, Some(b"not json"), &meta, "bad").unwrap());
+        assert_eq!(out, b"not json\n");
+        out.clear();
+        assert!(!write_annotate_error(&mut out, Some(b"[1, 2]"), &meta, "bad").unwrap());
+        assert_eq!(out, b"[1, 2]\n");
+        out.clear();
+        assert!(write_annotate_error(&mut out, Some(br#"{"id": 3}"#), &meta, "bad").unwrap());
+        assert_eq!(out, b"{\"id\": 3,\"puffery\":{\"error\":\"bad\"}}\n");
     }
 
     #[test]

@@ -234,7 +234,11 @@ impl Printer for Annotate {
             record: e.record,
             url: None,
         };
-        write_annotate_error(out, e.raw_line, &m, e.message)
+        // A line that is not a JSON object is echoed unchanged; its error goes to stderr.
+        if !write_annotate_error(out, e.raw_line, &m, e.message)? {
+            writeln!(diag, "puffery: {}", e.located())?;
+        }
+        Ok(())
     }
 
     fn skipped(&mut self, out: &mut dyn Write, reason: &str) -> io::Result<()> {

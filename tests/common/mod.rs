@@ -189,3 +189,38 @@ pub fn kinds(items: &[Item]) -> Vec<String> {
 pub fn id(n: usize) -> String {
     format!("<urn:uuid:00000000-0000-0000-0000-{n:012}>")
 }
+
+/// A user pack with one good rule and one whose examples are wrong.
+pub fn user_pack(dir: &std::path::Path) -> String {
+    let path = dir.join("ours.toml");
+    std::fs::write(
+        &path,
+        r#"[pack]
+name = "ours"
+
+[[rule]]
+id = "cta.pizza"
+category = "cta"
+severity = "warning"
+weight = 1.0
+summary = "Pizza orders"
+why = "Test pack."
+phrases = ["order pizza"]
+examples.flag = ["Order pizza now", "order pizza online"]
+examples.ok = ["The pizza order was late.", "In order, pizza first"]
+
+[[rule]]
+id = "cta.soup"
+category = "cta"
+severity = "warning"
+weight = 1.0
+summary = "Soup orders"
+why = "Test pack."
+phrases = ["order soup"]
+examples.flag = ["Order soup now", "get soup"]
+examples.ok = ["Soup of the day", "please order soup"]
+"#,
+    )
+    .unwrap();
+    path.display().to_string()
+}

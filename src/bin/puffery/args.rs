@@ -11,6 +11,13 @@ pub use puffery::output::{FailOn, Format};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// `scan` and `rules`: read this configuration file instead of the `puffery.toml` (or
+    /// `.puffery.toml`) found in the current directory or the nearest parent.
+    #[arg(long, value_name = "FILE", global = true, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -77,7 +84,8 @@ pub struct RuleArgs {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Files, directories or '-' for stdin (default: '-').
+    /// Files, directories or '-' for stdin (default: stdin when it is a pipe or a file, else
+    /// the current directory).
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -100,6 +108,10 @@ pub struct ScanArgs {
     /// Read input paths from FILE, one per line ('-' = stdin; .gz and .zst lists too).
     #[arg(long, value_name = "FILE")]
     pub paths_file: Option<PathBuf>,
+    /// Directory walks: do not skip what `.gitignore`, `.ignore` and `.pufferyignore` list
+    /// (hidden files stay skipped; files named as arguments are always read).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Take only inputs whose index mod N == I; `auto` reads the Slurm array task
     /// (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT).
     #[arg(long, value_name = "I/N|auto")]

@@ -127,8 +127,19 @@ pub fn eval(a: EvalArgs) -> Result<ExitCode> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let label: puffery::eval::Label = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not a label", a.labels.display(), i + 1))?;
+        let label: puffery::eval::Label = serde_json::from_str(line).map_err(|e| {
+            // serde_json ends its message with "at line 1 column C"; the line is ours.
+            let msg = e.to_string();
+            let msg = msg
+                .rsplit_once(" at line ")
+                .map_or(msg.as_str(), |(m, _)| m);
+            anyhow::anyhow!(
+                "{}: line {}, column {}: not a label: {msg}",
+                a.labels.display(),
+                i + 1,
+                e.column()
+            )
+        })?;
         labels.push(label);
     }
     let report = puffery::eval::evaluate(&scanner, &labels, &a.path);

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod config;
 mod progress;
 mod report;
 mod run;
@@ -9,12 +10,13 @@ mod stats;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let matches = args::Cli::command().get_matches();
+    let mut cli = args::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     run::install_interrupt_handler();
-    match run::run(cli) {
+    match config::apply(&mut cli, &matches).and_then(|()| run::run(cli)) {
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {

@@ -240,10 +240,23 @@ fn inputs(a: &ScanArgs, dest: &Destination) -> Result<impl Iterator<Item = Item>
     if let Some(list) = &a.paths_file {
         paths.extend(input::read_paths_file(list)?);
     }
+    // No path: stdin when it is a pipe or a file, else (a terminal) the current directory, as
+    // ripgrep and typos do; its files are named without a leading "./".
+    let here = paths.is_empty() && io::stdin().is_terminal();
     if paths.is_empty() {
-        paths.push(PathBuf::from("-"));
+        paths.push(PathBuf::from(if here { "." } else { "-" }));
     }
-    let mut inputs = input::expand_paths(&paths);
+    let walk = input::WalkOptions {
+        respect_ignore_files: !a.no_ignore,
+    };
+    let mut inputs = input::expand_paths_with(&paths, walk);
+    if here {
+        for p in inputs.iter_mut().flatten() {
+            if let Ok(rel) = p.strip_prefix(".") {
+                *p = rel.to_path_buf();
+            }
+        }
+    }
     if let Some(spec) = &a.shard {
         let (i, n) =
             input::resolve_shard(spec, |k| std::env::var(k).ok()).map_err(anyhow::Error::msg)?;

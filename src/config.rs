@@ -1,0 +1,212 @@
+//! Project configuration: a `puffery.toml` (or `.puffery.toml`) found by walking up from the
+//! current directory, as typos, Vale and ruff find theirs.
+//!
+//! Keys mirror the long options of `puffery scan`, at the top level: `format`, `rules` (rule
+//! packs; relative paths are relative to the configuration file), `select`, `ignore`,
+//! `threshold`, `lang`, `fail_on`, `no_builtin`. An unknown key or a value of the wrong type
+//! is an error naming the file and line, never a silent default. The binary merges the file
+//! under the command line: an option given on the command line wins (a list given there
+//! replaces the file's list).
+//!
+//! ```
+//! use std::path::Path;
+//! use puffery::config::Config;
+//! let text = "format = \"jsonl\"\nrules = [\"packs/ours.toml\"]\nignore = [\"claim\"]\n";
+//! let c = Config::parse(text, Path::new("/site/puffery.toml")).unwrap();
+//! assert_eq!(c.format.as_deref(), Some("jsonl"));
+//! assert_eq!(c.rules, [Path::new("/site/packs/ours.toml")]);
+//!
+//! let err = Config::parse("formt = \"jsonl\"\n", Path::new("puffery.toml")).unwrap_err();
+//! assert!(err.to_string().starts_with("puffery.toml:1: unknown field `formt`"));
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// File names looked for in each directory, in this order.
+pub const FILE_NAMES: [&str; 2] = ["puffery.toml", ".puffery.toml"];
+
+/// A parsed configuration file. `None` and empty lists mean "not set".
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `--format`: human, jsonl, annotate, dolma, sarif.
+    pub format: Option<String>,
+    /// `--rules`: rule packs, resolved against the file's directory.
+    #[serde(default)]
+    pub rules: Vec<PathBuf>,
+    /// `--select`: rule id prefixes to keep.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// `--ignore`: rule id prefixes to drop.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// `--threshold`.
+    pub threshold: Option<f64>,
+    /// `--lang`.
+    pub lang: Option<String>,
+    /// `--fail-on`: never, promotional, warning, error.
+    pub fail_on: Option<String>,
+    /// `--no-builtin`.
+    #[serde(default)]
+    pub no_builtin: bool,
+    /// The file it came from (empty for a default configuration).
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// The file's text, to name the line of a value found bad later ([`Config::error_at`]).
+    #[serde(skip)]
+    text: String,
+}
+
+impl Config {
+    /// Parses a configuration file's text; `path` names it in errors and anchors relative
+    /// `rules` paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
+        let mut c: Config = toml::from_str(text).map_err(|e| Error::Config {
+            file: path.display().to_string(),
+            line: e.span().map_or(0, |s| line_of(text, s.start)),
+            message: e.message().trim_end().to_string(),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for r in &mut c.rules {
+            *r = dir.join(&*r);
+        }
+        c.path = path.to_path_buf();
+        c.text = text.to_string();
+        Ok(c)
+    }
+
+    /// Reads and parses a configuration file.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+            file: path.display().to_string(),
+            line: 0,
+            message: format!("cannot read: {e}"),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// An error about the value of top-level `key` (one the caller checks, such as an unknown
+    /// format name), at the key's line.
+    pub fn error_at(&self, key: &str, message: impl std::fmt::Display) -> Error {
+        let line = self
+            .text
+            .lines()
+            .position(|l| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map_or(0, |i| i + 1);
+        Error::Config {
+            file: self.path.display().to_string(),
+            line,
+            message: format!("{key}: {message}"),
+        }
+    }
+}
+
+/// The configuration file that applies in `start`: the first of [`FILE_NAMES`] in `start` or
+/// the nearest ancestor that has one.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        FILE_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_parses() {
+        let text = "format = \"jsonl\"\nrules = [\"a.toml\", \"/abs/b.toml\"]\n\
+                    select = [\"cta\"]\nignore = [\"claim\"]\nthreshold = 2.5\nlang = \"de\"\n\
+                    fail_on = \"warning\"\nno_builtin = true\n";
+        let c = Config::parse(text, Path::new("proj/puffery.toml")).unwrap();
+        assert_eq!(c.format.as_deref(), Some("jsonl"));
+        assert_eq!(
+            c.rules,
+            [PathBuf::from("proj/a.toml"), PathBuf::from("/abs/b.toml")]
+        );
+        assert_eq!(
+            (c.select, c.ignore),
+            (vec!["cta".into()], vec!["claim".into()])
+        );
+        assert_eq!(c.threshold, Some(2.5));
+        assert_eq!(c.lang.as_deref(), Some("de"));
+        assert_eq!(c.fail_on.as_deref(), Some("warning"));
+        assert!(c.no_builtin);
+        let whole = Config::parse("threshold = 3\n", Path::new("x.toml")).unwrap();
+        assert_eq!(whole.threshold, Some(3.0), "an integer is a threshold too");
+        assert_eq!(
+            Config::parse("", Path::new("x.toml")).unwrap().format,
+            None,
+            "an empty file sets nothing"
+        );
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let cases = [
+            (
+                "format = \"jsonl\"\n\nfail-on = \"warning\"\n",
+                "c.toml:3: unknown field `fail-on`",
+            ),
+            (
+                "threshold = \"high\"\n",
+                "c.toml:1: invalid type: string \"high\"",
+            ),
+            (
+                "select = \"cta\"\n",
+                "c.toml:1: invalid type: string \"cta\", expected a sequence",
+            ),
+            (
+                "[[paths]]\nglob = \"*.md\"\n",
+                "c.toml:1: unknown field `paths`",
+            ),
+            ("format = \n", "c.toml:1: "),
+        ];
+        for (text, want) in cases {
+            let err = Config::parse(text, Path::new("c.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with(want), "{text:?}: {err}");
+        }
+        let c = Config::parse("# x\n  format = \"jsn\"\n", Path::new("c.toml")).unwrap();
+        assert_eq!(
+            c.error_at("format", "unknown format `jsn`").to_string(),
+            "c.toml:2: format: unknown format `jsn`"
+        );
+    }
+
+    #[test]
+    fn discovery_walks_up_and_prefers_the_plain_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        // Nothing inside the temporary directory yet (a file above it is not ours to check).
+        assert!(discover(&deep).is_none_or(|p| !p.starts_with(tmp.path())));
+        std::fs::write(tmp.path().join(".puffery.toml"), "").unwrap();
+        assert_eq!(discover(&deep), Some(tmp.path().join(".puffery.toml")));
+        std::fs::write(tmp.path().join("puffery.toml"), "").unwrap();
+        assert_eq!(discover(&deep), Some(tmp.path().join("puffery.toml")));
+        std::fs::write(tmp.path().join("a/.puffery.toml"), "").unwrap();
+        assert_eq!(discover(&deep), Some(tmp.path().join("a/.puffery.toml")));
+    }
+}
