@@ -233,3 +233,19 @@ fn scan_without_a_path_reads_a_pipe_or_else_the_current_directory() {
         .unwrap();
     assert_eq!(stdout(&o), "-:2\n");
 }
+
+#[test]
+fn a_language_no_pack_knows_is_a_warning() {
+    let o = puffery(&["scan", "-q", "--lang", "xx", DOCS[1]]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        "puffery: warning: --lang xx: no rule pack has rules for xx; only rules without a \
+         language apply\n"
+    );
+    // Any spelling of a language the packs cover is quiet.
+    for lang in ["DE", "de-DE", "deu", "en"] {
+        let o = puffery(&["scan", "-q", "--lang", lang, DOCS[1]]);
+        assert_eq!(stderr(&o), "", "--lang {lang}");
+    }
+}

@@ -135,8 +135,12 @@ pub fn install_interrupt_handler() {
 }
 
 fn scan(a: ScanArgs) -> Result<ExitCode> {
+    let rules = load_rules(&a.rules)?;
+    if let Some(lang) = &a.lang {
+        warn_unknown_lang(&rules, lang);
+    }
     let scanner = Scanner::new(
-        load_rules(&a.rules)?,
+        rules,
         ScannerOptions {
             threshold: a.threshold,
             lang: a.lang.clone(),
@@ -278,6 +282,22 @@ fn inputs(a: &ScanArgs, dest: &Destination) -> Result<impl Iterator<Item = Item>
         Ok(path) => input::open_path_guarded(&path, &opts),
         Err(item) => Box::new(std::iter::once(item)) as Box<dyn Iterator<Item = Item> + Send>,
     }))
+}
+
+/// `--lang xx` that no rule names: only the rules without a language apply (a typo, or a
+/// language the packs do not cover yet). English is covered by the untagged rules.
+fn warn_unknown_lang(rules: &RuleSet, lang: &str) {
+    let Some(l) = input::Lang::parse(lang) else {
+        return;
+    };
+    let known = l.as_str() == "en"
+        || (rules.rules.iter()).any(|r| r.rule.lang.iter().any(|x| x.as_str() == l.as_str()));
+    if !known {
+        eprintln!(
+            "puffery: warning: --lang {lang}: no rule pack has rules for {l}; only rules \
+             without a language apply"
+        );
+    }
 }
 
 /// The help links of SARIF rules: `--sarif-rules-url`, else docs/rules.md in the source tree
