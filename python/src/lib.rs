@@ -38,7 +38,8 @@ fn py_err(py: Python<'_>, e: puffery::Error) -> PyErr {
             let _ = value.setattr("line", *line);
             err
         }
-        puffery::Error::Input { .. } => PyValueError::new_err(e.to_string()),
+        // Inputs, configuration files, and any variant the library adds later.
+        _ => PyValueError::new_err(e.to_string()),
     }
 }
 
