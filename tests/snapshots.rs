@@ -67,8 +67,8 @@ fn compact(doc: &Value) -> String {
             out,
             "reason {} {} {}",
             s(&r["signal"]),
-            r["contribution"],
-            s(&r["detail"])
+            r["weight"],
+            s(&r["evidence"])
         );
     }
     for key in ["missing", "late"] {

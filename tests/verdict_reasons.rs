@@ -50,20 +50,20 @@ fn jsonl_reasons_add_up_to_the_score() {
         let reasons = d["reasons"].as_array().expect("reasons is an array");
         let sum: f64 = reasons
             .iter()
-            .map(|r| r["contribution"].as_f64().expect("contribution"))
+            .map(|r| r["weight"].as_f64().expect("weight"))
             .sum();
         assert!(
             (sum - d["score"].as_f64().unwrap()).abs() < 0.01,
             "{path}: {d}"
         );
         for r in reasons {
-            assert!(r["signal"].is_string() && r["detail"].is_string(), "{r}");
+            assert!(r["signal"].is_string() && r["evidence"].is_string(), "{r}");
         }
     }
     let d = document("corpus/page-product-no-schema.html");
     assert_eq!(d["label"], "promotional");
     assert_eq!(d["reasons"][0]["signal"], "product-page");
-    let detail = d["reasons"][0]["detail"].as_str().unwrap();
+    let detail = d["reasons"][0]["evidence"].as_str().unwrap();
     assert!(detail.contains("product URL path /products/"), "{detail}");
     assert!(detail.contains("price CHF 29.50"), "{detail}");
     let clean = document("corpus/clean-news-city-budget.html");

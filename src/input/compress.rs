@@ -163,6 +163,13 @@ impl Decoder {
     }
 }
 
+/// The decompressed bytes of `reader`: gzip (every member), zstd (with a WARC-zstd dictionary
+/// frame too), LZ4 or plain, chosen from the first bytes, as the input readers do.
+pub fn decompressed(reader: Box<dyn Read + Send>) -> io::Result<impl Read + Send> {
+    let raw = InBuf::new(reader, super::BUF_SIZE, true);
+    Ok(Decoder::new(raw, false)?.0)
+}
+
 impl Read for Decoder {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         match self {

@@ -40,7 +40,7 @@ use std::path::Path;
 
 use crate::scan::DocFormat;
 
-pub use compress::{Compression, detect_compression, strip_compression_suffix};
+pub use compress::{Compression, decompressed, detect_compression, strip_compression_suffix};
 pub use guard::open_path_guarded;
 pub(crate) use guard::panic_message;
 pub use lang::{Lang, normalize_lang};

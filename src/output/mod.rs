@@ -32,7 +32,7 @@ mod outputs;
 mod printer;
 
 pub use fail_on::FailOn;
-pub use outputs::{Destination, OutputError, Outputs, interrupt};
+pub use outputs::{Destination, OutputError, Outputs, interrupt, write_atomically};
 pub use printer::{Brief, ErrorView, Format, Printer, SummaryOf, brief_printer, counted, printer};
 
 /// The version of the JSONL contract.

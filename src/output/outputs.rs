@@ -338,6 +338,24 @@ fn forget_pending(path: &Path) {
     }
 }
 
+/// Writes `target` whole or not at all, as every output is written: `write` fills a temporary
+/// file beside it (mode 0666 less the umask; removed by [`interrupt`]), which then moves into
+/// place. A device or pipe is written in place.
+pub fn write_atomically(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputError> {
+    let (mut w, tmp) = temp_writer(target)?;
+    write(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| OutputError::new(target.display(), "cannot write output", e))?;
+    drop(w);
+    match tmp {
+        Some(t) => persist(t, target),
+        None => Ok(()),
+    }
+}
+
 /// Moves a finished temporary output into place, unless the run was interrupted. Under the
 /// lock the interrupt takes: an interrupted run moves nothing into place, and a run that moved
 /// its output is not interrupted half-way.

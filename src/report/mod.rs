@@ -30,7 +30,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::input::{Compression, detect_compression};
 use crate::output::DocMeta;
 use crate::scan::DocResult;
 
@@ -842,31 +841,15 @@ fn visible(s: &str, cut_at_start: bool) -> String {
     collapse(&decoded)
 }
 
-/// Reads puffery JSONL (plain, gzip, zstd or LZ4, by magic bytes) from `reader` line by line into
+/// Reads puffery JSONL (plain, gzip, zstd or LZ4, by magic bytes: [`crate::input::decompressed`]) from `reader` line by line into
 /// `report`. Lines that are not puffery JSONL are counted and passed to `on_bad` with their
 /// 1-based line number; reading goes on. Memory: one line at a time.
 pub fn read_jsonl(
     report: &mut Report,
-    reader: impl Read,
+    reader: Box<dyn Read + Send>,
     on_bad: &mut dyn FnMut(u64, &str),
 ) -> io::Result<()> {
-    let mut raw = BufReader::with_capacity(1 << 16, reader);
-    let head = raw.fill_buf()?;
-    let mut lines: Box<dyn BufRead> = match detect_compression(head) {
-        Compression::Gzip => Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::bufread::MultiGzDecoder::new(raw),
-        )),
-        Compression::Zstd => Box::new(BufReader::with_capacity(
-            1 << 16,
-            zstd::stream::read::Decoder::with_buffer(raw)?,
-        )),
-        Compression::Lz4 => Box::new(BufReader::with_capacity(
-            1 << 16,
-            lz4_flex::frame::FrameDecoder::new(raw),
-        )),
-        Compression::None => Box::new(raw),
-    };
+    let mut lines = BufReader::with_capacity(1 << 16, crate::input::decompressed(reader)?);
     let mut line = Vec::new();
     let mut n = 0u64;
     loop {

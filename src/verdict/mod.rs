@@ -122,9 +122,12 @@ pub struct Reason {
     /// `lead-form`, `misleading-negation`, `recipe`, `article`, `long-prose`, or `rules:` and a
     /// rule category (`rules:cta`).
     pub signal: String,
-    /// What it added to the score (negative for editorial evidence).
+    /// What it added to the score (negative for editorial evidence); `weight` in JSON, as
+    /// CONTRACT.md names it.
+    #[serde(rename = "weight")]
     pub contribution: f64,
-    /// What was found, for a person to read.
+    /// What was found, for a person to read; `evidence` in JSON.
+    #[serde(rename = "evidence")]
     pub detail: String,
 }
 

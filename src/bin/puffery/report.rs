@@ -1,10 +1,10 @@
 //! `puffery report`, and what `scan --report` and `scan --format sarif` add to a scan.
 
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use puffery::input::Item;
 use puffery::output::DocMeta;
@@ -57,8 +57,8 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     let mut shown = 0u64;
     for path in expand(&a.inputs) {
         let name = path.display().to_string();
-        let reader: Box<dyn io::Read> = if name == "-" {
-            Box::new(io::stdin().lock())
+        let reader: Box<dyn io::Read + Send> = if name == "-" {
+            Box::new(io::stdin())
         } else {
             match std::fs::File::open(&path) {
                 Ok(f) => Box::new(f),
@@ -130,32 +130,9 @@ fn expand(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// Writes the report atomically (a temporary file beside it, then a rename).
+/// Writes the report atomically, as every output is (`output::write_atomically`).
 pub fn write_html(path: &Path, report: &Report) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".puffery-report-")
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // A report is for reading: not the 0600 of a temporary file.
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut w = BufWriter::new(tmp.as_file());
-    report
-        .write_html(&mut w)
-        .and_then(|()| w.flush())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    drop(w);
-    tmp.persist(path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
+    puffery::output::write_atomically(path, |w| report.write_html(w))?;
     Ok(())
 }
 
