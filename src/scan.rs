@@ -31,6 +31,10 @@ pub struct DocInput<'a> {
     pub lang: Option<&'a str>,
     /// Charset hint from the container (HTTP Content-Type).
     pub charset: Option<&'a str>,
+    /// Honour inline `<!-- puffery-ignore ... -->` comments. Off by default: a page author
+    /// must not decide what a crawl scan reports; the CLI turns it on for files named on the
+    /// command line (not for WARC/WET/JSONL records) unless `--no-inline-ignore`.
+    pub inline_ignore: bool,
 }
 
 impl<'a> DocInput<'a> {
@@ -68,6 +72,10 @@ pub struct Finding {
     pub matched: String,
     /// Where the text sits: `text`, `heading`, `link`, `button` or `attr`.
     pub scope: String,
+    /// What is wrong, when the rule's summary does not say it all: the reason of a
+    /// `missing.<kind>` or `late.<kind>` finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// One link of a document.
@@ -152,6 +160,13 @@ pub struct DocResult {
     /// raw bytes were scanned (set by the CLI from `Record::content_encoding_ignored`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub content_encoding_ignored: bool,
+    /// Findings hidden by inline `puffery-ignore` comments (when honoured; absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 use crate::Error;
@@ -170,6 +185,9 @@ pub struct ScannerOptions {
     pub threshold: f64,
     /// Language to select rules for, overriding what documents declare.
     pub lang: Option<String>,
+    /// Honour inline `puffery-ignore` comments in whole files read by [`Scanner::scan_stream`]
+    /// (never in WARC/WET/JSONL records); `--no-inline-ignore` turns it off.
+    pub inline_ignore: bool,
 }
 
 impl Default for ScannerOptions {
@@ -177,6 +195,7 @@ impl Default for ScannerOptions {
         ScannerOptions {
             threshold: crate::verdict::DEFAULT_THRESHOLD,
             lang: None,
+            inline_ignore: true,
         }
     }
 }
@@ -285,6 +304,7 @@ impl Scanner {
                 char_end,
                 matched: work[ws..we].to_string(),
                 scope: ex.scope_at(h.start).as_str().to_string(),
+                message: None,
             });
         }
         let page_url = doc.url.or(ex.page_url.as_deref());
@@ -306,6 +326,7 @@ impl Scanner {
                 char_end: chars.at(we),
                 matched: work[ws..we].to_string(),
                 scope: c.scope.to_string(),
+                message: None,
             });
         }
         // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
@@ -323,8 +344,14 @@ impl Scanner {
                 .collect();
             findings.extend(denials);
         }
+        let mut verdict = crate::verdict::decide(&evidence, &self.policy);
+        for (late, reqs) in [(false, &verdict.missing), (true, &verdict.late)] {
+            let needed = reqs.iter();
+            findings.extend(needed.map(|m| disclosure_finding(late, m, &decoded, &mut chars)));
+        }
         findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
-        let verdict = crate::verdict::decide(&evidence, &self.policy);
+        let suppressed = self.hide_findings(doc, &ex, &decoded, &mut findings);
+        keep_shown_requirements(&findings, &mut verdict);
         let mut rewriters: Vec<String> = ex
             .scripts
             .iter()
@@ -347,8 +374,46 @@ impl Scanner {
             reasons: verdict.reasons,
             truncated: None,
             content_encoding_ignored: false,
+            suppressed,
         };
         (result, evidence)
+    }
+
+    /// Drops the findings `--select`/`--ignore` do not report, then (when the document honours
+    /// them) those an inline `puffery-ignore` comment covers: a `puffery-ignore-file` comment
+    /// the whole document, a `puffery-ignore` comment from its end to the end of the next
+    /// block of text. Returns how many the comments hid. Score and label do not change.
+    fn hide_findings(
+        &self,
+        doc: &DocInput<'_>,
+        ex: &Extracted,
+        decoded: &crate::encoding::Decoded<'_>,
+        findings: &mut Vec<Finding>,
+    ) -> usize {
+        let sel = &self.rules.selection;
+        if !sel.is_all() {
+            findings.retain(|f| sel.reports(&f.rule));
+        }
+        if !doc.inline_ignore || ex.ignore_comments.is_empty() {
+            return 0;
+        }
+        let regions: Vec<(&crate::text::IgnoreComment, usize, usize)> = ex
+            .ignore_comments
+            .iter()
+            .map(|c| {
+                if c.file {
+                    return (c, 0, usize::MAX);
+                }
+                let (_, block_end) = c.block(&ex.text);
+                let end = decoded.src_end(ex.map.end(block_end));
+                (c, decoded.src_start(c.end), end)
+            })
+            .collect();
+        let before = findings.len();
+        findings.retain(|f| {
+            !(regions.iter()).any(|(c, s, e)| c.covers(&f.rule) && (*s..*e).contains(&f.start))
+        });
+        before - findings.len()
     }
 
     /// The document's links, classified: confirmed and likely affiliate links in `affiliate`,
@@ -663,6 +728,63 @@ fn is_mention(text: &str, start: usize, end: usize) -> bool {
     SPEECH_AFTER.is_match(after) || SPEECH_BEFORE.is_match(lead)
 }
 
+/// The `missing.<kind>` (`late == false`) or `late.<kind>` finding of a required disclosure: it
+/// points at the first thing that needed the disclosure, says why, and weighs nothing (the
+/// score does not count disclosures).
+fn disclosure_finding(
+    late: bool,
+    m: &Requirement,
+    decoded: &crate::encoding::Decoded<'_>,
+    chars: &mut CharCounter<'_>,
+) -> Finding {
+    let (start, end) = m.needed_at.span;
+    let (ws, we) = (
+        text_pos_to_work(decoded, start),
+        text_pos_to_work(decoded, end),
+    );
+    let category = if late { "late" } else { "missing" };
+    Finding {
+        rule: format!("{category}.{}", m.kind),
+        category: category.to_string(),
+        severity: m.severity.clone(),
+        weight: 0.0,
+        start,
+        end,
+        char_start: chars.at(ws),
+        char_end: chars.at(we),
+        matched: decoded.text.get(ws..we).unwrap_or_default().to_string(),
+        scope: match m.needed_at.scope {
+            "" => "text",
+            s => s,
+        }
+        .to_string(),
+        message: Some(m.reason.clone()),
+    }
+}
+
+/// Keeps in `missing[]` / `late[]` the kinds whose finding is still shown: a required
+/// disclosure that `--ignore` or an inline comment hid is hidden from both.
+fn keep_shown_requirements(findings: &[Finding], v: &mut crate::verdict::Verdict) {
+    let shown = |category: &str, kind: &str| {
+        (findings.iter()).any(|f| {
+            f.category == category
+                && f.rule
+                    .strip_prefix(category)
+                    .and_then(|r| r.strip_prefix('.'))
+                    == Some(kind)
+        })
+    };
+    v.missing.retain(|m| shown("missing", &m.kind));
+    v.late.retain(|m| shown("late", &m.kind));
+}
+
+/// True when a record is a whole file (a path given on the command line, found in a directory,
+/// or stdin) rather than a record of a WARC, WET or JSONL container: only such documents,
+/// which the user maintains, may suppress their own findings with inline comments.
+fn is_whole_file(r: &crate::input::Record) -> bool {
+    r.line.is_none() && r.id == r.source
+}
+
 /// The work-text offset of source offset `src` (inverse of the decoding map, for spans that
 /// begin on markup, which maps one to one in every ASCII-compatible encoding).
 fn text_pos_to_work(decoded: &crate::encoding::Decoded<'_>, src: usize) -> usize {
@@ -844,6 +966,7 @@ impl Scanner {
                             url: r.url.as_deref(),
                             lang: r.lang.as_deref(),
                             charset: r.charset.as_deref(),
+                            inline_ignore: self.opts.inline_ignore && is_whole_file(r),
                         }))
                     }))
                     .map_err(|p| crate::input::panic_message(p.as_ref()))

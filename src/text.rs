@@ -1,6 +1,6 @@
 //! Scannable text with a map back to the source.
 //!
-//! Both extractors (plain text here, HTML in [`crate::html`]) build one normalized text: runs
+//! Both extractors (plain text here, HTML in the `html` module) build one normalized text: runs
 //! of whitespace become one space, block boundaries a newline, typographic quotes straight ones,
 //! entities their characters. Every piece remembers the source bytes it came from in an
 //! [`OffsetMap`], so a match in the text maps back to exact byte offsets in the input.
@@ -103,22 +103,27 @@ impl OffsetMap {
     }
 }
 
+/// Decodes the character reference at the start of its argument (`&amp;...`): the
+/// character(s) it stands for and the bytes it takes. The HTML extractor passes its own
+/// (`html::entities`); plain text has none.
+pub type EntityDecoder = fn(&str) -> Option<((char, Option<char>), usize)>;
+
 /// Builds normalized text and its map.
 #[derive(Debug, Default)]
 pub struct TextBuilder {
     /// The text built so far.
     pub text: String,
     map: OffsetMap,
-    decode_entities: bool,
+    entities: Option<EntityDecoder>,
 }
 
 impl TextBuilder {
-    /// A builder; `decode_entities` for HTML text.
-    pub fn new(decode_entities: bool) -> TextBuilder {
+    /// A builder; `entities` decodes character references (HTML text).
+    pub fn new(entities: Option<EntityDecoder>) -> TextBuilder {
         TextBuilder {
             text: String::new(),
             map: OffsetMap::default(),
-            decode_entities,
+            entities,
         }
     }
 
@@ -205,8 +210,8 @@ impl TextBuilder {
                 continue;
             }
             if b == b'&' {
-                if self.decode_entities
-                    && let Some((decoded, len)) = crate::html::entities::decode_at(&raw[i..])
+                if let Some(decode) = self.entities
+                    && let Some((decoded, len)) = decode(&raw[i..])
                 {
                     self.push_copy(&raw[copy_from..i], src + copy_from);
                     let c = fold_char(decoded.0).unwrap_or(decoded.0);
@@ -343,6 +348,89 @@ pub struct Extracted {
     pub cart_markup: Option<(usize, usize)>,
     /// Source span of the first form that asks for a phone number (a lead form).
     pub lead_form: Option<(usize, usize)>,
+    /// Inline suppression comments (`<!-- puffery-ignore ... -->`), in document order.
+    pub ignore_comments: Vec<IgnoreComment>,
+}
+
+/// An inline suppression comment: `<!-- puffery-ignore ID ... -->` hides the findings of those
+/// rules (id prefixes, as `--ignore`; every rule when none is named) in the next block of
+/// text; `<!-- puffery-ignore-file ID ... -->` in the whole document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IgnoreComment {
+    /// Rule id prefixes; empty for every rule.
+    pub ids: Vec<String>,
+    /// `puffery-ignore-file`: the whole document, not the next block.
+    pub file: bool,
+    /// Offset in the extractor's input just past the comment.
+    pub end: usize,
+    /// Offset in the extracted text where the comment stands: the next block is the first
+    /// block with text at or after it.
+    pub text_pos: usize,
+}
+
+impl IgnoreComment {
+    /// Parses the body of a comment (between `<!--` and `-->`): `None` when it is not a
+    /// puffery directive. Ids are separated by white space or commas.
+    pub fn parse(body: &str, end: usize, text_pos: usize) -> Option<IgnoreComment> {
+        let body = body.trim();
+        let (file, rest) = match body.strip_prefix("puffery-ignore-file") {
+            Some(rest) => (true, rest),
+            None => (false, body.strip_prefix("puffery-ignore")?),
+        };
+        if !(rest.is_empty() || rest.starts_with(|c: char| c.is_whitespace() || c == ',')) {
+            return None;
+        }
+        let ids = rest
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|id| !id.is_empty())
+            .map(str::to_string)
+            .collect();
+        Some(IgnoreComment {
+            ids,
+            file,
+            end,
+            text_pos,
+        })
+    }
+
+    /// True when the comment names rule `id` (or names none).
+    pub fn covers(&self, id: &str) -> bool {
+        self.ids.is_empty() || self.ids.iter().any(|p| crate::rules::id_matches(id, p))
+    }
+
+    /// The text range of the block it applies to: from its position to the end of the first
+    /// block with text at or after it (the next paragraph, heading, list item or cell).
+    pub fn block(&self, text: &str) -> (usize, usize) {
+        let from = self.text_pos.min(text.len());
+        let rest = &text[from..];
+        let first = rest.len() - rest.trim_start().len();
+        let end = rest[first..]
+            .find('\n')
+            .map_or(text.len(), |e| from + first + e);
+        (from, end)
+    }
+}
+
+/// The `<!-- puffery-ignore ... -->` comments written literally in a text or Markdown document.
+fn text_ignore_comments(doc: &str, map: &OffsetMap) -> Vec<IgnoreComment> {
+    if memchr::memmem::find(doc.as_bytes(), b"puffery-ignore").is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(open) = doc[at..].find("<!--").map(|p| at + p) {
+        let Some(close) = doc[open + 4..].find("-->").map(|p| open + 4 + p) else {
+            break;
+        };
+        let end = close + 3;
+        out.extend(IgnoreComment::parse(
+            &doc[open + 4..close],
+            end,
+            text_pos_of(map, end),
+        ));
+        at = end;
+    }
+    out
 }
 
 impl Extracted {
@@ -378,7 +466,7 @@ static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Extracts normalized text and URL links from a plain-text document.
 pub fn extract_text(doc: &str) -> Extracted {
-    let mut b = TextBuilder::new(false);
+    let mut b = TextBuilder::new(None);
     b.push_text(doc, 0, true);
     let (text, map) = b.finish();
     let links = URL_RE
@@ -401,10 +489,12 @@ pub fn extract_text(doc: &str) -> Extracted {
             }
         })
         .collect();
+    let ignore_comments = text_ignore_comments(doc, &map);
     Extracted {
         text,
         map,
         links,
+        ignore_comments,
         ..Extracted::default()
     }
 }
@@ -451,6 +541,43 @@ mod tests {
         let ex = extract_text("mir\u{00AD}acle cure\u{200B}s");
         assert_eq!(ex.text, "miracle cures");
         assert_eq!(roundtrip("mir\u{00AD}acle", "miracle"), "mir\u{00AD}acle");
+    }
+
+    #[test]
+    fn ignore_comments_parse_ids_and_scope() {
+        let parse = |body: &str| IgnoreComment::parse(body, 0, 0).map(|c| (c.file, c.ids));
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse(" puffery-ignore "), Some((false, ids(&[]))));
+        assert_eq!(
+            parse(" puffery-ignore cta.retailer, urgency  missing.fda "),
+            Some((false, ids(&["cta.retailer", "urgency", "missing.fda"])))
+        );
+        assert_eq!(
+            parse("puffery-ignore-file claim"),
+            Some((true, ids(&["claim"])))
+        );
+        assert_eq!(parse(" puffery-ignored cta "), None);
+        assert_eq!(parse(" see puffery-ignore "), None);
+        let c = IgnoreComment::parse("puffery-ignore claim.health", 0, 0).unwrap();
+        assert!(c.covers("claim.health-structure") && !c.covers("claim.safety"));
+    }
+
+    #[test]
+    fn an_ignore_comment_covers_the_next_paragraph_of_text() {
+        let doc =
+            "Intro line.\n\n<!-- puffery-ignore cta -->\nShop now on Amazon\nhere.\n\nOrder now.";
+        let ex = extract_text(doc);
+        assert_eq!(ex.ignore_comments.len(), 1);
+        let (s, e) = ex.ignore_comments[0].block(&ex.text);
+        assert_eq!(ex.text[s..e].trim(), "Shop now on Amazon here.");
+        assert_eq!(
+            &doc[ex.ignore_comments[0].end - 3..ex.ignore_comments[0].end],
+            "-->"
+        );
+        // The comment alone on its paragraph: the next paragraph is covered.
+        let ex = extract_text("<!-- puffery-ignore -->\n\nBuy now.\n\nOrder now.");
+        let (s, e) = ex.ignore_comments[0].block(&ex.text);
+        assert_eq!(ex.text[s..e].trim(), "Buy now.");
     }
 
     #[test]

@@ -43,14 +43,24 @@ fn corpus_docs() -> Vec<PathBuf> {
         .map(|e| e.expect("readable entry").path())
         .filter(|p| {
             p.is_file()
+                && p.file_name().is_some_and(|n| n != "README.md")
                 && matches!(
                     p.extension().and_then(|e| e.to_str()),
-                    Some("html" | "htm" | "txt")
+                    Some("html" | "htm" | "txt" | "md")
                 )
         })
         .collect();
     docs.sort();
     docs
+}
+
+/// A corpus document as the CLI scans a file named on its command line: inline
+/// `puffery-ignore` comments are honoured.
+fn local_file(bytes: &[u8], format: DocFormat) -> DocInput<'_> {
+    DocInput {
+        inline_ignore: true,
+        ..DocInput::new(bytes, format)
+    }
 }
 
 fn set(v: impl IntoIterator<Item = String>) -> BTreeSet<String> {
@@ -82,12 +92,12 @@ fn corpus_documents_get_their_expected_verdicts() {
             }
         };
         let bytes = std::fs::read(path).unwrap();
-        let format = if name.ends_with(".txt") {
+        let format = if name.ends_with(".txt") || name.ends_with(".md") {
             DocFormat::Text
         } else {
             DocFormat::Html
         };
-        let r = scanner.scan(&DocInput::new(&bytes, format));
+        let r = scanner.scan(&local_file(&bytes, format));
         let mut fail = |what: String| failures.push(format!("{name}: {what}"));
         if r.label != exp.label {
             fail(format!(
@@ -157,12 +167,12 @@ fn every_finding_points_at_its_match_in_the_source() {
     for path in corpus_docs() {
         let bytes = std::fs::read(&path).unwrap();
         let name = path.display().to_string();
-        let format = if name.ends_with(".txt") {
+        let format = if name.ends_with(".txt") || name.ends_with(".md") {
             DocFormat::Text
         } else {
             DocFormat::Html
         };
-        let r = scanner.scan(&DocInput::new(&bytes, format));
+        let r = scanner.scan(&local_file(&bytes, format));
         let decoded = puffery::encoding::decode(&bytes, None, format == DocFormat::Html);
         let (enc, bom) = (decoded.encoding, decoded.bom_chars);
         let text: String = "\u{FEFF}".repeat(bom) + &decoded.text;

@@ -10,7 +10,10 @@ use puffery::rules::{RuleSet, docs};
 #[test]
 fn docs_rules_md_is_up_to_date() {
     let rules = RuleSet::builtin().expect("built-in packs load");
-    let fresh = docs::markdown(&rules);
+    let checks: Vec<docs::CheckDoc<'_>> = (puffery::verdict::CHECKS.iter())
+        .map(|c| (c.id, c.category, c.severity, c.summary, c.why))
+        .collect();
+    let fresh = docs::markdown(&rules) + &docs::checks_markdown(&checks);
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
     if std::env::var_os("PUFFERY_BLESS").is_some_and(|v| v == "1") {
         std::fs::write(&path, &fresh).expect("write docs/rules.md");

@@ -72,6 +72,8 @@ pub fn scan_items(items: &[Item]) {
                 url: r.url.as_deref(),
                 lang: r.lang.as_deref(),
                 charset: r.charset.as_deref(),
+                // Exercises inline `puffery-ignore` handling on arbitrary bytes.
+                inline_ignore: true,
             });
             check_result(r.body.len(), &res);
         }

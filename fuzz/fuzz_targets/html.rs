@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         url: (flags & 16 != 0).then_some("https://blog.example.com/post"),
         lang: None,
         charset: (flags & 2 != 0).then(|| charsets[(flags as usize >> 2) & 3]),
+        inline_ignore: flags & 32 != 0,
     };
     let r = common::scanner().scan(&doc);
     common::check_result(body.len(), &r);

@@ -158,6 +158,7 @@ fn scan_to_json(scanner: &puffery::Scanner, doc: &Doc, source: &str) -> Vec<u8> 
             url: doc.url.as_deref(),
             lang: doc.lang.as_deref(),
             charset: None,
+            inline_ignore: false,
         })
     }));
     let mut out = Vec::with_capacity(512);

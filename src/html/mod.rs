@@ -201,7 +201,9 @@ pub fn extract_html(doc: &str) -> Extracted {
     let mut x = Extractor {
         doc,
         bytes: doc.as_bytes(),
-        b: TextBuilder::new(true),
+        b: TextBuilder::new(Some(|s| {
+            entities::decode_at(s).map(|(d, len)| ((d.0, d.1), len))
+        })),
         stack: Vec::new(),
         overflow: 0,
         hidden: 0,
@@ -233,7 +235,9 @@ impl<'a> Extractor<'a> {
                 Some(b'!') => {
                     self.text(text_from, lt);
                     let end = if self.bytes[lt..].starts_with(b"<!--") {
-                        comment_end(self.bytes, lt)
+                        let end = comment_end(self.bytes, lt);
+                        self.ignore_comment(lt, end);
+                        end
                     } else {
                         memchr(b'>', &self.bytes[lt..]).map_or(len, |e| lt + e + 1)
                     };
@@ -275,6 +279,21 @@ impl<'a> Extractor<'a> {
             }
         }
         self.text(text_from, len);
+    }
+
+    /// Records a `<!-- puffery-ignore ... -->` comment spanning `lt..end`.
+    fn ignore_comment(&mut self, lt: usize, end: usize) {
+        let body = &self.bytes[(lt + 4).min(end)..end];
+        if memmem::find(body, b"puffery-ignore").is_none() {
+            return;
+        }
+        let body = self.doc[lt + 4..end]
+            .trim_end_matches('>')
+            .trim_end_matches('-');
+        let text_pos = self.b.text.len();
+        self.out
+            .ignore_comments
+            .extend(crate::text::IgnoreComment::parse(body, end, text_pos));
     }
 
     fn finish(mut self) -> Extracted {
@@ -585,7 +604,6 @@ impl<'a> Extractor<'a> {
         let from = tag.attrs_from;
         let name_owned = tag.name;
         let name = name_owned.as_str();
-        let mut resume = tag.end;
         if !is_inline(name) {
             if name == "img" {
                 self.b.space(lt);
@@ -593,6 +611,38 @@ impl<'a> Extractor<'a> {
                 self.b.brk(lt);
             }
         }
+        self.element_facts(from, name);
+        if let Some(kind) = self.declared_type(from, name) {
+            self.declare(kind, (lt, tag.end));
+        }
+        if is_raw_skipped(name) {
+            let resume = self.raw_text_element(tag, lt, name);
+            self.attrs.truncate(from);
+            return resume;
+        }
+        if name == "plaintext" {
+            self.text(tag.end, self.bytes.len());
+            self.attrs.truncate(from);
+            return self.bytes.len();
+        }
+        if name == "input" {
+            self.input_button(from, name);
+        }
+        self.page_marks(tag, lt, name);
+        let void = is_void(name) || (tag.self_closing && self.foreign > 0);
+        if !void {
+            self.push_open(tag, lt, name);
+        }
+        if name == "br" {
+            self.b.brk(lt);
+        }
+        self.attrs.truncate(from);
+        tag.end
+    }
+
+    /// What an element's start tag tells about the document: `<html lang>`, script sources,
+    /// foreign (SVG, MathML) content.
+    fn element_facts(&mut self, from: usize, name: &str) {
         match name {
             "html" => {
                 if let Some(lang) = self.attr(from, "lang") {
@@ -610,81 +660,73 @@ impl<'a> Extractor<'a> {
             "svg" | "math" => self.foreign += 1,
             _ => {}
         }
-        if let Some(kind) = self.declared_type(from, name) {
-            self.declare(kind, (lt, tag.end));
-        }
-        if is_raw_skipped(name) {
-            // Content up to the matching end tag is not markup; an unclosed one runs to the end.
-            resume = if tag.end >= self.bytes.len() {
-                tag.end
-            } else {
-                raw_text_end(self.bytes, tag.end, name)
-            };
-            if name == "script"
-                && self
-                    .attr(from, "type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
-            {
-                for kind in json_ld_types(&self.bytes[tag.end..resume]) {
-                    self.declare(kind, (lt, resume));
-                }
-            }
-            if name == "title" && self.foreign == 0 && self.hidden == 0 {
-                self.title(tag.end, resume);
-            }
-            if name == "textarea" || name == "title" {
-                self.b.brk(resume);
-            }
-            self.attrs.truncate(from);
-            return resume;
-        }
-        if name == "plaintext" {
-            self.text(tag.end, self.bytes.len());
-            self.attrs.truncate(from);
-            return self.bytes.len();
-        }
-        if name == "input" {
-            let kind = self
+    }
+
+    /// A raw-text or RCDATA element (`script`, `style`, `title`, `textarea`, ...): its content
+    /// up to the matching end tag is not markup (an unclosed one runs to the end). JSON-LD
+    /// declares types; the title is scanned. Returns where scanning resumes.
+    fn raw_text_element(&mut self, tag: &Tag, lt: usize, name: &str) -> usize {
+        let from = tag.attrs_from;
+        let resume = if tag.end >= self.bytes.len() {
+            tag.end
+        } else {
+            raw_text_end(self.bytes, tag.end, name)
+        };
+        if name == "script"
+            && self
                 .attr(from, "type")
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            if matches!(kind.as_str(), "submit" | "button")
-                && self.hidden == 0
-                && !self.is_hidden(from, name)
-                && let Some((s, e)) = self.attr_range(from, "value")
-            {
-                self.b.brk(s);
-                self.scoped_text(s, e, Scope::Button);
+                .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+        {
+            for kind in json_ld_types(&self.bytes[tag.end..resume]) {
+                self.declare(kind, (lt, resume));
             }
         }
-        self.page_marks(tag, lt, name);
-        let void = is_void(name) || (tag.self_closing && self.foreign > 0);
-        if !void {
-            // Implied end tags.
-            if let Some(top) = self.stack.last()
-                && closes(name, top.name.as_str())
-            {
-                let open = self.stack.pop().expect("top exists");
-                self.close(open, lt);
-            }
-            if name == "a"
-                && let Some(i) = self.stack.iter().rposition(|o| o.link.is_some())
-            {
-                // An anchor inside an anchor closes the first.
-                self.pop_to(i, lt);
-            }
-            if self.stack.len() >= MAX_DEPTH {
-                self.overflow += 1;
-            } else {
-                let open = self.open(tag, lt);
-                self.stack.push(open);
-            }
+        if name == "title" && self.foreign == 0 && self.hidden == 0 {
+            self.title(tag.end, resume);
         }
-        if name == "br" {
-            self.b.brk(lt);
+        if name == "textarea" || name == "title" {
+            self.b.brk(resume);
         }
-        self.attrs.truncate(from);
         resume
+    }
+
+    /// `<input type=submit|button value=...>`: the value is button text.
+    fn input_button(&mut self, from: usize, name: &str) {
+        let kind = self
+            .attr(from, "type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if matches!(kind.as_str(), "submit" | "button")
+            && self.hidden == 0
+            && !self.is_hidden(from, name)
+            && let Some((s, e)) = self.attr_range(from, "value")
+        {
+            self.b.brk(s);
+            self.scoped_text(s, e, Scope::Button);
+        }
+    }
+
+    /// Opens a non-void element: implied end tags first (`p`, `li`, an `a` inside an `a`),
+    /// then onto the stack (up to [`MAX_DEPTH`]).
+    fn push_open(&mut self, tag: &Tag, lt: usize, name: &str) {
+        if let Some(top) = self.stack.last()
+            && closes(name, top.name.as_str())
+        {
+            let open = self.stack.pop().expect("top exists");
+            self.close(open, lt);
+        }
+        if name == "a"
+            && let Some(i) = self.stack.iter().rposition(|o| o.link.is_some())
+        {
+            // An anchor inside an anchor closes the first.
+            self.pop_to(i, lt);
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            self.overflow += 1;
+        } else {
+            let open = self.open(tag, lt);
+            self.stack.push(open);
+        }
     }
 
     fn open(&mut self, tag: &Tag, lt: usize) -> Open {
@@ -918,6 +960,29 @@ mod tests {
 
     fn text(doc: &str) -> String {
         extract_html(doc).text
+    }
+
+    #[test]
+    fn ignore_comments_are_recorded_with_their_next_block() {
+        let doc = "<p>Intro</p><!-- puffery-ignore urgency --><ul><li>Only 2 left!</li>\
+            <li>Sale ends tonight</li></ul><script>var x = '<!-- puffery-ignore-file -->';</script>\
+            <!--puffery-ignore-file cta-->";
+        let ex = extract_html(doc);
+        let c = &ex.ignore_comments;
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert_eq!(
+            (c[0].file, c[0].ids.as_slice()),
+            (false, &["urgency".to_string()][..])
+        );
+        let (s, e) = c[0].block(&ex.text);
+        assert_eq!(&ex.text[s..e].trim(), &"Only 2 left!");
+        assert!(doc[..c[0].end].ends_with("urgency -->"));
+        // Inside a script it is text of the script, not a comment.
+        assert_eq!(
+            (c[1].file, c[1].ids.as_slice()),
+            (true, &["cta".to_string()][..])
+        );
+        assert!(!ex.text.contains("puffery"));
     }
 
     #[test]

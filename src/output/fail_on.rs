@@ -18,7 +18,7 @@ pub enum FailOn {
     Never,
     /// Exit 1 when a document is labelled promotional
     Promotional,
-    /// Exit 1 on any warning or error finding, or a missing disclosure
+    /// Exit 1 on any warning or error finding (missing and late disclosures are findings)
     Warning,
     /// Exit 1 on any error finding
     Error,
@@ -30,12 +30,12 @@ impl FailOn {
         match self {
             FailOn::Never => false,
             FailOn::Promotional => r.label == "promotional",
-            FailOn::Warning => {
-                !r.missing.is_empty()
-                    || r.findings
-                        .iter()
-                        .any(|f| matches!(f.severity.as_str(), "warning" | "error"))
-            }
+            // Missing and late disclosures are findings with their severity: an info-level
+            // one (`missing.medical`) does not fail, an ignored or suppressed one is gone.
+            FailOn::Warning => r
+                .findings
+                .iter()
+                .any(|f| matches!(f.severity.as_str(), "warning" | "error")),
             FailOn::Error => r.findings.iter().any(|f| f.severity == "error"),
         }
     }

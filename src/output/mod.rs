@@ -91,6 +91,13 @@ pub struct Summary {
     pub bytes: u64,
     /// Wall-clock seconds.
     pub elapsed_s: f64,
+    /// Findings hidden by inline `puffery-ignore` comments (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -98,6 +105,7 @@ impl Summary {
     pub fn add(&mut self, r: &DocResult) {
         self.documents += 1;
         self.bytes += r.bytes as u64;
+        self.suppressed += r.suppressed as u64;
         match r.label.as_str() {
             "promotional" => self.promotional += 1,
             "borderline" => self.borderline += 1,
@@ -370,7 +378,9 @@ pub fn write_human(
         .filter(|f| !(f.category == "context" && f.weight == 0.0))
     {
         let (line, col) = line_col(bytes, f.start);
-        let what = summary_of(&f.rule).unwrap_or_default();
+        let what = (f.message.clone())
+            .or_else(|| summary_of(&f.rule))
+            .unwrap_or_default();
         let matched: String = f.matched.split_whitespace().collect::<Vec<_>>().join(" ");
         let scope = if f.scope == "text" {
             String::new()
@@ -419,21 +429,6 @@ pub fn write_human(
             l.url
         )?;
     }
-    for m in &result.missing {
-        let colour = if m.severity == "info" { s.cyan } else { s.red };
-        writeln!(
-            w,
-            "{}{name}{}: {}missing{} {} disclosure: {}",
-            s.bold, s.reset, colour, s.reset, m.kind, m.reason
-        )?;
-    }
-    for m in &result.late {
-        writeln!(
-            w,
-            "{}{name}{}: {}late{} {} disclosure: {}",
-            s.bold, s.reset, s.yellow, s.reset, m.kind, m.reason
-        )?;
-    }
     let label_style = match result.label.as_str() {
         "promotional" => s.red,
         "borderline" => s.yellow,
@@ -450,7 +445,7 @@ pub fn write_human(
         .count();
     let mut parts: Vec<String> = counts
         .iter()
-        .filter(|(c, _)| !matches!(**c, "context"))
+        .filter(|(c, _)| !matches!(**c, "context" | "missing" | "late"))
         .map(|(c, n)| format!("{n} {c}"))
         .collect();
     if affiliate > 0 {
@@ -497,6 +492,18 @@ pub fn write_human(
             format!("; discloses {}", found_dedup.join(", "))
         },
     )?;
+    if result.suppressed > 0 {
+        let n = result.suppressed;
+        writeln!(
+            w,
+            "{}{name}{}: {}{} suppressed by puffery-ignore comments{}",
+            s.bold,
+            s.reset,
+            s.dim,
+            counted(n as u64, "finding"),
+            s.reset
+        )?;
+    }
     write_reasons(w, name, result, st)
 }
 

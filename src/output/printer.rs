@@ -147,9 +147,9 @@ pub fn printer(format: Format, style: Style, summary_of: SummaryOf) -> Option<Bo
 pub enum Brief {
     /// Nothing (the exit code says it all).
     Quiet,
-    /// The name of each document with findings or missing disclosures.
+    /// The name of each document with findings (missing and late disclosures are findings).
     Files,
-    /// `name:N` per document: its findings and missing disclosures.
+    /// `name:N` per document: its findings, missing and late disclosures included.
     Count,
 }
 
@@ -167,8 +167,7 @@ impl Printer for BriefPrinter {
             .findings
             .iter()
             .filter(|f| !(f.category == "context" && f.weight == 0.0))
-            .count()
-            + r.missing.len();
+            .count();
         match self.0 {
             Brief::Quiet => Ok(()),
             Brief::Files if n == 0 => Ok(()),
@@ -312,9 +311,14 @@ impl Printer for Human {
         if s.documents + s.errors <= 1 {
             return Ok(());
         }
+        let suppressed = if s.suppressed > 0 {
+            format!("; {} suppressed", counted(s.suppressed, "finding"))
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{}: {} promotional, {} borderline, {} clean; {}; {:.1} MB in {:.2} s",
+            "{}: {} promotional, {} borderline, {} clean; {}{suppressed}; {:.1} MB in {:.2} s",
             counted(s.documents, "document"),
             s.promotional,
             s.borderline,

@@ -1,13 +1,13 @@
 //! `--format sarif`: SARIF 2.1.0, the format GitHub code scanning and editors read.
 //!
 //! One run. `tool.driver.rules` holds every pack rule (short description from `summary`, full
-//! description from `why`, help URI into docs/rules.md), the checks done in code, and one rule
-//! per required disclosure kind for missing (`missing.<kind>`) and late (`late.<kind>`)
-//! disclosures. Each finding is one result with its physical location: the file, line and
-//! column (code points), byte offset and length. Missing and late disclosures are
-//! document-level results (the region is line 1 alone, as GitHub code scanning shows only
-//! results with a start line; `properties.documentLevel` is true). Records that could not be
-//! read are tool execution notifications.
+//! description from `why`, help URI into docs/rules.md) and the checks done in code, among
+//! them one rule per required disclosure kind for missing (`missing.<kind>`) and late
+//! (`late.<kind>`) disclosures. Each finding is one result with its physical location: the
+//! file, line and column (code points), byte offset and length. Missing and late disclosures
+//! are findings too, located at the first thing that needed the disclosure (the first
+//! affiliate link, health claim or sponsored link), with the reason as their message. Records
+//! that could not be read are tool execution notifications.
 //!
 //! Written as a stream: the run's header on the first document, one result at a time, the
 //! closing part at the end; memory does not grow with the input (only the first
@@ -42,7 +42,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::DocMeta;
-use crate::rules::{DISCLOSURE_KINDS, RuleSet};
+use crate::rules::RuleSet;
 use crate::scan::DocResult;
 
 /// The schema URI written in `$schema`.
@@ -72,6 +72,35 @@ pub struct SarifWriter {
     errors: u64,
 }
 
+/// The rule descriptors of `tool.driver.rules`, each id once, with its index and summary.
+#[derive(Default)]
+struct Descriptors<'a> {
+    help_base: &'a str,
+    descriptors: Vec<Value>,
+    index: HashMap<String, usize>,
+    summaries: Vec<String>,
+}
+
+impl Descriptors<'_> {
+    fn add(&mut self, id: &str, summary: &str, why: &str, severity: &str, props: Value) {
+        if self.index.contains_key(id) {
+            return;
+        }
+        self.index.insert(id.to_string(), self.descriptors.len());
+        self.summaries.push(summary.to_string());
+        self.descriptors.push(json!({
+            "id": id,
+            "name": id,
+            "shortDescription": {"text": summary},
+            "fullDescription": {"text": why},
+            "helpUri": format!("{}#{}", self.help_base, anchor(id)),
+            "help": {"text": format!("{summary}\n\n{why}")},
+            "defaultConfiguration": {"level": level(severity)},
+            "properties": props,
+        }));
+    }
+}
+
 /// The `#anchor` GitHub gives the heading ``### `cta.buy-now` ``: `ctabuy-now`.
 fn anchor(id: &str) -> String {
     id.chars()
@@ -92,27 +121,10 @@ impl SarifWriter {
     /// A writer whose `tool.driver.rules` come from `rules`; `help_base` is the URI of the
     /// rules document (help URIs are `help_base#<anchor>`).
     pub fn new(rules: &RuleSet, help_base: &str) -> SarifWriter {
-        let mut descriptors = Vec::new();
-        let mut index = HashMap::new();
-        let mut summaries = Vec::new();
-        let mut add =
-            |id: &str, name: &str, summary: &str, why: &str, severity: &str, props: Value| {
-                if index.contains_key(id) {
-                    return;
-                }
-                index.insert(id.to_string(), descriptors.len());
-                summaries.push(summary.to_string());
-                descriptors.push(json!({
-                    "id": id,
-                    "name": name,
-                    "shortDescription": {"text": summary},
-                    "fullDescription": {"text": why},
-                    "helpUri": format!("{help_base}#{}", anchor(id)),
-                    "help": {"text": format!("{summary}\n\n{why}")},
-                    "defaultConfiguration": {"level": level(severity)},
-                    "properties": props,
-                }));
-            };
+        let mut d = Descriptors {
+            help_base,
+            ..Descriptors::default()
+        };
         for r in &rules.rules {
             let rule = &r.rule;
             let mut props = json!({
@@ -124,58 +136,20 @@ impl SarifWriter {
             if let Some(src) = &rule.source {
                 props["source"] = json!(src);
             }
-            add(
-                &rule.id,
-                &rule.id,
-                &rule.summary,
-                &rule.why,
-                rule.severity.as_str(),
-                props,
-            );
+            let severity = rule.severity.as_str();
+            d.add(&rule.id, &rule.summary, &rule.why, severity, props);
         }
+        // The checks done in code, `missing.<kind>` and `late.<kind>` among them.
         for c in crate::verdict::CHECKS {
-            add(
-                c.id,
-                c.id,
-                c.summary,
-                c.why,
-                c.severity,
-                json!({"category": c.category, "weight": c.weight, "check": true, "tags": [c.category]}),
-            );
-        }
-        for kind in DISCLOSURE_KINDS {
-            let severity = if *kind == "medical" {
-                "info"
-            } else {
-                "warning"
-            };
-            add(
-                &format!("missing.{kind}"),
-                &format!("missing.{kind}"),
-                &format!("The document needs a {kind} disclosure and has none"),
-                "puffery infers which disclosures a document owes from what it contains \
-                 (affiliate links or retailer calls to action, rel=sponsored links, health \
-                 claims on a supplement page, health claims); see DESIGN.md, Verdicts.",
-                severity,
-                json!({"category": "missing", "tags": ["disclosure"]}),
-            );
-            add(
-                &format!("late.{kind}"),
-                &format!("late.{kind}"),
-                &format!("The {kind} disclosure comes after what needed it, or only in a footer"),
-                "A disclosure must come before the reader meets what it discloses (FTC \
-                 endorsement guides, 16 CFR 255.5; .com Disclosures: clear and conspicuous, \
-                 before the purchase decision).",
-                severity,
-                json!({"category": "late", "tags": ["disclosure"]}),
-            );
+            let props = json!({"category": c.category, "weight": c.weight, "check": true, "tags": [c.category]});
+            d.add(c.id, c.summary, c.why, c.severity, props);
         }
         let driver = json!({
             "name": "puffery",
             "semanticVersion": env!("CARGO_PKG_VERSION"),
             "version": env!("CARGO_PKG_VERSION"),
             "informationUri": help_base,
-            "rules": descriptors,
+            "rules": d.descriptors,
         });
         let mut header = String::from("{\"$schema\":");
         header.push_str(&json!(SARIF_SCHEMA).to_string());
@@ -184,8 +158,8 @@ impl SarifWriter {
         header.push_str("},\"columnKind\":\"unicodeCodePoints\",\"results\":[");
         SarifWriter {
             header,
-            index,
-            summaries,
+            index: d.index,
+            summaries: d.summaries,
             started: false,
             results: 0,
             notifications: Vec::new(),
@@ -211,8 +185,8 @@ impl SarifWriter {
         Ok(())
     }
 
-    /// Writes the results of one document: one per finding, one per missing or late
-    /// disclosure. `bytes` are the document's bytes (for lines and columns).
+    /// Writes the results of one document: one per finding (missing and late disclosures are
+    /// findings). `bytes` are the document's bytes (for lines and columns).
     pub fn document(
         &mut self,
         w: &mut dyn Write,
@@ -256,7 +230,7 @@ impl SarifWriter {
             let mut res = json!({
                 "ruleId": f.rule,
                 "level": level(&f.severity),
-                "message": {"text": format!("{}: \"{}\"", self.summary(&f.rule), f.matched.split_whitespace().collect::<Vec<_>>().join(" "))},
+                "message": {"text": format!("{}: \"{}\"", f.message.as_deref().unwrap_or(self.summary(&f.rule)), f.matched.split_whitespace().collect::<Vec<_>>().join(" "))},
                 "locations": [loc],
                 "properties": props,
             });
@@ -264,30 +238,6 @@ impl SarifWriter {
                 res["ruleIndex"] = json!(i);
             }
             self.result(w, &res)?;
-        }
-        for (what, list) in [("missing", &r.missing), ("late", &r.late)] {
-            for m in list {
-                let id = format!("{what}.{}", m.kind);
-                // The whole document: line 1 (GitHub code scanning shows only results with a
-                // start line), no columns, no byte range.
-                let mut loc = json!({"physicalLocation": {
-                    "artifactLocation": {"uri": uri}, "region": {"startLine": 1}}});
-                if let Some(l) = &logical {
-                    loc["logicalLocations"] = l.clone();
-                }
-                let mut res = json!({
-                    "ruleId": id,
-                    "level": level(&m.severity),
-                    "message": {"text": format!("{what} {} disclosure: {}", m.kind, m.reason)},
-                    "locations": [loc],
-                    "properties": doc_props,
-                });
-                res["properties"]["documentLevel"] = json!(true);
-                if let Some(i) = self.index.get(&id) {
-                    res["ruleIndex"] = json!(i);
-                }
-                self.result(w, &res)?;
-            }
         }
         Ok(())
     }

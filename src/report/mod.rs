@@ -529,9 +529,15 @@ impl Report {
             None => self.no_url += 1,
         }
 
-        // Rules: findings per rule, pages per rule, one example candidate per page.
+        // Rules: findings per rule, pages per rule, one example candidate per page. Missing
+        // and late disclosures are findings too (`missing.fda`), but the disclosure compliance
+        // section counts them, from `missing[]` and `late[]`: not twice.
         let mut seen: Vec<&str> = Vec::new();
-        for f in &v.findings {
+        for f in v
+            .findings
+            .iter()
+            .filter(|f| !matches!(f.category.as_ref(), "missing" | "late"))
+        {
             let key = bounded_key(&self.rules, &f.rule).to_string();
             let first = !seen.contains(&key.as_str());
             let stat = self.rules.entry(key.clone()).or_default();

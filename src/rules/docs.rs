@@ -280,6 +280,13 @@ pub fn markdown(rules: &RuleSet) -> String {
 }
 
 fn rule_section(out: &mut String, r: &LoadedRule) {
+    rule_facts(out, r);
+    rule_examples(out, &r.rule);
+    rule_patterns(out, &r.rule);
+}
+
+/// Heading, summary, why, settings, source and file of a rule.
+fn rule_facts(out: &mut String, r: &LoadedRule) {
     let rule = &r.rule;
     let _ = writeln!(out, "### `{}`\n", rule.id);
     let _ = writeln!(out, "{}\n", md(&rule.summary));
@@ -295,27 +302,19 @@ fn rule_section(out: &mut String, r: &LoadedRule) {
         let _ = writeln!(out, "- Source: {}", source_md(s));
     }
     let _ = writeln!(out, "- Defined in `{}`", r.file);
-    let _ = writeln!(
-        out,
-        "- Flags: {}",
-        rule.examples
-            .flag
-            .iter()
-            .map(|e| example(e))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let _ = writeln!(
-        out,
-        "- Does not flag: {}",
-        rule.examples
-            .ok
-            .iter()
-            .map(|e| example(e))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+}
+
+/// What a rule flags and does not flag.
+fn rule_examples(out: &mut String, rule: &Rule) {
+    let list = |v: &[String]| v.iter().map(|e| example(e)).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(out, "- Flags: {}", list(&rule.examples.flag));
+    let _ = writeln!(out, "- Does not flag: {}", list(&rule.examples.ok));
     out.push('\n');
+}
+
+/// A rule's phrases, regexes and exceptions, folded.
+fn rule_patterns(out: &mut String, rule: &Rule) {
+    let codes = |v: &[String]| v.iter().map(|p| code(p)).collect::<Vec<_>>().join(", ");
     let mut summary = Vec::new();
     if !rule.phrases.is_empty() {
         summary.push(format!("{} phrases", rule.phrases.len()));
@@ -332,15 +331,7 @@ fn rule_section(out: &mut String, r: &LoadedRule) {
         summary.join(", ")
     );
     if !rule.phrases.is_empty() {
-        let _ = writeln!(
-            out,
-            "Phrases: {}\n",
-            rule.phrases
-                .iter()
-                .map(|p| code(p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let _ = writeln!(out, "Phrases: {}\n", codes(&rule.phrases));
     }
     if !rule.regex.is_empty() {
         out.push_str("Regexes:\n\n```text\n");
@@ -350,17 +341,42 @@ fn rule_section(out: &mut String, r: &LoadedRule) {
         out.push_str("```\n\n");
     }
     if !rule.exceptions.is_empty() {
-        let _ = writeln!(
-            out,
-            "Exceptions: {}\n",
-            rule.exceptions
-                .iter()
-                .map(|p| code(p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let _ = writeln!(out, "Exceptions: {}\n", codes(&rule.exceptions));
     }
     out.push_str("</details>\n\n");
+}
+
+/// One check done in code (the verdict's checks, `missing.<kind>` and `late.<kind>`), for
+/// [`checks_markdown`]: id, category, severity, summary, why.
+pub type CheckDoc<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+
+/// The section of `docs/rules.md` on the checks done in code (`puffery::verdict::CHECKS`):
+/// findings that come from the page as a whole rather than a pack's phrases, among them the
+/// missing and late disclosures.
+pub fn checks_markdown(checks: &[CheckDoc<'_>]) -> String {
+    let mut out = String::from("## Checks done in code\n\n");
+    out.push_str(
+        "Findings that come from the document as a whole rather than from a pack's phrases. \
+         `missing.<kind>` and `late.<kind>` are the required disclosures (`missing[]` and \
+         `late[]` of the output) as findings: they point at the first thing that needed the \
+         disclosure (the first affiliate link, health claim or sponsored link), add nothing to \
+         the score, and can be selected, ignored (`--ignore missing`, `--ignore late.affiliate`) \
+         and suppressed inline (`<!-- puffery-ignore missing.fda -->`) like any rule; an ignored \
+         or suppressed one also leaves `missing[]` / `late[]`.\n\n",
+    );
+    out.push_str("| id | category | severity | summary |\n|---|---|---|---|\n");
+    for (id, category, severity, summary, _) in checks {
+        let _ = writeln!(
+            out,
+            "| `{id}` | {category} | {severity} | {} |",
+            md(summary)
+        );
+    }
+    out.push('\n');
+    for (id, _, _, summary, why) in checks {
+        let _ = writeln!(out, "### `{id}`\n\n{}\n\n{}\n", md(summary), md(why));
+    }
+    out
 }
 
 /// The plain-text explanation of one rule for `puffery rules explain ID`: summary, why, source,

@@ -241,6 +241,31 @@ pub struct LoadedRule {
 pub struct RuleSet {
     /// In load order; a rule's index here is its id in the matcher.
     pub rules: Vec<LoadedRule>,
+    /// The `--select` / `--ignore` prefixes [`RuleSet::filter`] applied: the scanner reports
+    /// only the findings they select, code checks and `missing.*` / `late.*` included.
+    pub selection: Selection,
+}
+
+/// Rule id prefixes to report (`select`, all when empty) and not to report (`ignore`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Prefixes to keep; empty keeps all.
+    pub select: Vec<String>,
+    /// Prefixes to drop.
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    /// True when findings of rule `id` are reported.
+    pub fn reports(&self, id: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|p| id_matches(id, p)))
+            && !self.ignore.iter().any(|p| id_matches(id, p))
+    }
+
+    /// True when nothing is filtered.
+    pub fn is_all(&self) -> bool {
+        self.select.is_empty() && self.ignore.is_empty()
+    }
 }
 
 /// Categories whose rules carry `disclosure`.
@@ -312,11 +337,28 @@ impl RuleSet {
 
     /// Keeps the rules whose id starts with one of `select` (all when empty) and with none of
     /// `ignore`. A prefix matches whole dotted parts: `cta` matches `cta.shop-now`, not `ctab`.
+    /// The prefixes are kept in [`RuleSet::selection`] for the findings that do not come from
+    /// a pack rule (code checks, `missing.*`, `late.*`). A `select` that names no pack rule at
+    /// all (`--select missing`) keeps every pack rule running, since the required disclosures
+    /// are decided from their matches, and only the selected findings are reported.
     pub fn filter(&mut self, select: &[String], ignore: &[String]) {
-        self.rules.retain(|r| {
-            (select.is_empty() || select.iter().any(|p| id_matches(&r.rule.id, p)))
-                && !ignore.iter().any(|p| id_matches(&r.rule.id, p))
-        });
+        let names_a_rule = self
+            .rules
+            .iter()
+            .any(|r| select.iter().any(|p| id_matches(&r.rule.id, p)));
+        self.selection = Selection {
+            select: select.to_vec(),
+            ignore: ignore.to_vec(),
+        };
+        let run = Selection {
+            select: if names_a_rule {
+                select.to_vec()
+            } else {
+                Vec::new()
+            },
+            ignore: ignore.to_vec(),
+        };
+        self.rules.retain(|r| run.reports(&r.rule.id));
     }
 
     /// Finds a rule by id.

@@ -123,4 +123,103 @@ pub const CHECKS: &[Check] = &[
     CHECK_ADVERTORIAL,
     CHECK_LEAD_FORM,
     CHECK_LINK_CTA,
+    MISSING_AFFILIATE,
+    MISSING_FDA,
+    MISSING_MEDICAL,
+    MISSING_SPONSORED,
+    LATE_AFFILIATE,
+    LATE_FDA,
+    LATE_SPONSORED,
 ];
+
+/// The check behind a missing (`late == false`) or late disclosure of `kind`: its finding's
+/// rule id is `missing.<kind>` or `late.<kind>`.
+pub fn disclosure_check(late: bool, kind: &str) -> Option<&'static Check> {
+    let id_prefix = if late { "late." } else { "missing." };
+    CHECKS
+        .iter()
+        .find(|c| c.id.strip_prefix(id_prefix) == Some(kind))
+}
+
+const AFFILIATE_WHY: &str = "The FTC's Endorsement Guides (16 CFR 255.5) require a clear and \
+     conspicuous disclosure of a material connection, such as a commission on sales through a \
+     link, placed before the reader meets the link or the call to action (FTC, \"Disclosures \
+     101 for Social Media Influencers\"; Amazon Associates Operating Agreement, section 5).";
+const FDA_WHY: &str = "A dietary supplement that makes structure/function claims must carry \
+     the disclaimer \"These statements have not been evaluated by the Food and Drug \
+     Administration. This product is not intended to diagnose, treat, cure, or prevent any \
+     disease.\" (21 U.S.C. 343(r)(6), 21 CFR 101.93(c)).";
+const SPONSORED_WHY: &str = "Links marked rel=\"sponsored\" are paid placements; readers must \
+     be told about the payment (FTC Act section 5, 16 CFR 255.5), not only search engines.";
+
+/// An affiliate disclosure is required and absent.
+pub const MISSING_AFFILIATE: Check = Check {
+    id: "missing.affiliate",
+    category: "missing",
+    severity: "warning",
+    weight: 0.0,
+    summary: "Affiliate links or a retailer call to action, and no affiliate disclosure",
+    why: AFFILIATE_WHY,
+};
+
+/// The FDA disclaimer is required and absent (or incomplete).
+pub const MISSING_FDA: Check = Check {
+    id: "missing.fda",
+    category: "missing",
+    severity: "warning",
+    weight: 0.0,
+    summary: "Health claims for a dietary supplement, and no (or an incomplete) FDA disclaimer",
+    why: FDA_WHY,
+};
+
+/// Health claims without a medical-advice disclaimer (a convention: info).
+pub const MISSING_MEDICAL: Check = Check {
+    id: "missing.medical",
+    category: "missing",
+    severity: "info",
+    weight: 0.0,
+    summary: "Health claims, and no medical-advice disclaimer (\"not medical advice\", \"talk to your doctor\")",
+    why: "Pages that make health claims conventionally tell readers they are not medical advice \
+          or send them to a doctor. No statute prescribes it, so only its absence is reported, \
+          as info.",
+};
+
+/// Links marked `rel="sponsored"` and no sponsored label.
+pub const MISSING_SPONSORED: Check = Check {
+    id: "missing.sponsored",
+    category: "missing",
+    severity: "warning",
+    weight: 0.0,
+    summary: "Links marked rel=\"sponsored\", and no sponsored label or affiliate disclosure",
+    why: SPONSORED_WHY,
+};
+
+/// The affiliate disclosure comes after the first affiliate link, or only in the footer.
+pub const LATE_AFFILIATE: Check = Check {
+    id: "late.affiliate",
+    category: "late",
+    severity: "warning",
+    weight: 0.0,
+    summary: "The affiliate disclosure comes after the first affiliate link or retailer call to action, or only in the footer",
+    why: AFFILIATE_WHY,
+};
+
+/// The FDA disclaimer comes after the first health claim, or only in the footer.
+pub const LATE_FDA: Check = Check {
+    id: "late.fda",
+    category: "late",
+    severity: "warning",
+    weight: 0.0,
+    summary: "The FDA disclaimer comes after the first health claim, or only in the footer",
+    why: FDA_WHY,
+};
+
+/// The sponsored label comes after the first sponsored link, or only in the footer.
+pub const LATE_SPONSORED: Check = Check {
+    id: "late.sponsored",
+    category: "late",
+    severity: "warning",
+    weight: 0.0,
+    summary: "The sponsored label comes after the first rel=\"sponsored\" link, or only in the footer",
+    why: SPONSORED_WHY,
+};

@@ -90,26 +90,67 @@ static PRICE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Evidence for the verdict, and the code checks that fired (each becomes a finding).
 pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
-    let ex = f.ex;
-    // Nothing can be disclosed before the title: what the title needs, a disclosure anywhere
-    // gives in time (its need is placed at the end of the text).
-    let title = ex.title.unwrap_or_default();
-    let at = |pos: usize| At {
-        text: if (title.0..title.1).contains(&pos) {
-            ex.text.len()
-        } else {
-            pos
-        },
-        src: f.decoded.src_start(ex.map.start(pos)),
-        footer: ex.in_footer(pos),
-    };
-    let rule = |i: usize| &f.rules.rules[i].rule;
     let mut ev = Evidence {
-        words: words(&ex.text),
+        words: words(&f.ex.text),
         ..Evidence::default()
     };
+    rule_evidence(f, &mut ev);
+    let mut fired = link_evidence(policy, f, &mut ev);
+    let (page, page_fired) = page_evidence(policy, f);
+    ev.page = page;
+    fired.extend(page_fired);
+    if ev.dense(policy)
+        && let Some(l) = f.links.iter().find(|l| !l.hidden && l.affiliate)
+    {
+        fired.push(link_check(CHECK_LINK_DENSITY, l));
+    }
+    if !ev.product_page() {
+        fired.retain(|c| c.check.id != CHECK_PRODUCT_PAGE.id);
+    }
+    (ev, fired)
+}
+
+impl Found<'_> {
+    /// The place of text offset `pos` (the start of a match spanning `start..end` of the
+    /// text). Nothing can be disclosed before the title: what the title needs, a disclosure
+    /// anywhere gives in time (its need is placed at the end of the text).
+    fn at(&self, pos: usize, span: (usize, usize), scope: &'static str) -> At {
+        let ex = self.ex;
+        let title = ex.title.unwrap_or_default();
+        At {
+            text: if (title.0..title.1).contains(&pos) {
+                ex.text.len()
+            } else {
+                pos
+            },
+            src: self.decoded.src_start(ex.map.start(pos)),
+            footer: ex.in_footer(pos),
+            span,
+            scope,
+        }
+    }
+
+    /// The place of a rule match.
+    fn at_hit(&self, h: &Hit) -> At {
+        let (ex, d) = (self.ex, self.decoded);
+        let span = (
+            d.src_start(ex.map.start(h.start)),
+            d.src_end(ex.map.end(h.end)),
+        );
+        self.at(h.start, span, ex.scope_at(h.start).as_str())
+    }
+
+    /// The place of a link: its text position, pointing at the anchor.
+    fn at_link(&self, l: &LinkFacts<'_>) -> At {
+        self.at(l.text_pos, (l.start, l.end), "link")
+    }
+}
+
+/// Rule matches: counts per rule, retailer calls to action, disclosures, supplement context
+/// and health claims.
+fn rule_evidence(f: &Found<'_>, ev: &mut Evidence) {
     for h in f.hits {
-        let r = rule(h.rule);
+        let r = &f.rules.rules[h.rule].rule;
         match ev.rules.iter_mut().find(|c| c.id == r.id) {
             Some(c) => c.count += 1,
             None => ev.rules.push(RuleCount {
@@ -121,10 +162,10 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
             }),
         }
         if r.retailer {
-            ev.retailer_ctas.push(at(h.start));
+            ev.retailer_ctas.push(f.at_hit(h));
         }
         match &r.disclosure {
-            Some(kind) if !r.weak => ev.disclosed.push((kind.clone(), at(h.start))),
+            Some(kind) if !r.weak => ev.disclosed.push((kind.clone(), f.at_hit(h))),
             // A weak form (the FDA disclaimer's disease sentence alone) discloses nothing, but
             // the reason for the missing disclosure says it is incomplete.
             Some(kind) if !ev.weak_disclosed.contains(kind) => ev.weak_disclosed.push(kind.clone()),
@@ -132,56 +173,45 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
         }
         match f.roles.of(h.rule) {
             Some(Role::Supplement) => ev.supplement = true,
-            Some(Role::Health) => ev.health_claims.push(at(h.start)),
+            Some(Role::Health) => ev.health_claims.push(f.at_hit(h)),
             _ => {}
         }
     }
+}
+
+/// Visible links: affiliate, sponsored and paid links, link calls to action; fires the
+/// link checks (affiliate links without rel, link calls to action).
+fn link_evidence(policy: &Policy, f: &Found<'_>, ev: &mut Evidence) -> Vec<FiredCheck> {
     let visible = || f.links.iter().filter(|l| !l.hidden);
     ev.affiliate_links = visible()
         .filter(|l| l.affiliate)
-        .map(|l| at(l.text_pos))
+        .map(|l| f.at_link(l))
         .collect();
     ev.sponsored_links = visible()
         .filter(|l| l.sponsored)
-        .map(|l| at(l.text_pos))
+        .map(|l| f.at_link(l))
         .collect();
     ev.paid_links = visible().filter(|l| l.affiliate || l.sponsored).count();
-    let mut fired = Vec::new();
     // Affiliate links without rel=sponsored or nofollow (a link-spam signal, info).
-    for l in visible().filter(|l| l.affiliate && !l.sponsored && !l.nofollow) {
-        fired.push(FiredCheck {
-            check: CHECK_AFFILIATE_REL,
-            start: l.start,
-            end: l.end,
-            scope: "link",
-        });
-    }
+    let mut fired: Vec<FiredCheck> = visible()
+        .filter(|l| l.affiliate && !l.sponsored && !l.nofollow)
+        .map(|l| link_check(CHECK_AFFILIATE_REL, l))
+        .collect();
     for l in visible().filter(|l| link_cta(&policy.link_cta, l)) {
-        ev.link_ctas.push(at(l.text_pos));
-        fired.push(FiredCheck {
-            check: CHECK_LINK_CTA,
-            start: l.start,
-            end: l.end,
-            scope: "link",
-        });
+        ev.link_ctas.push(f.at_link(l));
+        fired.push(link_check(CHECK_LINK_CTA, l));
     }
-    let (page, page_fired) = page_evidence(policy, f);
-    ev.page = page;
-    fired.extend(page_fired);
-    if ev.dense(policy)
-        && let Some(l) = visible().find(|l| l.affiliate)
-    {
-        fired.push(FiredCheck {
-            check: CHECK_LINK_DENSITY,
-            start: l.start,
-            end: l.end,
-            scope: "link",
-        });
+    fired
+}
+
+/// A check fired on a link: its finding covers the anchor.
+fn link_check(check: Check, l: &LinkFacts<'_>) -> FiredCheck {
+    FiredCheck {
+        check,
+        start: l.start,
+        end: l.end,
+        scope: "link",
     }
-    if !ev.product_page() {
-        fired.retain(|c| c.check.id != CHECK_PRODUCT_PAGE.id);
-    }
-    (ev, fired)
 }
 
 /// Page-type evidence, with the checks it fires (the product-page check is kept only when the

@@ -46,6 +46,13 @@ pub struct At {
     pub src: usize,
     /// True when it sits in a footer.
     pub footer: bool,
+    /// Source byte span of what stands there (the match, the link): where a finding about it
+    /// points.
+    #[serde(skip)]
+    pub span: (usize, usize),
+    /// Scope of what stands there (`text`, `link`, ...; empty for `text`).
+    #[serde(skip)]
+    pub scope: &'static str,
 }
 
 /// How often one rule matched.
@@ -141,6 +148,11 @@ pub struct Requirement {
     /// `warning` for disclosures the law or a program requires; `info` for conventions
     /// (a medical-advice disclaimer).
     pub severity: String,
+    /// Where the first thing that needed the disclosure stands (the first affiliate link,
+    /// health claim, ...): the `missing.<kind>` / `late.<kind>` finding points there. Not part
+    /// of the `missing[]` / `late[]` entries of the output.
+    #[serde(skip)]
+    pub needed_at: At,
 }
 
 /// The verdict on one document.
@@ -241,18 +253,39 @@ pub fn decide(ev: &Evidence, policy: &Policy) -> Verdict {
 
 /// Every signal that adds to the score, largest contribution first.
 fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
-    let w = &p.weights;
-    let mut out: Vec<Reason> = Vec::new();
-    let mut add = |signal: &str, contribution: f64, detail: String| {
+    let mut out = Reasons::default();
+    rule_reasons(ev, &mut out);
+    link_reasons(ev, p, &mut out);
+    page_reasons(ev, p, &mut out);
+    prose_reason(ev, p, &mut out);
+    let mut out = out.0;
+    out.sort_by(|a, b| {
+        b.contribution
+            .abs()
+            .partial_cmp(&a.contribution.abs())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    out
+}
+
+/// The reasons collected so far; a signal that adds nothing is not a reason.
+#[derive(Default)]
+struct Reasons(Vec<Reason>);
+
+impl Reasons {
+    fn add(&mut self, signal: &str, contribution: f64, detail: String) {
         if contribution != 0.0 {
-            out.push(Reason {
+            self.0.push(Reason {
                 signal: signal.to_string(),
                 contribution: (contribution * 100.0).round() / 100.0,
                 detail,
             });
         }
-    };
-    // Rule findings, summed per category (each rule capped).
+    }
+}
+
+/// Rule findings, summed per category (each rule capped at `cap` times its weight).
+fn rule_reasons(ev: &Evidence, out: &mut Reasons) {
     let mut cats: Vec<(&str, f64, Vec<String>)> = Vec::new();
     for r in &ev.rules {
         let cap = r.cap * r.weight.abs();
@@ -267,10 +300,15 @@ fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
         }
     }
     for (cat, sum, ids) in cats {
-        add(&format!("rules:{cat}"), sum, ids.join(", "));
+        out.add(&format!("rules:{cat}"), sum, ids.join(", "));
     }
+}
+
+/// Paid links and links that tell the reader to buy, each capped.
+fn link_reasons(ev: &Evidence, p: &Policy, out: &mut Reasons) {
+    let w = &p.weights;
     let paid = ev.paid_links as f64 * w.paid_link;
-    add(
+    out.add(
         "paid-links",
         paid.min(w.paid_links_cap),
         format!(
@@ -280,7 +318,7 @@ fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
         ),
     );
     let n = ev.link_ctas.len();
-    add(
+    out.add(
         "link-cta",
         (n as f64 * w.link_cta).min(w.link_cta_cap),
         format!(
@@ -289,28 +327,21 @@ fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
             if n == 1 { "s" } else { "" }
         ),
     );
+}
+
+/// What kind of page it is: product page, advertorial, deal post, lead form, denial, recipe,
+/// article.
+fn page_reasons(ev: &Evidence, p: &Policy, out: &mut Reasons) {
+    let w = &p.weights;
     let pg = &ev.page;
     if ev.product_page() {
-        let mut what: Vec<String> = Vec::new();
-        if pg.product_markup {
-            what.push("product markup".into());
-        }
-        if let Some(c) = &pg.cart {
-            what.push(format!("cart control {c}"));
-        }
-        if let Some(u) = &pg.product_url {
-            what.push(format!("product URL path {u}"));
-        }
-        if let Some(p) = &pg.price {
-            what.push(format!("price {p}"));
-        }
-        add("product-page", w.product_page, what.join(", "));
+        out.add("product-page", w.product_page, product_marks(pg).join(", "));
     }
     if let Some(a) = &pg.advertorial {
-        add("advertorial", w.advertorial, a.clone());
+        out.add("advertorial", w.advertorial, a.clone());
     }
     if ev.dense(p) {
-        add(
+        out.add(
             "affiliate-dense",
             w.affiliate_dense,
             format!(
@@ -321,134 +352,155 @@ fn score_reasons(ev: &Evidence, p: &Policy) -> Vec<Reason> {
         );
     }
     if pg.lead_form {
-        add(
+        out.add(
             "lead-form",
             w.lead_form,
             "a form asks for a phone number".into(),
         );
     }
     if pg.denial && ev.affiliate_evidence() {
-        add(
+        out.add(
             "misleading-negation",
             w.misleading_negation,
             "says it is not sponsored, beside affiliate evidence".into(),
         );
     }
     if pg.recipe {
-        add("recipe", w.recipe, "recipe markup".into());
+        out.add("recipe", w.recipe, "recipe markup".into());
     }
     if pg.article && !pg.recipe {
-        add("article", w.article, "article markup".into());
+        out.add("article", w.article, "article markup".into());
     }
+}
+
+/// The product marks a product page showed, for its reason.
+fn product_marks(pg: &PageEvidence) -> Vec<String> {
+    let mut what: Vec<String> = Vec::new();
+    if pg.product_markup {
+        what.push("product markup".into());
+    }
+    if let Some(c) = &pg.cart {
+        what.push(format!("cart control {c}"));
+    }
+    if let Some(u) = &pg.product_url {
+        what.push(format!("product URL path {u}"));
+    }
+    if let Some(p) = &pg.price {
+        what.push(format!("price {p}"));
+    }
+    what
+}
+
+/// Long prose with few commercial links: editorial counter-evidence.
+fn prose_reason(ev: &Evidence, p: &Policy, out: &mut Reasons) {
     let density = ev.commercial_per_1000_words();
     if ev.words >= p.limits.long_prose_words
         && density < p.limits.long_prose_max_links_per_1000_words
         && !ev.product_page()
-        && pg.advertorial.is_none()
+        && ev.page.advertorial.is_none()
     {
-        add(
+        out.add(
             "long-prose",
-            w.long_prose,
+            p.weights.long_prose,
             format!(
                 "{} words, {:.1} affiliate links and calls to action per 1,000 words",
                 ev.words, density
             ),
         );
     }
-    out.sort_by(|a, b| {
-        b.contribution
-            .abs()
-            .partial_cmp(&a.contribution.abs())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    out
 }
 
-/// Missing and late disclosures.
+/// Missing and late disclosures, each kind checked in turn.
 fn requirements(ev: &Evidence) -> (Vec<Requirement>, Vec<Requirement>) {
     // (missing?, requirement) in the order they are checked.
-    let mut out: Vec<(bool, Requirement)> = Vec::new();
-    // Affiliate.
+    let out = [
+        affiliate_requirement(ev),
+        fda_requirement(ev),
+        medical_requirement(ev),
+        sponsored_requirement(ev),
+    ];
+    let (missing, late): (Vec<_>, Vec<_>) = out.into_iter().flatten().partition(|(m, _)| *m);
+    (
+        missing.into_iter().map(|(_, r)| r).collect(),
+        late.into_iter().map(|(_, r)| r).collect(),
+    )
+}
+
+/// Affiliate links or retailer calls to action need an affiliate disclosure before them.
+fn affiliate_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
     let first = ev
         .affiliate_links
         .iter()
         .chain(&ev.retailer_ctas)
         .min_by_key(|a| a.text)
-        .copied();
-    if let Some(first) = first {
-        let what = describe_affiliate(ev.affiliate_links.len(), ev.retailer_ctas.len());
-        let found = ev.disclosed("affiliate");
-        out.extend(require(
-            "affiliate",
-            first,
-            &what,
-            &found,
-            "affiliate disclosure",
-        ));
-    }
-    // FDA / DSHEA.
+        .copied()?;
+    let what = describe_affiliate(ev.affiliate_links.len(), ev.retailer_ctas.len());
+    let found = ev.disclosed("affiliate");
+    require("affiliate", first, &what, &found, "affiliate disclosure")
+}
+
+/// FDA / DSHEA: health claims on a dietary supplement need the FDA disclaimer.
+fn fda_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
     let health = &ev.health_claims;
-    if ev.supplement
-        && let Some(&first) = health.iter().min_by_key(|a| a.text)
+    if !ev.supplement {
+        return None;
+    }
+    let &first = health.iter().min_by_key(|a| a.text)?;
+    let what = format!(
+        "a dietary supplement with {} health claim{}",
+        health.len(),
+        plural(health.len())
+    );
+    let mut fda = require("fda", first, &what, &ev.disclosed("fda"), "FDA disclaimer");
+    // Only the disease sentence (a weak fda disclosure): incomplete, not present.
+    if let Some((true, m)) = fda.as_mut()
+        && ev.weak_disclosed.iter().any(|k| k == "fda")
     {
-        let what = format!(
-            "a dietary supplement with {} health claim{}",
-            health.len(),
-            plural(health.len())
+        m.reason = format!(
+            "{what}, incomplete FDA disclaimer (only \"not intended to diagnose, treat, cure, \
+             or prevent any disease\"; 21 CFR 101.93(c) needs both sentences)"
         );
-        let mut fda = require("fda", first, &what, &ev.disclosed("fda"), "FDA disclaimer");
-        // Only the disease sentence (a weak fda disclosure): incomplete, not present.
-        if let Some((true, m)) = fda.as_mut()
-            && ev.weak_disclosed.iter().any(|k| k == "fda")
-        {
-            m.reason = format!(
-                "{what}, incomplete FDA disclaimer (only \"not intended to diagnose, treat, cure, \
-                 or prevent any disease\"; 21 CFR 101.93(c) needs both sentences)"
-            );
-        }
-        out.extend(fda);
     }
-    // Medical advice: pages that make health claims conventionally say they are not medical
-    // advice, or send readers to a doctor. No statute prescribes it, so only its absence is
-    // reported, as info.
-    if !health.is_empty() && ev.disclosed("medical").is_empty() {
-        out.push((
-            true,
-            Requirement {
-                kind: "medical".into(),
-                reason: format!(
-                    "{} health claim{}, no medical-advice disclaimer (\"not medical advice\", \"talk to your doctor\")",
-                    health.len(),
-                    plural(health.len())
-                ),
-                severity: "info".into(),
-            },
-        ));
+    fda
+}
+
+/// Medical advice: pages that make health claims conventionally say they are not medical
+/// advice, or send readers to a doctor. No statute prescribes it, so only its absence is
+/// reported, as info.
+fn medical_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
+    let health = &ev.health_claims;
+    let &first = health.iter().min_by_key(|a| a.text)?;
+    if !ev.disclosed("medical").is_empty() {
+        return None;
     }
-    // Sponsored.
+    Some((
+        true,
+        Requirement {
+            kind: "medical".into(),
+            reason: format!(
+                "{} health claim{}, no medical-advice disclaimer (\"not medical advice\", \"talk to your doctor\")",
+                health.len(),
+                plural(health.len())
+            ),
+            severity: "info".into(),
+            needed_at: first,
+        },
+    ))
+}
+
+/// Links marked `rel="sponsored"` need a sponsored label (an affiliate disclosure will do).
+fn sponsored_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
     let sponsored = &ev.sponsored_links;
-    if let Some(&first) = sponsored.iter().min_by_key(|a| a.text) {
-        let what = format!(
-            "{} link{} marked rel=\"sponsored\"",
-            sponsored.len(),
-            plural(sponsored.len())
-        );
-        let mut found = ev.disclosed("sponsored");
-        found.extend(ev.disclosed("affiliate"));
-        found.sort_by_key(|a| a.text);
-        out.extend(require(
-            "sponsored",
-            first,
-            &what,
-            &found,
-            "sponsored label",
-        ));
-    }
-    let (missing, late): (Vec<_>, Vec<_>) = out.into_iter().partition(|(m, _)| *m);
-    (
-        missing.into_iter().map(|(_, r)| r).collect(),
-        late.into_iter().map(|(_, r)| r).collect(),
-    )
+    let &first = sponsored.iter().min_by_key(|a| a.text)?;
+    let what = format!(
+        "{} link{} marked rel=\"sponsored\"",
+        sponsored.len(),
+        plural(sponsored.len())
+    );
+    let mut found = ev.disclosed("sponsored");
+    found.extend(ev.disclosed("affiliate"));
+    found.sort_by_key(|a| a.text);
+    require("sponsored", first, &what, &found, "sponsored label")
 }
 
 fn plural(n: usize) -> &'static str {
@@ -480,6 +532,7 @@ fn require(
         kind: kind.into(),
         reason,
         severity: "warning".into(),
+        needed_at: first,
     };
     let Some(disclosed) = found.first() else {
         return Some((true, req(format!("{what}, no {name}"))));

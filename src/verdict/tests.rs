@@ -7,7 +7,7 @@ fn at(text: usize) -> At {
     At {
         text,
         src: text + 100,
-        footer: false,
+        ..At::default()
     }
 }
 

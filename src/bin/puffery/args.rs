@@ -74,7 +74,7 @@ pub struct RuleArgs {
     /// Drop the built-in packs.
     #[arg(long, global = true)]
     pub no_builtin: bool,
-    /// Keep only rules whose id starts with one of these (e.g. cta,claim.health).
+    /// Keep only rules whose id starts with one of these (e.g. cta,claim.health,missing).
     #[arg(long, value_delimiter = ',', value_name = "PREFIX,...", global = true)]
     pub select: Vec<String>,
     /// Drop rules whose id starts with one of these.
@@ -112,6 +112,10 @@ pub struct ScanArgs {
     /// (hidden files stay skipped; files named as arguments are always read).
     #[arg(long)]
     pub no_ignore: bool,
+    /// Do not honour `<!-- puffery-ignore ... -->` comments in files (they are never honoured
+    /// in WARC, WET or JSONL records, whose pages a crawl does not maintain).
+    #[arg(long)]
+    pub no_inline_ignore: bool,
     /// Take only inputs whose index mod N == I; `auto` reads the Slurm array task
     /// (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT).
     #[arg(long, value_name = "I/N|auto")]

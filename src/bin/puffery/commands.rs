@@ -12,13 +12,18 @@ use crate::run::{add_packs, load_rules};
 
 pub fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
+    // `--select`/`--ignore` choose what is listed, checks included (`--select missing` keeps
+    // the pack rules running, but lists only what it selects).
+    let shown = |id: &str| rules.selection.reports(id);
+    let checks = || puffery::verdict::CHECKS.iter().filter(|c| shown(c.id));
+    let listed = || rules.rules.iter().filter(|r| shown(&r.rule.id));
     match format {
         ListFormat::Json => {
-            for r in &rules.rules {
+            for r in listed() {
                 serde_json::to_writer(&mut out, &r.rule)?;
                 writeln!(out)?;
             }
-            for c in puffery::verdict::CHECKS {
+            for c in checks() {
                 let row = serde_json::json!({
                     "id": c.id, "category": c.category, "severity": c.severity,
                     "weight": 0.0, "summary": c.summary, "why": c.why, "check": true,
@@ -27,10 +32,9 @@ pub fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
             }
         }
         ListFormat::Table => {
-            let w = rules
-                .rules
-                .iter()
+            let w = listed()
                 .map(|r| r.rule.id.len())
+                .chain(checks().map(|c| c.id.len()))
                 .max()
                 .unwrap_or(2);
             writeln!(
@@ -38,7 +42,7 @@ pub fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
                 "{:w$}  {:10} {:8} {:>6}  summary",
                 "id", "category", "severity", "weight"
             )?;
-            for r in &rules.rules {
+            for r in listed() {
                 let r = &r.rule;
                 writeln!(
                     out,
@@ -50,7 +54,7 @@ pub fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
                     r.summary
                 )?;
             }
-            for c in puffery::verdict::CHECKS {
+            for c in checks() {
                 let (id, cat, sev, summary) = (c.id, c.category, c.severity, c.summary);
                 writeln!(out, "{id:w$}  {cat:10} {sev:8} {:>6}  {summary} (check)", 0)?;
             }
@@ -116,7 +120,7 @@ pub fn eval(a: EvalArgs) -> Result<ExitCode> {
         rules,
         ScannerOptions {
             threshold: a.threshold,
-            lang: None,
+            ..ScannerOptions::default()
         },
     )?;
     let text = std::fs::read_to_string(&a.labels)

@@ -144,6 +144,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         ScannerOptions {
             threshold: a.threshold,
             lang: a.lang.clone(),
+            inline_ignore: !a.no_inline_ignore,
         },
     )?;
     let pool = rayon::ThreadPoolBuilder::new()

@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 use puffery::DocResult;
 use puffery::output::Summary;
 
-/// Documents and findings per rule, and missing disclosures per kind.
+/// Documents and findings per rule (`missing.<kind>` and `late.<kind>` are rules too).
 #[derive(Default)]
 pub struct Stats {
     rules: BTreeMap<String, (u64, u64)>,
-    missing: BTreeMap<String, u64>,
 }
 
 impl Stats {
@@ -23,9 +22,6 @@ impl Stats {
                 seen.push(&f.rule);
                 e.0 += 1;
             }
-        }
-        for m in &r.missing {
-            *self.missing.entry(m.kind.to_string()).or_default() += 1;
         }
     }
 
@@ -41,10 +37,6 @@ impl Stats {
         eprintln!("{:w$}  {:>9}  {:>8}", "rule", "documents", "findings");
         for (id, (docs, findings)) in rows {
             eprintln!("{id:w$}  {docs:>9}  {findings:>8}");
-        }
-        for (kind, n) in &self.missing {
-            let name = format!("missing.{kind}");
-            eprintln!("{name:w$}  {n:>9}  {n:>8}");
         }
         let secs = t.elapsed_s.max(1e-3);
         eprintln!(
