@@ -16,7 +16,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::scan::DocFormat;
+use crate::input::DocFormat;
 
 use super::buf::{BUF_SIZE, InBuf};
 use super::compress::Decoder;

@@ -148,6 +148,10 @@ pub struct Rule {
     /// boundary.
     #[serde(default)]
     pub regex: Vec<String>,
+    /// Literals one of which every match contains, for the rule's regexes from which no
+    /// trigger can be derived (README.md, "Regex triggers").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trigger: Vec<String>,
     /// Phrases that, where they match, hide this rule's matches they overlap
     /// ("the shop now closes" for "shop now", "did not prevent" for "prevent cancer").
     #[serde(default)]
@@ -361,7 +365,7 @@ fn validate(rule: &Rule, compile_regexes: bool) -> Result<(), String> {
         .phrases
         .iter()
         .chain(&rule.exceptions)
-        .find(|p| crate::matcher::normalize_phrase(p).is_empty())
+        .find(|p| crate::pattern::normalize_phrase(p).is_empty())
     {
         return Err(format!("empty phrase {p:?}"));
     }
@@ -382,7 +386,8 @@ fn validate(rule: &Rule, compile_regexes: bool) -> Result<(), String> {
         _ => {}
     }
     for re in rule.regex.iter().filter(|_| compile_regexes) {
-        crate::matcher::compile_regex(re).map_err(|e| format!("regex {re:?}: {e}"))?;
+        crate::pattern::compile_regex(re).map_err(|e| format!("regex {re:?}: {e}"))?;
+        crate::pattern::plan(re, &rule.trigger)?;
     }
     if rule.examples.flag.len() < 2 || rule.examples.ok.len() < 2 {
         return Err("needs at least 2 `examples.flag` and 2 `examples.ok`".into());
