@@ -11,6 +11,11 @@ use crate::args::RuleArgs;
 
 /// Built-in packs (unless `--no-builtin`), then `--rules` files, then `--select`/`--ignore`.
 pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
+    selected(&load_all(a)?, &a.select, &a.ignore)
+}
+
+/// Built-in packs (unless `--no-builtin`), then `--rules` files; no selection.
+pub fn load_all(a: &RuleArgs) -> Result<RuleSet> {
     let mut rules = if a.no_builtin {
         RuleSet::default()
     } else {
@@ -26,10 +31,16 @@ pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
             }
         }
     }
-    for prefix in a.select.iter().chain(&a.ignore) {
-        check_prefix(&rules, prefix)?;
+    Ok(rules)
+}
+
+/// The rules of `all` that `select` and `ignore` keep; a prefix that names no rule is an error.
+pub fn selected(all: &RuleSet, select: &[String], ignore: &[String]) -> Result<RuleSet> {
+    for prefix in select.iter().chain(ignore) {
+        check_prefix(all, prefix)?;
     }
-    rules.filter(&a.select, &a.ignore);
+    let mut rules = all.clone();
+    rules.filter(select, ignore);
     Ok(rules)
 }
 

@@ -16,7 +16,7 @@ use crate::args::{Cli, Color, Command, RulesAction, ScanArgs};
 use crate::commands;
 use crate::progress::ProgressLine;
 use crate::report::ScanReport;
-use crate::ruleset::{load_rules, warn_unknown_lang};
+use crate::ruleset::{load_all, load_rules, selected, warn_unknown_lang};
 use crate::stats::Stats;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -54,17 +54,22 @@ pub fn install_interrupt_handler() {
 }
 
 fn scan(a: ScanArgs) -> Result<ExitCode> {
-    let rules = load_rules(&a.rules)?;
+    let all = load_all(&a.rules)?;
+    let rules = selected(&all, &a.rules.select, &a.rules.ignore)?;
     if let Some(lang) = &a.lang {
         warn_unknown_lang(&rules, lang);
     }
-    let scanner = Scanner::new(
-        rules,
-        ScannerOptions {
-            threshold: a.threshold,
-            lang: a.lang.clone(),
-        },
-    )?;
+    let options = |threshold, lang: &Option<String>| ScannerOptions {
+        threshold,
+        lang: lang.clone(),
+    };
+    let mut by_path = Vec::new();
+    for p in &a.by_path {
+        let rules = selected(&all, &p.select, &p.ignore).context(p.at.clone())?;
+        let scanner = Scanner::new(rules, options(p.threshold, &p.lang))?;
+        by_path.push((p.glob.clone(), scanner));
+    }
+    let scanner = Scanner::new(rules, options(a.threshold, &a.lang))?.with_paths(by_path);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()
