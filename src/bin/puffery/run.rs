@@ -14,7 +14,7 @@ use puffery::{Scanner, ScannerOptions};
 
 use crate::args::{Cli, Color, Command, RulesAction, ScanArgs};
 use crate::commands;
-use crate::progress::ProgressLine;
+use crate::progress::{Planned, ProgressLine};
 use crate::report::ScanReport;
 use crate::ruleset::{load_all, load_rules, selected, warn_unknown_lang};
 use crate::stats::Stats;
@@ -79,18 +79,19 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         Some(o) if o.is_dir() || o.to_string_lossy().ends_with('/') => Destination::Dir(o.clone()),
         Some(o) => Destination::File(o.clone()),
     };
-    let items = inputs(&a, &dest)?;
+    let (planned, items) = inputs(&a, &dest)?;
     let printer = printer(&a, &scanner);
     let mut stats = a.stats.then(Stats::default);
     let mut report = (a.extras.report.clone()).map(|p| ScanReport::new(p, a.threshold));
     let outputs = Outputs::new(dest.clone(), a.format, printer, Box::new(io::stderr()));
     outputs.check()?;
-    let state = std::cell::RefCell::new((outputs, ProgressLine::new(a.progress), false));
+    let progress = ProgressLine::new(a.progress, planned);
+    let state = std::cell::RefCell::new((outputs, progress, false));
     scanner.scan_stream(
         items,
         Some(&pool),
         |item, result| {
-            let (outs, _, fail) = &mut *state.borrow_mut();
+            let (outs, progress, fail) = &mut *state.borrow_mut();
             if let Some(r) = &result {
                 *fail |= a.fail_on.fails(r);
                 if let Some(s) = stats.as_mut() {
@@ -100,12 +101,17 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
             if let Some(rep) = report.as_mut() {
                 rep.add(&item, result.as_ref());
             }
-            outs.emit(item, result)
+            let (source, to_stderr) = match &item {
+                Item::Doc(r) => (r.source.clone(), false),
+                Item::Error { source, .. } | Item::Skipped { source, .. } => (source.clone(), true),
+            };
+            let scanned = outs.totals().bytes;
+            progress.hide_while(&source, scanned, to_stderr, || outs.emit(item, result))
         },
         || {
             let (outs, progress, _) = &mut *state.borrow_mut();
             progress.report(outs.totals(), false);
-            outs.flush()
+            progress.hide_while("", 0, false, || outs.flush())
         },
     )?;
     let (outputs, mut progress, fail) = state.into_inner();
@@ -155,7 +161,10 @@ fn printer(a: &ScanArgs, scanner: &Scanner) -> Box<dyn Printer> {
 
 /// The items of every input, in order: paths and `--paths-file`, sharded, less finished ones
 /// (`--skip-done`), each read behind a panic guard.
-fn inputs(a: &ScanArgs, dest: &Destination) -> Result<impl Iterator<Item = Item> + Send + use<>> {
+fn inputs(
+    a: &ScanArgs,
+    dest: &Destination,
+) -> Result<(Planned, impl Iterator<Item = Item> + Send + use<>)> {
     let opts = InputOptions {
         format: a.input_format,
         text_field: a.text_field.clone(),
@@ -205,10 +214,16 @@ fn inputs(a: &ScanArgs, dest: &Destination) -> Result<impl Iterator<Item = Item>
             Err(_) => true,
         });
     }
-    Ok(inputs.into_iter().flat_map(move |p| match p {
+    let mut planned = Planned::default();
+    for p in inputs.iter().flatten() {
+        let size = std::fs::metadata(p).map_or(0, |m| if m.is_file() { m.len() } else { 0 });
+        planned.add(p.display().to_string(), size);
+    }
+    let items = inputs.into_iter().flat_map(move |p| match p {
         Ok(path) => input::open_path_guarded(&path, &opts),
         Err(item) => Box::new(std::iter::once(item)) as Box<dyn Iterator<Item = Item> + Send>,
-    }))
+    });
+    Ok((planned, items))
 }
 
 /// The help links of SARIF rules: `--sarif-rules-url`, else docs/rules.md in the source tree
