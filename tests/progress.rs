@@ -130,3 +130,53 @@ fn progress_never_mixes_into_findings_on_a_terminal() {
         assert!(!line.contains(" files, "), "progress residue: {line}");
     }
 }
+
+#[test]
+fn error_lines_on_the_terminal_are_clean_when_stdout_is_a_file() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"text\": \"Shop now\"}\nnot json\n{\"text\": \"x\"}\n",
+    )
+    .unwrap();
+    let out_file = tmp.path().join("out.txt");
+    let cmd = format!(
+        "{} scan corpus {} --color never --progress auto > {}",
+        env!("CARGO_BIN_EXE_puffery"),
+        bad.display(),
+        out_file.display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(root)
+        .env("COLUMNS", "200")
+        .output()
+        .expect("util-linux `script` runs");
+    let raw = String::from_utf8_lossy(&out.stdout);
+    assert!(raw.contains(" files, "), "no status line was drawn:\n{raw}");
+    let shown = screen(&out.stdout);
+    let errors: Vec<&String> = shown
+        .iter()
+        .filter(|l| l.contains("invalid JSON"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{shown:?}");
+    assert!(
+        errors[0].starts_with("puffery: "),
+        "progress residue: {}",
+        errors[0]
+    );
+    assert!(
+        !errors[0].contains(" files, "),
+        "progress residue: {}",
+        errors[0]
+    );
+    // The status line stays with its final numbers (stdout is not the terminal).
+    let last = shown.last().unwrap();
+    let done = last.split(" files, ").next().unwrap_or_default();
+    let (n, of) = done.split_once('/').expect("files done of total");
+    assert!(n == of && n.parse::<u32>().is_ok(), "{last}");
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert!(!written.contains(" files, "), "progress went to stdout");
+}

@@ -123,23 +123,19 @@ impl ProgressLine {
         }
     }
 
-    /// Runs `print` (which writes output for one item from `source`) with the status line
-    /// hidden if the output may reach the terminal the line is drawn on: standard output is
-    /// that terminal, or `to_stderr` (error and skip messages).
-    /// `scanned` is the document bytes scanned before this item.
-    pub fn hide_while<T>(
-        &mut self,
-        source: &str,
-        scanned: u64,
-        to_stderr: bool,
-        print: impl FnOnce() -> T,
-    ) -> T {
+    /// Notes the next item's `source`; `scanned` is the document bytes scanned before it.
+    pub fn item(&mut self, source: &str, scanned: u64) {
         let from = self.current.map_or(0, |(c, _)| c);
-        if self.planned.sources.get(from).is_none_or(|s| s != source) || self.current.is_none() {
-            if let Some(i) = self.planned.find(source, from) {
-                self.current = Some((i, scanned));
-            }
+        if (self.current.is_none() || self.planned.sources.get(from).is_none_or(|s| s != source))
+            && let Some(i) = self.planned.find(source, from)
+        {
+            self.current = Some((i, scanned));
         }
+    }
+
+    /// Runs `print` with the status line hidden if what it prints may reach the terminal the
+    /// line is drawn on: standard output is that terminal, or `to_stderr`.
+    pub fn hide_while<T>(&self, to_stderr: bool, print: impl FnOnce() -> T) -> T {
         match &self.bar {
             Some(bar) if self.stdout_tty || to_stderr => bar.suspend(print),
             _ => print(),

@@ -54,22 +54,7 @@ pub fn install_interrupt_handler() {
 }
 
 fn scan(a: ScanArgs) -> Result<ExitCode> {
-    let all = load_all(&a.rules)?;
-    let rules = selected(&all, &a.rules.select, &a.rules.ignore)?;
-    if let Some(lang) = &a.lang {
-        warn_unknown_lang(&rules, lang);
-    }
-    let options = |threshold, lang: &Option<String>| ScannerOptions {
-        threshold,
-        lang: lang.clone(),
-    };
-    let mut by_path = Vec::new();
-    for p in &a.by_path {
-        let rules = selected(&all, &p.select, &p.ignore).context(p.at.clone())?;
-        let scanner = Scanner::new(rules, options(p.threshold, &p.lang))?;
-        by_path.push((p.glob.clone(), scanner));
-    }
-    let scanner = Scanner::new(rules, options(a.threshold, &a.lang))?.with_paths(by_path);
+    let scanner = scanner(&a)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()
@@ -102,16 +87,17 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
                 rep.add(&item, result.as_ref());
             }
             let (source, to_stderr) = match &item {
-                Item::Doc(r) => (r.source.clone(), false),
-                Item::Error { source, .. } | Item::Skipped { source, .. } => (source.clone(), true),
+                Item::Doc(r) => (&r.source, false),
+                // Error and skip messages go to stderr.
+                Item::Error { source, .. } | Item::Skipped { source, .. } => (source, true),
             };
-            let scanned = outs.totals().bytes;
-            progress.hide_while(&source, scanned, to_stderr, || outs.emit(item, result))
+            progress.item(source, outs.totals().bytes);
+            progress.hide_while(to_stderr, || outs.emit(item, result))
         },
         || {
             let (outs, progress, _) = &mut *state.borrow_mut();
             progress.report(outs.totals(), false);
-            progress.hide_while("", 0, false, || outs.flush())
+            progress.hide_while(false, || outs.flush())
         },
     )?;
     let (outputs, mut progress, fail) = state.into_inner();
@@ -138,6 +124,27 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         (false, true) => ExitCode::from(1),
         (false, false) => ExitCode::SUCCESS,
     })
+}
+
+/// The scanner: `--rules`, `--select`/`--ignore`, `--threshold`, `--lang`, and one more per
+/// `[[paths]]` table of the configuration file.
+fn scanner(a: &ScanArgs) -> Result<Scanner> {
+    let all = load_all(&a.rules)?;
+    let rules = selected(&all, &a.rules.select, &a.rules.ignore)?;
+    if let Some(lang) = &a.lang {
+        warn_unknown_lang(&rules, lang);
+    }
+    let options = |threshold, lang: &Option<String>| ScannerOptions {
+        threshold,
+        lang: lang.clone(),
+    };
+    let mut by_path = Vec::new();
+    for p in &a.by_path {
+        let rules = selected(&all, &p.select, &p.ignore).context(p.at.clone())?;
+        let scanner = Scanner::new(rules, options(p.threshold, &p.lang))?;
+        by_path.push((p.glob.clone(), scanner));
+    }
+    Ok(Scanner::new(rules, options(a.threshold, &a.lang))?.with_paths(by_path))
 }
 
 /// The printer the options ask for: `-q`, `-l`, `-c`, else the `--format`.
