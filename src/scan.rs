@@ -185,6 +185,8 @@ pub struct Scanner {
     /// Category index of each rule.
     category_of: Vec<usize>,
     categories: usize,
+    /// Scanners for documents whose path matches a glob ([`Scanner::with_paths`]).
+    by_path: Vec<(crate::config::PathGlob, Scanner)>,
 }
 
 /// A finding before it is mapped to the source: the rule and the text span.
@@ -229,7 +231,23 @@ impl Scanner {
             roles,
             category_of,
             categories,
+            by_path: Vec::new(),
         })
+    }
+
+    /// This scanner, with other scanners for the documents whose source path matches a glob
+    /// (`[[paths]]` in a configuration file): the first glob that matches picks the scanner
+    /// [`Scanner::scan_stream`] uses for a document.
+    pub fn with_paths(mut self, by_path: Vec<(crate::config::PathGlob, Scanner)>) -> Scanner {
+        self.by_path = by_path;
+        self
+    }
+
+    /// The scanner for a document read from `source` ([`Scanner::with_paths`]).
+    pub fn for_source(&self, source: &str) -> &Scanner {
+        (self.by_path.iter())
+            .find(|(glob, _)| glob.matches(source))
+            .map_or(self, |(_, s)| s)
     }
 
     /// Scans one document.
