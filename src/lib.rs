@@ -21,6 +21,8 @@ pub mod input;
 pub mod links;
 pub mod matcher;
 pub mod output;
+pub mod pattern;
+pub mod pipeline;
 pub mod report;
 pub mod rule_test;
 pub mod rules;
