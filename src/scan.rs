@@ -283,74 +283,15 @@ impl Scanner {
         };
         let lang = self.doc_lang(doc, &ex);
         let hits = self.matches(&ex, lang.as_deref());
-        let work = &decoded.text;
-        let mut chars = CharCounter::new(work, decoded.bom_chars);
-        // Findings: text span -> work span -> source span.
-        let mut findings = Vec::with_capacity(hits.len());
-        let mut disclosures = Vec::new();
-        for h in &hits {
-            let r = &self.rules.rules[h.rule].rule;
-            let (ws, we) = (ex.map.start(h.start), ex.map.end(h.end));
-            let (start, end) = (decoded.src_start(ws), decoded.src_end(we));
-            let (char_start, char_end) = (chars.at(ws), chars.at(we));
-            if let Some(kind) = &r.disclosure {
-                disclosures.push(Disclosure {
-                    kind: kind.clone(),
-                    rule: r.id.clone(),
-                    start,
-                    end,
-                    weak: r.weak,
-                });
-            }
-            findings.push(Finding {
-                rule: r.id.clone(),
-                category: r.category.clone(),
-                severity: r.severity.as_str().to_string(),
-                weight: r.weight,
-                start,
-                end,
-                char_start,
-                char_end,
-                matched: work[ws..we].to_string(),
-                scope: ex.scope_at(h.start).as_str().to_string(),
-                message: None,
-            });
-        }
+        let mut chars = CharCounter::new(&decoded.text, decoded.bom_chars);
+        let (mut findings, disclosures) = self.rule_findings(&hits, &ex, &decoded, &mut chars);
         let page_url = doc.url.or(ex.page_url.as_deref());
         let links = self.links_of(&ex, &decoded, page_url);
         let (evidence, fired) = self.evidence(&ex, &decoded, &hits, &links, page_url);
-        for c in fired {
-            let (ws, we) = (
-                text_pos_to_work(&decoded, c.start),
-                text_pos_to_work(&decoded, c.end),
-            );
-            findings.push(Finding {
-                rule: c.check.id.to_string(),
-                category: c.check.category.to_string(),
-                severity: c.check.severity.to_string(),
-                weight: c.check.weight,
-                start: c.start,
-                end: c.end,
-                char_start: chars.at(ws),
-                char_end: chars.at(we),
-                matched: work[ws..we].to_string(),
-                scope: c.scope.to_string(),
-                message: None,
-            });
-        }
+        findings.extend(fired.iter().map(|c| check_finding(c, &decoded, &mut chars)));
         // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
         if evidence.affiliate_evidence() {
-            let c = crate::verdict::CHECK_MISLEADING_NEGATION;
-            let denials: Vec<Finding> = findings
-                .iter()
-                .filter(|f| f.category == "negation" && f.rule != c.id)
-                .map(|f| Finding {
-                    rule: c.id.to_string(),
-                    severity: c.severity.to_string(),
-                    weight: c.weight,
-                    ..f.clone()
-                })
-                .collect();
+            let denials = misleading_denials(&findings);
             findings.extend(denials);
         }
         let mut verdict = crate::verdict::decide(&evidence, &self.policy);
@@ -386,6 +327,49 @@ impl Scanner {
             suppressed,
         };
         (result, evidence)
+    }
+
+    /// The findings of rule matches (text span -> work span -> source span), and the
+    /// disclosures among them.
+    fn rule_findings(
+        &self,
+        hits: &[TextHit],
+        ex: &Extracted,
+        decoded: &crate::encoding::Decoded<'_>,
+        chars: &mut CharCounter<'_>,
+    ) -> (Vec<Finding>, Vec<Disclosure>) {
+        let work = &decoded.text;
+        let mut findings = Vec::with_capacity(hits.len());
+        let mut disclosures = Vec::new();
+        for h in hits {
+            let r = &self.rules.rules[h.rule].rule;
+            let (ws, we) = (ex.map.start(h.start), ex.map.end(h.end));
+            let (start, end) = (decoded.src_start(ws), decoded.src_end(we));
+            let (char_start, char_end) = (chars.at(ws), chars.at(we));
+            if let Some(kind) = &r.disclosure {
+                disclosures.push(Disclosure {
+                    kind: kind.clone(),
+                    rule: r.id.clone(),
+                    start,
+                    end,
+                    weak: r.weak,
+                });
+            }
+            findings.push(Finding {
+                rule: r.id.clone(),
+                category: r.category.clone(),
+                severity: r.severity.as_str().to_string(),
+                weight: r.weight,
+                start,
+                end,
+                char_start,
+                char_end,
+                matched: work[ws..we].to_string(),
+                scope: ex.scope_at(h.start).as_str().to_string(),
+                message: None,
+            });
+        }
+        (findings, disclosures)
     }
 
     /// Drops the findings `--select`/`--ignore` do not report, then (when the document honours
@@ -735,6 +719,46 @@ fn is_mention(text: &str, start: usize, end: usize) -> bool {
     let after = &text[close + 1..floor_boundary(text, (close + 61).min(line_end))];
     let lead = &text[floor_boundary(text, open.saturating_sub(60).max(line_start))..open];
     SPEECH_AFTER.is_match(after) || SPEECH_BEFORE.is_match(lead)
+}
+
+/// The finding of a code check that fired (its span starts on markup or text).
+fn check_finding(
+    c: &crate::verdict::FiredCheck,
+    decoded: &crate::encoding::Decoded<'_>,
+    chars: &mut CharCounter<'_>,
+) -> Finding {
+    let (ws, we) = (
+        text_pos_to_work(decoded, c.start),
+        text_pos_to_work(decoded, c.end),
+    );
+    Finding {
+        rule: c.check.id.to_string(),
+        category: c.check.category.to_string(),
+        severity: c.check.severity.to_string(),
+        weight: c.check.weight,
+        start: c.start,
+        end: c.end,
+        char_start: chars.at(ws),
+        char_end: chars.at(we),
+        matched: decoded.text[ws..we].to_string(),
+        scope: c.scope.to_string(),
+        message: None,
+    }
+}
+
+/// A `negation.misleading` finding on each denial ("not sponsored") among `findings`.
+fn misleading_denials(findings: &[Finding]) -> Vec<Finding> {
+    let c = crate::verdict::CHECK_MISLEADING_NEGATION;
+    findings
+        .iter()
+        .filter(|f| f.category == "negation" && f.rule != c.id)
+        .map(|f| Finding {
+            rule: c.id.to_string(),
+            severity: c.severity.to_string(),
+            weight: c.weight,
+            ..f.clone()
+        })
+        .collect()
 }
 
 /// The `missing.<kind>` (`late == false`) or `late.<kind>` finding of a required disclosure: it

@@ -102,12 +102,15 @@ fn the_command_line_wins_over_a_path_table() {
 fn a_path_table_selects_by_file_name() {
     let p = project("[[paths]]\nglob = \"*.txt\"\nselect = [\"claim\", \"context\"]\n");
     let v = verdicts(&puffery(p.path(), &["scan", "shop"]));
-    assert_eq!(
-        v,
-        ["shop/post.txt: promotional (score 6.5): 4 claim; missing fda, medical"]
-    );
+    // Missing disclosures are findings (`missing.fda`): a selection without `missing` hides them.
+    assert_eq!(v, ["shop/post.txt: promotional (score 6.5): 4 claim"]);
     // --select on the command line wins.
     let v = verdicts(&puffery(p.path(), &["scan", "shop", "--select", "cta"]));
+    assert_eq!(v, ["shop/post.txt: promotional (score 6): 3 cta"]);
+    let v = verdicts(&puffery(
+        p.path(),
+        &["scan", "shop", "--select", "cta,missing"],
+    ));
     assert_eq!(
         v,
         ["shop/post.txt: promotional (score 6): 3 cta; missing affiliate"]
