@@ -8,8 +8,10 @@
 //! leftmost-first through the merged windows in order, carrying the end of its last match as
 //! the next start: every match of the whole text starts inside exactly one merged window and
 //! lies wholly in it, and look-around (`\b`, `^`) sees the text outside the window, so the
-//! matches are exactly those of `find_iter` over the whole text. A regex with no bound on its
-//! length (`\s+`) runs over the whole text, and only in texts where its trigger occurs.
+//! matches are exactly those of `find_iter` over the whole text. The bound `L` of a regex with
+//! `\s+` counts the text's longest white space run for each such repetition
+//! ([`crate::pattern::max_len`]); a regex with another unbounded repetition (`\w+`) runs over
+//! the whole text, and only in texts where its trigger occurs.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{Input, meta};
@@ -29,8 +31,9 @@ pub struct Triggered {
 #[derive(Debug)]
 struct Windowed {
     re: meta::Regex,
-    /// Longest match in bytes; `None` runs over the whole text.
-    max_len: Option<usize>,
+    /// Longest match in bytes, `a + b * W` for a text whose longest white space run is `W`
+    /// ([`crate::pattern::max_len`]); `None` runs over the whole text.
+    max_len: Option<(usize, usize)>,
     /// The caller's index of this regex.
     caller: usize,
 }
@@ -90,10 +93,20 @@ impl Triggered {
     pub fn find(&self, text: &str, out: &mut Vec<(usize, usize, usize)>) {
         // (regex, window start, window end), per trigger hit.
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
+        // The longest white space run, measured at the first hit of a regex that needs it.
+        let mut run: Option<usize> = None;
         for m in self.ac.find_overlapping_iter(text) {
             for &r in &self.fires[m.pattern().as_usize()] {
                 let (a, b) = match self.regexes[r as usize].max_len {
-                    Some(l) => (m.end().saturating_sub(l), m.start().saturating_add(l)),
+                    Some((fixed, runs)) => {
+                        let w = if runs == 0 {
+                            0
+                        } else {
+                            *run.get_or_insert_with(|| crate::pattern::white_space_run(text))
+                        };
+                        let l = fixed.saturating_add(runs.saturating_mul(w));
+                        (m.end().saturating_sub(l), m.start().saturating_add(l))
+                    }
                     None => (0, text.len()),
                 };
                 windows.push((r, floor_char(text, a), ceil_char(text, b)));
@@ -172,6 +185,8 @@ mod tests {
             r"\bsave\s+\d+",
             r"(?m)^\s?(?:deal|offer)s?\b",
             r"\b\w{2,6}\s?(?:free)\b",
+            r"\bonly\s+\d{1,3}\s+left\b",
+            r"(?m)^[ \t]*(?:deal|offer)s?[ \t]*$",
         ];
         let texts = [
             "only 3 left! just  12 left; only 9 lefty, only 1 left",
@@ -180,6 +195,7 @@ mod tests {
             "deal\n offers\nno deal\ndeals",
             "gluten free, freely, sugarfree free free",
             "ünïcödé only 3 left ünï 20% off",
+            "only      3    left and only\u{a0}\u{a0}4\u{2003}left\n deal  \n\t offer \t\n",
         ];
         for p in patterns {
             let prepared = crate::pattern::prepared(p);
@@ -190,7 +206,7 @@ mod tests {
             let full = crate::pattern::compile_regex(p).unwrap();
             let mut all: Vec<String> = Vec::new();
             for a in texts {
-                for pad in ["", "x", "xx ", "  ", "\n", "é"] {
+                for pad in ["", "x", "xx ", "  ", "\n", "é", "\u{3000} \t  "] {
                     all.push(format!("{pad}{a}{pad}"));
                     for b in texts {
                         all.push(format!("{a}{pad}{b}"));
