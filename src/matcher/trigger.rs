@@ -13,17 +13,28 @@
 //! ([`crate::pattern::max_len`]); a regex with another unbounded repetition (`\w+`) runs over
 //! the whole text, and only in texts where its trigger occurs.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex_automata::{Input, meta};
 
 /// Lazy-DFA cache of one triggered regex (per thread): windows are short.
 const WINDOW_CACHE: usize = 512 << 10;
 
+/// The trigger hits of one text: `(regex, window start, window end)` each, and the text's
+/// longest white space run once a window needed it.
+#[derive(Debug, Default)]
+pub struct Hits {
+    windows: Vec<(u32, usize, usize)>,
+    run: Option<usize>,
+}
+
 /// Regexes behind one trigger automaton, each run in windows around its trigger hits.
 #[derive(Debug)]
 pub struct Triggered {
-    ac: AhoCorasick,
-    /// Per automaton pattern: the regexes (indices into `regexes`) it triggers.
+    /// The trigger literals; the matcher finds them in one pass with the prefixes.
+    literals: Vec<Vec<u8>>,
+    /// An automaton of `literals` alone, for [`Triggered::find`].
+    ac: std::sync::OnceLock<Option<AhoCorasick>>,
+    /// Per literal: the regexes (indices into `regexes`) it triggers.
     fires: Vec<Vec<u32>>,
     regexes: Vec<Windowed>,
 }
@@ -73,45 +84,58 @@ impl Triggered {
                 fires[slot].push(r);
             }
         }
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&literals)
-            })
-            .map_err(|e| format!("regex triggers: {e}"))?;
-        Ok(Some(Triggered { ac, fires, regexes }))
+        Ok(Some(Triggered {
+            literals,
+            ac: std::sync::OnceLock::new(),
+            fires,
+            regexes,
+        }))
+    }
+
+    /// The literals, in the order [`Triggered::hit`] numbers them.
+    pub fn literals(&self) -> &[Vec<u8>] {
+        &self.literals
     }
 
     /// Every match `(caller index, start, end)` of the triggered regexes in `text`, the same
     /// as each regex's `find_iter` over the whole text.
     pub fn find(&self, text: &str, out: &mut Vec<(usize, usize, usize)>) {
-        // (regex, window start, window end), per trigger hit.
-        let mut windows: Vec<(u32, usize, usize)> = Vec::new();
-        // The longest white space run, measured at the first hit of a regex that needs it.
-        let mut run: Option<usize> = None;
-        for m in self.ac.find_overlapping_iter(text) {
-            for &r in &self.fires[m.pattern().as_usize()] {
-                let (a, b) = match self.regexes[r as usize].max_len {
-                    Some((fixed, runs)) => {
-                        let w = if runs == 0 {
-                            0
-                        } else {
-                            *run.get_or_insert_with(|| crate::pattern::white_space_run(text))
-                        };
-                        let l = fixed.saturating_add(runs.saturating_mul(w));
-                        (m.end().saturating_sub(l), m.start().saturating_add(l))
-                    }
-                    None => (0, text.len()),
-                };
-                windows.push((r, floor_char(text, a), ceil_char(text, b)));
-            }
+        let ac = self
+            .ac
+            .get_or_init(|| super::literal_automaton(&self.literals).ok());
+        let Some(ac) = ac else { return };
+        let mut hits = Hits::default();
+        for m in ac.find_overlapping_iter(text) {
+            self.hit(text, m.pattern().as_usize(), m.start(), m.end(), &mut hits);
         }
+        self.run_windows(text, hits, out);
+    }
+
+    /// Trigger literal `lit` occurs at `start..end`: the window of each of its regexes.
+    pub fn hit(&self, text: &str, lit: usize, start: usize, end: usize, hits: &mut Hits) {
+        for &r in &self.fires[lit] {
+            let (a, b) = match self.regexes[r as usize].max_len {
+                Some((fixed, runs)) => {
+                    let w = if runs == 0 {
+                        0
+                    } else {
+                        *hits
+                            .run
+                            .get_or_insert_with(|| crate::pattern::white_space_run(text))
+                    };
+                    let l = fixed.saturating_add(runs.saturating_mul(w));
+                    (end.saturating_sub(l), start.saturating_add(l))
+                }
+                None => (0, text.len()),
+            };
+            hits.windows
+                .push((r, floor_char(text, a), ceil_char(text, b)));
+        }
+    }
+
+    /// Runs each regex through the windows of its hits.
+    pub fn run_windows(&self, text: &str, mut hits: Hits, out: &mut Vec<(usize, usize, usize)>) {
+        let windows = &mut hits.windows;
         windows.sort_unstable();
         let mut i = 0;
         while i < windows.len() {
