@@ -41,7 +41,11 @@ pub struct Triggered {
 
 #[derive(Debug)]
 struct Windowed {
-    re: meta::Regex,
+    /// The prepared pattern, compiled on the first hit of its trigger: a scan of a few
+    /// documents compiles only the regexes whose triggers occur. Loaded packs were compiled
+    /// once when validated, so `None` (a pattern that does not compile) does not happen.
+    pattern: String,
+    re: std::sync::OnceLock<Option<meta::Regex>>,
     /// Longest match in bytes, `a + b * W` for a text whose longest white space run is `W`
     /// ([`crate::pattern::max_len`]); `None` runs over the whole text.
     max_len: Option<(usize, usize)>,
@@ -60,19 +64,11 @@ impl Triggered {
         let mut index = std::collections::HashMap::new();
         let mut regexes = Vec::with_capacity(items.len());
         for (pattern, trigger, caller) in items {
-            let re = meta::Regex::builder()
-                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-                .configure(
-                    meta::Config::new()
-                        .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
-                        .hybrid_cache_capacity(WINDOW_CACHE),
-                )
-                .build(&pattern)
-                .map_err(|e| format!("regex {pattern:?}: {e}"))?;
             let r = regexes.len() as u32;
             regexes.push(Windowed {
-                re,
                 max_len: crate::pattern::max_len(&pattern),
+                re: std::sync::OnceLock::new(),
+                pattern,
                 caller,
             });
             for lit in trigger {
@@ -157,6 +153,9 @@ impl Triggered {
         windows: &[(u32, usize, usize)],
         out: &mut Vec<(usize, usize, usize)>,
     ) {
+        let Some(re) = w.re.get_or_init(|| compile(&w.pattern)) else {
+            return;
+        };
         let mut pos = 0;
         let mut k = 0;
         while k < windows.len() {
@@ -169,7 +168,7 @@ impl Triggered {
             let mut start = a.max(pos);
             while start < b {
                 let input = Input::new(text).range(start..b);
-                let Some(m) = w.re.search(&input) else { break };
+                let Some(m) = re.search(&input) else { break };
                 out.push((w.caller, m.start(), m.end()));
                 pos = m.end();
                 // Every match holds a trigger, so none is empty; guard anyway.
@@ -177,6 +176,19 @@ impl Triggered {
             }
         }
     }
+}
+
+/// Compiles a prepared pattern for window searches.
+fn compile(pattern: &str) -> Option<meta::Regex> {
+    meta::Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(WINDOW_CACHE),
+        )
+        .build(pattern)
+        .ok()
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {
