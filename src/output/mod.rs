@@ -25,6 +25,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::kinds::{Label, Scope, Severity};
 use crate::scan::DocResult;
 
 mod fail_on;
@@ -98,10 +99,10 @@ impl Summary {
     pub fn add(&mut self, r: &DocResult) {
         self.documents += 1;
         self.bytes += r.bytes as u64;
-        match r.label.as_str() {
-            "promotional" => self.promotional += 1,
-            "borderline" => self.borderline += 1,
-            _ => self.clean += 1,
+        match r.label {
+            Label::Promotional => self.promotional += 1,
+            Label::Borderline => self.borderline += 1,
+            Label::Clean => self.clean += 1,
         }
     }
 
@@ -326,11 +327,11 @@ impl Style {
         self
     }
 
-    fn severity(&self, s: &str) -> &'static str {
+    fn severity(&self, s: Severity) -> &'static str {
         match s {
-            "error" => self.red,
-            "warning" => self.yellow,
-            _ => self.cyan,
+            Severity::Error => self.red,
+            Severity::Warning => self.yellow,
+            Severity::Info => self.cyan,
         }
     }
 }
@@ -372,7 +373,7 @@ pub fn write_human(
         let (line, col) = line_col(bytes, f.start);
         let what = summary_of(&f.rule).unwrap_or_default();
         let matched: String = f.matched.split_whitespace().collect::<Vec<_>>().join(" ");
-        let scope = if f.scope == "text" {
+        let scope = if f.scope == Scope::Text {
             String::new()
         } else {
             format!(" {}(in {}){}", s.dim, f.scope, s.reset)
@@ -382,7 +383,7 @@ pub fn write_human(
             "{}{name}:{line}:{col}{}: {}{}{} {}{}{}: {what}: {}\"{matched}\"{}{scope}",
             s.bold,
             s.reset,
-            s.severity(&f.severity),
+            s.severity(f.severity),
             f.severity,
             s.reset,
             s.bold,
@@ -420,7 +421,11 @@ pub fn write_human(
         )?;
     }
     for m in &result.missing {
-        let colour = if m.severity == "info" { s.cyan } else { s.red };
+        let colour = if m.severity == Severity::Info {
+            s.cyan
+        } else {
+            s.red
+        };
         writeln!(
             w,
             "{}{name}{}: {}missing{} {} disclosure: {}",
@@ -434,10 +439,10 @@ pub fn write_human(
             s.bold, s.reset, s.yellow, s.reset, m.kind, m.reason
         )?;
     }
-    let label_style = match result.label.as_str() {
-        "promotional" => s.red,
-        "borderline" => s.yellow,
-        _ => s.green,
+    let label_style = match result.label {
+        Label::Promotional => s.red,
+        Label::Borderline => s.yellow,
+        Label::Clean => s.green,
     };
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &result.findings {
