@@ -22,6 +22,8 @@ pub mod kinds;
 pub mod links;
 pub mod matcher;
 pub mod output;
+pub mod pattern;
+pub mod pipeline;
 pub mod report;
 pub mod rule_test;
 pub mod rules;

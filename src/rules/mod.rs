@@ -98,6 +98,10 @@ pub struct Rule {
     /// boundary.
     #[serde(default)]
     pub regex: Vec<String>,
+    /// Literals one of which every match contains, for the rule's regexes from which no
+    /// trigger can be derived (README.md, "Regex triggers").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trigger: Vec<String>,
     /// Phrases that, where they match, hide this rule's matches they overlap
     /// ("the shop now closes" for "shop now", "did not prevent" for "prevent cancer").
     #[serde(default)]
@@ -235,12 +239,17 @@ impl RuleSet {
         })?;
         for rule in parsed.rule {
             let line = find_id_line(text, &rule.id);
-            let err = |message: String| Error::RulePack {
+            let err_at = |line: usize, message: String| Error::RulePack {
                 file: file.to_string(),
                 line,
                 message: format!("rule {}: {message}", rule.id),
             };
-            validate(&rule, compile).map_err(err)?;
+            let err = |message: String| err_at(line, message);
+            validate(&rule, compile).map_err(|message| {
+                // A bad regex is reported at its own line.
+                let bad = (rule.regex.iter()).find(|re| crate::matcher::compile_regex(re).is_err());
+                err_at(bad.map_or(line, |re| regex_line(text, line, re)), message)
+            })?;
             if let Some(other) = self.rules.iter().find(|r| r.rule.id == rule.id) {
                 return Err(err(format!(
                     "duplicate id, first defined at {}:{}",
@@ -308,7 +317,7 @@ fn validate(rule: &Rule, compile_regexes: bool) -> Result<(), String> {
         .phrases
         .iter()
         .chain(&rule.exceptions)
-        .find(|p| crate::matcher::normalize_phrase(p).is_empty())
+        .find(|p| crate::pattern::normalize_phrase(p).is_empty())
     {
         return Err(format!("empty phrase {p:?}"));
     }
@@ -328,7 +337,8 @@ fn validate(rule: &Rule, compile_regexes: bool) -> Result<(), String> {
         _ => {}
     }
     for re in rule.regex.iter().filter(|_| compile_regexes) {
-        crate::matcher::compile_regex(re).map_err(|e| format!("regex {re:?}: {e}"))?;
+        crate::pattern::compile_regex(re).map_err(|e| format!("regex {re:?}: {e}"))?;
+        crate::pattern::plan(re, &rule.trigger)?;
     }
     if rule.examples.flag.len() < 2 || rule.examples.ok.len() < 2 {
         return Err("needs at least 2 `examples.flag` and 2 `examples.ok`".into());
@@ -359,6 +369,17 @@ fn find_id_line(text: &str, id: &str) -> usize {
         offset += line.len();
     }
     0
+}
+
+/// The line, at or after the rule's `id` line, where regex `re` is written (as a TOML basic or
+/// literal string); else the `regex` key's line; else `id_line`.
+fn regex_line(text: &str, id_line: usize, re: &str) -> usize {
+    let basic = format!("\"{}\"", re.replace('\\', "\\\\").replace('"', "\\\""));
+    let literal = format!("'{re}'");
+    let lines = || text.lines().enumerate().skip(id_line.saturating_sub(1));
+    (lines().find(|(_, l)| l.contains(&basic) || l.contains(&literal)))
+        .or_else(|| lines().find(|(_, l)| l.trim_start().starts_with("regex")))
+        .map_or(id_line, |(i, _)| i + 1)
 }
 
 /// The id of the `[[rule]]` that contains byte `offset`, if one can be found.
@@ -417,7 +438,16 @@ examples.ok = ["in order", "order of now"]
         let msg = RuleSet::from_packs(&[("t.toml", &bad)])
             .unwrap_err()
             .to_string();
-        assert!(msg.starts_with("t.toml:5: rule cta.order: regex"), "{msg}");
+        assert!(msg.starts_with("t.toml:11: rule cta.order: regex"), "{msg}");
+        // Several regexes, escaped: the bad one's own line.
+        let bad = GOOD.replace(
+            "phrases = [\"order now\"]",
+            "regex = [\n  \"\\\\border\\\\b\",\n  '(\\w+',\n]",
+        );
+        let msg = RuleSet::from_packs(&[("t.toml", &bad)])
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("t.toml:13: rule cta.order: regex"), "{msg}");
     }
 
     #[test]
