@@ -8,6 +8,13 @@
 //! under the command line: an option given on the command line wins (a list given there
 //! replaces the file's list).
 //!
+//! `[[paths]]` tables set `select`, `ignore`, `threshold` and `lang` for the documents whose
+//! path matches their `glob` (as ruff's per-file-ignores and Vale's glob sections do). The
+//! first table that matches a document applies; its `ignore` adds to the top-level one, its
+//! other keys replace the top-level ones; an option given on the command line still wins. A
+//! glob without `/` matches the file name in any directory (`*.md`); one with `/` matches the
+//! path relative to the configuration file's directory (`blog/**`), as in `.gitignore`.
+//!
 //! ```
 //! use std::path::Path;
 //! use puffery::config::Config;
@@ -18,6 +25,11 @@
 //!
 //! let err = Config::parse("formt = \"jsonl\"\n", Path::new("puffery.toml")).unwrap_err();
 //! assert!(err.to_string().starts_with("puffery.toml:1: unknown field `formt`"));
+//!
+//! let text = "[[paths]]\nglob = \"blog/**\"\nignore = [\"claim\"]\nthreshold = 3\n";
+//! let c = Config::parse(text, Path::new("/site/puffery.toml")).unwrap();
+//! assert!(c.paths[0].glob.matches("/site/blog/2024/post.md"));
+//! assert!(!c.paths[0].glob.matches("/site/shop/post.md"));
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -53,6 +65,9 @@ pub struct Config {
     /// `--no-builtin`.
     #[serde(default)]
     pub no_builtin: bool,
+    /// `[[paths]]`: settings for the documents whose path matches a glob.
+    #[serde(default)]
+    pub paths: Vec<PathTable>,
     /// The file it came from (empty for a default configuration).
     #[serde(skip)]
     pub path: PathBuf,
@@ -73,6 +88,21 @@ impl Config {
         let dir = path.parent().unwrap_or(Path::new(""));
         for r in &mut c.rules {
             *r = dir.join(&*r);
+        }
+        let base = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let heads = (text.lines().enumerate())
+            .filter(|(_, l)| l.trim() == "[[paths]]")
+            .map(|(i, _)| i + 1);
+        for (table, head) in c.paths.iter_mut().zip(heads.chain(std::iter::repeat(0))) {
+            table.line = head;
+            table.glob.base.clone_from(&base);
+            table.glob.compile().map_err(|e| Error::Config {
+                file: path.display().to_string(),
+                line: (text.lines().enumerate().skip(head))
+                    .find(|(_, l)| l.trim_start().starts_with("glob"))
+                    .map_or(head, |(i, _)| i + 1),
+                message: format!("[[paths]] glob: {e}"),
+            })?;
         }
         c.path = path.to_path_buf();
         c.text = text.to_string();
@@ -106,6 +136,107 @@ impl Config {
             line,
             message: format!("{key}: {message}"),
         }
+    }
+}
+
+/// A `[[paths]]` table: settings for the documents whose path matches `glob`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathTable {
+    /// Which documents: a glob over their paths.
+    pub glob: PathGlob,
+    /// Rule id prefixes to keep, instead of the top-level `select`.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Rule id prefixes to drop, besides the top-level `ignore`.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// The threshold for these documents.
+    pub threshold: Option<f64>,
+    /// The language for these documents.
+    pub lang: Option<String>,
+    /// The line of the table's `[[paths]]` header (0 when unknown).
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A glob over document paths, anchored at a configuration file's directory: without `/` it
+/// matches a file name in any directory, with `/` the path from that directory.
+#[derive(Clone, Debug, Default)]
+pub struct PathGlob {
+    /// The glob as written.
+    pub text: String,
+    /// The directory relative paths are taken from (absolute).
+    pub base: PathBuf,
+    matcher: Option<globset::GlobMatcher>,
+}
+
+impl PartialEq for PathGlob {
+    fn eq(&self, other: &PathGlob) -> bool {
+        (&self.text, &self.base) == (&other.text, &other.base)
+    }
+}
+
+impl<'de> Deserialize<'de> for PathGlob {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<PathGlob, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(PathGlob {
+            text,
+            ..PathGlob::default()
+        })
+    }
+}
+
+impl PathGlob {
+    /// A glob anchored at `base`.
+    pub fn new(text: &str, base: &Path) -> Result<PathGlob, globset::Error> {
+        let mut g = PathGlob {
+            text: text.to_string(),
+            base: std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf()),
+            matcher: None,
+        };
+        g.compile()?;
+        Ok(g)
+    }
+
+    fn compile(&mut self) -> Result<(), globset::Error> {
+        let glob = globset::GlobBuilder::new(self.text.trim_start_matches('/'))
+            .literal_separator(true)
+            .build()?;
+        self.matcher = Some(glob.compile_matcher());
+        Ok(())
+    }
+
+    /// Whether the document at `source` (as the scan names it: relative to the current
+    /// directory, or absolute) is one the glob means. Standard input (`-`) never is.
+    pub fn matches(&self, source: &str) -> bool {
+        let Some(m) = &self.matcher else {
+            return false;
+        };
+        let path = Path::new(source);
+        if source == "-" || source.is_empty() {
+            return false;
+        }
+        if !self.text.contains('/') {
+            return path.file_name().is_some_and(|n| m.is_match(n));
+        }
+        let Ok(abs) = std::path::absolute(path) else {
+            return false;
+        };
+        // Without `.` and `..` parts: `./blog/../blog/a.md` is `blog/a.md`.
+        let mut clean = PathBuf::new();
+        for part in abs.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    clean.pop();
+                }
+                other => clean.push(other),
+            }
+        }
+        clean
+            .strip_prefix(&self.base)
+            .is_ok_and(|rel| m.is_match(rel))
     }
 }
 
@@ -177,8 +308,16 @@ mod tests {
                 "c.toml:1: invalid type: string \"cta\", expected a sequence",
             ),
             (
-                "[[paths]]\nglob = \"*.md\"\n",
-                "c.toml:1: unknown field `paths`",
+                "[[paths]]\nglob = \"*.md\"\n\n[[paths]]\nglob = \"a/**\"\ntreshold = 3\n",
+                "c.toml:6: unknown field `treshold`",
+            ),
+            (
+                "format = \"jsonl\"\n[[paths]]\nthreshold = 3\nglob = \"a/[b\"\n",
+                "c.toml:4: [[paths]] glob: ",
+            ),
+            (
+                "[[paths]]\nignore = [\"x\"]\n",
+                "c.toml:1: missing field `glob`",
             ),
             ("format = \n", "c.toml:1: "),
         ];
@@ -193,6 +332,46 @@ mod tests {
             c.error_at("format", "unknown format `jsn`").to_string(),
             "c.toml:2: format: unknown format `jsn`"
         );
+    }
+
+    #[test]
+    fn path_tables_parse_and_match() {
+        let text = "ignore = [\"cta\"]\n\n[[paths]]\nglob = \"blog/**\"\nignore = [\"claim\"]\n\
+                    threshold = 3\n\n[[paths]]\nglob = \"*.de.md\"\nlang = \"de\"\n\
+                    select = [\"claim\"]\n";
+        let c = Config::parse(text, Path::new("/site/puffery.toml")).unwrap();
+        let [blog, de] = &c.paths[..] else {
+            panic!("two tables: {:?}", c.paths)
+        };
+        assert_eq!((blog.line, de.line), (3, 8));
+        assert_eq!(
+            (&blog.ignore, blog.threshold, &blog.lang),
+            (&vec!["claim".to_string()], Some(3.0), &None)
+        );
+        assert_eq!(
+            (&de.select, de.lang.as_deref()),
+            (&vec!["claim".into()], Some("de"))
+        );
+        let cases = [
+            (&blog.glob, "/site/blog/a.md", true),
+            (&blog.glob, "/site/blog/2024/a.md", true),
+            (&blog.glob, "/site/./blog/x/../a.md", true),
+            (&blog.glob, "/site/shop/blog/a.md", false),
+            (&blog.glob, "/elsewhere/blog/a.md", false),
+            (&blog.glob, "-", false),
+            (&de.glob, "/site/news/post.de.md", true),
+            (&de.glob, "/x/y/post.de.md", true),
+            (&de.glob, "/site/news/post.md", false),
+        ];
+        for (glob, source, want) in cases {
+            assert_eq!(glob.matches(source), want, "{} {source}", glob.text);
+        }
+        // A relative source is taken from the current directory.
+        let here = std::env::current_dir().unwrap();
+        let g = PathGlob::new("corpus/*.html", &here).unwrap();
+        assert!(g.matches("corpus/deal-urgency.html"));
+        assert!(g.matches("./corpus/deal-urgency.html"));
+        assert!(!g.matches("corpus/sub/deal-urgency.html"), "* stops at /");
     }
 
     #[test]

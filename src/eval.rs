@@ -25,6 +25,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::kinds::{DisclosureKind, Label as DocLabel};
 use crate::scan::{DocFormat, DocInput, DocResult, Scanner};
 
 /// One labelled page. Unknown fields are errors (a typo such as `cat` for `cta` would
@@ -169,7 +170,7 @@ fn has_category(r: &DocResult, cat: &str) -> bool {
     r.findings.iter().any(|f| f.category == cat)
 }
 
-fn discloses(r: &DocResult, kind: &str) -> bool {
+fn discloses(r: &DocResult, kind: DisclosureKind) -> bool {
     r.disclosures.iter().any(|d| d.kind == kind && !d.weak)
 }
 
@@ -204,73 +205,71 @@ pub fn evaluate(scanner: &Scanner, labels: &[Label], dir: &Path) -> Report {
         };
         let r = scanner.scan(&DocInput::new(&bytes, format));
         report.pages += 1;
-        let mut miss = |field: &'static str, expected: String, got: String| {
-            report.misses.push(Miss {
-                file: label.file.clone(),
-                field,
-                expected,
-                got,
-            });
-        };
-        for (i, field) in FIELDS.iter().enumerate() {
-            let t = &mut tallies[i];
-            match *field {
-                "affiliate_links" => {
-                    if let Some(truth) = label.affiliate_links {
-                        let got = counts_as_affiliate(&r).count() as u64;
-                        t.add_count(truth, got);
-                        if got != truth {
-                            miss(field, truth.to_string(), got.to_string());
-                        }
-                    }
-                }
-                "affiliate_networks" => {
-                    if let Some(truth) = &label.affiliate_networks {
-                        let truth: BTreeSet<&str> = truth.iter().map(String::as_str).collect();
-                        let got: BTreeSet<&str> = counts_as_affiliate(&r)
-                            .filter_map(|l| l.affiliate.as_ref().map(|a| a.network.as_str()))
-                            .collect();
-                        let tp = truth.intersection(&got).count() as u64;
-                        t.tp += tp;
-                        t.fp += got.len() as u64 - tp;
-                        t.fn_ += truth.len() as u64 - tp;
-                        if truth != got {
-                            miss(field, format!("{truth:?}"), format!("{got:?}"));
-                        }
-                    }
-                }
-                _ => {
-                    let (truth, got) = match *field {
-                        "sponsored_rel" => (
-                            label.sponsored_rel,
-                            r.links
-                                .iter()
-                                .any(|l| l.rel.iter().any(|x| x == "sponsored")),
-                        ),
-                        "cta" => (label.cta, has_category(&r, "cta")),
-                        "claims" => (label.claims, has_category(&r, "claim")),
-                        "affiliate_disclosure" => {
-                            (label.affiliate_disclosure, discloses(&r, "affiliate"))
-                        }
-                        "fda_disclaimer" => (label.fda_disclaimer, discloses(&r, "fda")),
-                        "medical_disclaimer" => {
-                            (label.medical_disclaimer, discloses(&r, "medical"))
-                        }
-                        "sponsored_label" => (label.sponsored_label, discloses(&r, "sponsored")),
-                        _ => (label.promotional, r.label == "promotional"),
-                    };
-                    if let Some(truth) = truth {
-                        t.add_bool(truth, got);
-                        if truth != got {
-                            miss(field, truth.to_string(), got.to_string());
-                        }
-                    }
-                }
+        for (field, t) in FIELDS.iter().zip(&mut tallies) {
+            if let Some((expected, got)) = tally(field, label, &r, t) {
+                report.misses.push(Miss {
+                    file: label.file.clone(),
+                    field,
+                    expected,
+                    got,
+                });
             }
         }
     }
     report.fields = FIELDS.iter().copied().zip(tallies).collect();
     report
+}
+
+/// Adds one page's `field` to its tally; a miss comes back as (expected, got).
+fn tally(field: &str, label: &Label, r: &DocResult, t: &mut Tally) -> Option<(String, String)> {
+    match field {
+        "affiliate_links" => {
+            let truth = label.affiliate_links?;
+            let got = counts_as_affiliate(r).count() as u64;
+            t.add_count(truth, got);
+            (got != truth).then(|| (truth.to_string(), got.to_string()))
+        }
+        "affiliate_networks" => {
+            let truth: BTreeSet<&str> = (label.affiliate_networks.as_ref()?.iter())
+                .map(String::as_str)
+                .collect();
+            let got: BTreeSet<&str> = counts_as_affiliate(r)
+                .filter_map(|l| l.affiliate.as_ref().map(|a| a.network.as_str()))
+                .collect();
+            let tp = truth.intersection(&got).count() as u64;
+            t.tp += tp;
+            t.fp += got.len() as u64 - tp;
+            t.fn_ += truth.len() as u64 - tp;
+            (truth != got).then(|| (format!("{truth:?}"), format!("{got:?}")))
+        }
+        _ => {
+            let (truth, got) = match field {
+                "sponsored_rel" => (
+                    label.sponsored_rel,
+                    (r.links.iter()).any(|l| l.rel.iter().any(|x| x == "sponsored")),
+                ),
+                "cta" => (label.cta, has_category(r, "cta")),
+                "claims" => (label.claims, has_category(r, "claim")),
+                "affiliate_disclosure" => (
+                    label.affiliate_disclosure,
+                    discloses(r, DisclosureKind::Affiliate),
+                ),
+                "fda_disclaimer" => (label.fda_disclaimer, discloses(r, DisclosureKind::Fda)),
+                "medical_disclaimer" => (
+                    label.medical_disclaimer,
+                    discloses(r, DisclosureKind::Medical),
+                ),
+                "sponsored_label" => (
+                    label.sponsored_label,
+                    discloses(r, DisclosureKind::Sponsored),
+                ),
+                _ => (label.promotional, r.label == DocLabel::Promotional),
+            };
+            let truth = truth?;
+            t.add_bool(truth, got);
+            (truth != got).then(|| (truth.to_string(), got.to_string()))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ impl Scanner {
                 Item::Doc(r) => {
                     // A bug must cost one document (an error line), not the run.
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        Some(self.scan(&DocInput {
+                        Some(self.for_source(&r.source).scan(&DocInput {
                             bytes: &r.body,
                             format: r.format,
                             url: r.url.as_deref(),

@@ -43,7 +43,7 @@ pub struct Finding {
     /// Rule category: `cta`, `claim`, `urgency`, `disclosure`, ...
     pub category: String,
     /// `info`, `warning` or `error`.
-    pub severity: String,
+    pub severity: Severity,
     /// The rule's weight in the document score.
     pub weight: f64,
     /// Byte offsets, half-open, into the document's original bytes.
@@ -58,7 +58,7 @@ pub struct Finding {
     #[serde(rename = "match")]
     pub matched: String,
     /// Where the text sits: `text`, `heading`, `link`, `button` or `attr`.
-    pub scope: String,
+    pub scope: Scope,
 }
 
 /// One link of a document.
@@ -89,7 +89,7 @@ pub struct LinkOut {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Disclosure {
     /// `affiliate`, `fda`, `medical` or `sponsored`.
-    pub kind: String,
+    pub kind: DisclosureKind,
     /// The rule that found it.
     pub rule: String,
     /// Byte offsets in the original bytes.
@@ -116,7 +116,7 @@ pub struct DocResult {
     /// Additive score.
     pub score: f64,
     /// `promotional`, `borderline` or `clean`.
-    pub label: String,
+    pub label: Label,
     /// Rule matches in document order.
     pub findings: Vec<Finding>,
     /// Links in document order.
@@ -148,10 +148,10 @@ pub struct DocResult {
 use crate::Error;
 use crate::encoding::decode;
 use crate::input::Lang;
+use crate::kinds::{DisclosureKind, Label, Scope, Severity};
 use crate::links::{Classifier, LinkContext};
 use crate::matcher::Matcher;
 use crate::rules::RuleSet;
-use crate::rules::Scope;
 use crate::text::Extracted;
 
 /// Settings of a scan that are not rules.
@@ -185,6 +185,8 @@ pub struct Scanner {
     /// Category index of each rule.
     category_of: Vec<usize>,
     categories: usize,
+    /// Scanners for documents whose path matches a glob ([`Scanner::with_paths`]).
+    by_path: Vec<(crate::config::PathGlob, Scanner)>,
 }
 
 /// A finding before it is mapped to the source: the rule and the text span.
@@ -229,7 +231,23 @@ impl Scanner {
             roles,
             category_of,
             categories,
+            by_path: Vec::new(),
         })
+    }
+
+    /// This scanner, with other scanners for the documents whose source path matches a glob
+    /// (`[[paths]]` in a configuration file): the first glob that matches picks the scanner
+    /// [`Scanner::scan_stream`] uses for a document.
+    pub fn with_paths(mut self, by_path: Vec<(crate::config::PathGlob, Scanner)>) -> Scanner {
+        self.by_path = by_path;
+        self
+    }
+
+    /// The scanner for a document read from `source` ([`Scanner::with_paths`]).
+    pub fn for_source(&self, source: &str) -> &Scanner {
+        (self.by_path.iter())
+            .find(|(glob, _)| glob.matches(source))
+            .map_or(self, |(_, s)| s)
     }
 
     /// Scans one document.
@@ -246,59 +264,12 @@ impl Scanner {
         };
         let lang = self.doc_lang(doc, &ex);
         let hits = self.matches(&ex, lang.as_deref());
-        let work = &decoded.text;
-        let mut chars = CharCounter::new(work, decoded.bom_chars);
-        // Findings: text span -> work span -> source span.
-        let mut findings = Vec::with_capacity(hits.len());
-        let mut disclosures = Vec::new();
-        for h in &hits {
-            let r = &self.rules.rules[h.rule].rule;
-            let (ws, we) = (ex.map.start(h.start), ex.map.end(h.end));
-            let (start, end) = (decoded.src_start(ws), decoded.src_end(we));
-            let (char_start, char_end) = (chars.at(ws), chars.at(we));
-            if let Some(kind) = &r.disclosure {
-                disclosures.push(Disclosure {
-                    kind: kind.clone(),
-                    rule: r.id.clone(),
-                    start,
-                    end,
-                    weak: r.weak,
-                });
-            }
-            findings.push(Finding {
-                rule: r.id.clone(),
-                category: r.category.clone(),
-                severity: r.severity.as_str().to_string(),
-                weight: r.weight,
-                start,
-                end,
-                char_start,
-                char_end,
-                matched: work[ws..we].to_string(),
-                scope: ex.scope_at(h.start).as_str().to_string(),
-            });
-        }
+        let mut chars = CharCounter::new(&decoded.text, decoded.bom_chars);
+        let (mut findings, disclosures) = self.rule_findings(&ex, &decoded, &hits, &mut chars);
         let page_url = doc.url.or(ex.page_url.as_deref());
         let links = self.links_of(&ex, &decoded, page_url);
         let (evidence, fired) = self.evidence(&ex, &decoded, &hits, &links, page_url);
-        for c in fired {
-            let (ws, we) = (
-                text_pos_to_work(&decoded, c.start),
-                text_pos_to_work(&decoded, c.end),
-            );
-            findings.push(Finding {
-                rule: c.check.id.to_string(),
-                category: c.check.category.to_string(),
-                severity: c.check.severity.to_string(),
-                weight: c.check.weight,
-                start: c.start,
-                end: c.end,
-                char_start: chars.at(ws),
-                char_end: chars.at(we),
-                matched: work[ws..we].to_string(),
-                scope: c.scope.to_string(),
-            });
-        }
+        findings.extend(check_findings(fired, &decoded, &mut chars));
         // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
         if evidence.affiliate_evidence() {
             let c = crate::verdict::CHECK_MISLEADING_NEGATION;
@@ -307,7 +278,7 @@ impl Scanner {
                 .filter(|f| f.category == "negation" && f.rule != c.id)
                 .map(|f| Finding {
                     rule: c.id.to_string(),
-                    severity: c.severity.to_string(),
+                    severity: c.severity,
                     weight: c.weight,
                     ..f.clone()
                 })
@@ -340,6 +311,47 @@ impl Scanner {
             content_encoding_ignored: false,
         };
         (result, evidence)
+    }
+
+    /// The findings and disclosures of rule matches: text span -> work span -> source span.
+    fn rule_findings(
+        &self,
+        ex: &Extracted,
+        decoded: &crate::encoding::Decoded<'_>,
+        hits: &[TextHit],
+        chars: &mut CharCounter<'_>,
+    ) -> (Vec<Finding>, Vec<Disclosure>) {
+        let work = &decoded.text;
+        let mut findings = Vec::with_capacity(hits.len());
+        let mut disclosures = Vec::new();
+        for h in hits {
+            let r = &self.rules.rules[h.rule].rule;
+            let (ws, we) = (ex.map.start(h.start), ex.map.end(h.end));
+            let (start, end) = (decoded.src_start(ws), decoded.src_end(we));
+            let (char_start, char_end) = (chars.at(ws), chars.at(we));
+            if let Some(kind) = &r.disclosure {
+                disclosures.push(Disclosure {
+                    kind: *kind,
+                    rule: r.id.clone(),
+                    start,
+                    end,
+                    weak: r.weak,
+                });
+            }
+            findings.push(Finding {
+                rule: r.id.clone(),
+                category: r.category.clone(),
+                severity: r.severity,
+                weight: r.weight,
+                start,
+                end,
+                char_start,
+                char_end,
+                matched: work[ws..we].to_string(),
+                scope: ex.scope_at(h.start),
+            });
+        }
+        (findings, disclosures)
     }
 
     /// The document's links, classified: confirmed and likely affiliate links in `affiliate`,
@@ -479,7 +491,7 @@ impl Scanner {
         // A quoted disclaimer is a mention (a report about the rules), not a disclosure.
         hits.retain(|h| {
             let r = &rules[h.rule].rule;
-            r.disclosure.as_deref() != Some("fda") || !in_quotation(&ex.text, h.start, h.end)
+            r.disclosure != Some(DisclosureKind::Fda) || !in_quotation(&ex.text, h.start, h.end)
         });
         // Mentions are not uses: a promotional phrase in scare quotes or in reported speech
         // ("... clinically proven ...," said the regulator) does not count.
@@ -567,6 +579,36 @@ fn starts_sentence(text: &str, pos: usize) -> bool {
         .rev()
         .find(|c| *c != ' ')
         .is_none_or(|c| !(c.is_alphanumeric() || c == ','))
+}
+
+/// The findings of the code checks that fired.
+fn check_findings(
+    fired: Vec<crate::verdict::FiredCheck>,
+    decoded: &crate::encoding::Decoded<'_>,
+    chars: &mut CharCounter<'_>,
+) -> Vec<Finding> {
+    let work = &decoded.text;
+    fired
+        .into_iter()
+        .map(|c| {
+            let (ws, we) = (
+                text_pos_to_work(decoded, c.start),
+                text_pos_to_work(decoded, c.end),
+            );
+            Finding {
+                rule: c.check.id.to_string(),
+                category: c.check.category.to_string(),
+                severity: c.check.severity,
+                weight: c.check.weight,
+                start: c.start,
+                end: c.end,
+                char_start: chars.at(ws),
+                char_end: chars.at(we),
+                matched: work[ws..we].to_string(),
+                scope: c.scope,
+            }
+        })
+        .collect()
 }
 
 /// True when the match `text[start..end]` stands where an instruction stands: at the start of a

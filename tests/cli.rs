@@ -167,8 +167,8 @@ fn a_bad_rule_pack_exits_2_naming_file_line_and_rule() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("mine.toml:5:") && err.contains("cta.mine"),
-        "{err}"
+        err.contains("mine.toml:11:") && err.contains("cta.mine"),
+        "the regex's own line: {err}"
     );
 
     std::fs::write(&pack, "[pack]\nname = \"x\"\nbogus = 1\n").unwrap();

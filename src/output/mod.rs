@@ -25,6 +25,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::kinds::{Label, Scope, Severity};
 use crate::scan::DocResult;
 
 mod fail_on;
@@ -98,10 +99,10 @@ impl Summary {
     pub fn add(&mut self, r: &DocResult) {
         self.documents += 1;
         self.bytes += r.bytes as u64;
-        match r.label.as_str() {
-            "promotional" => self.promotional += 1,
-            "borderline" => self.borderline += 1,
-            _ => self.clean += 1,
+        match r.label {
+            Label::Promotional => self.promotional += 1,
+            Label::Borderline => self.borderline += 1,
+            Label::Clean => self.clean += 1,
         }
     }
 
@@ -326,11 +327,11 @@ impl Style {
         self
     }
 
-    fn severity(&self, s: &str) -> &'static str {
+    fn severity(&self, s: Severity) -> &'static str {
         match s {
-            "error" => self.red,
-            "warning" => self.yellow,
-            _ => self.cyan,
+            Severity::Error => self.red,
+            Severity::Warning => self.yellow,
+            Severity::Info => self.cyan,
         }
     }
 }
@@ -351,8 +352,12 @@ pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Longest match the human format shows whole, in characters; a longer one ends in `…`.
+pub const MAX_MATCH_CHARS: usize = 80;
+
 /// Writes a document's findings, links, disclosures and verdict for a person to read.
-/// `summary_of` gives a rule's one-line summary.
+/// `summary_of` gives a rule's one-line summary, shown with the first finding of each rule.
+/// Findings and affiliate links come in document order.
 pub fn write_human(
     w: &mut dyn Write,
     name: &str,
@@ -361,143 +366,172 @@ pub fn write_human(
     summary_of: &dyn Fn(&str) -> Option<String>,
     st: &Style,
 ) -> io::Result<()> {
-    let s = st;
     // Context markers with no weight (supplement context) explain other findings; the JSONL
     // output has them, the human one leaves them out.
-    for f in result
-        .findings
-        .iter()
+    let findings = (result.findings.iter())
         .filter(|f| !(f.category == "context" && f.weight == 0.0))
-    {
-        let (line, col) = line_col(bytes, f.start);
-        let what = summary_of(&f.rule).unwrap_or_default();
-        let matched: String = f.matched.split_whitespace().collect::<Vec<_>>().join(" ");
-        let scope = if f.scope == "text" {
-            String::new()
-        } else {
-            format!(" {}(in {}){}", s.dim, f.scope, s.reset)
-        };
-        writeln!(
-            w,
-            "{}{name}:{line}:{col}{}: {}{}{} {}{}{}: {what}: {}\"{matched}\"{}{scope}",
-            s.bold,
-            s.reset,
-            s.severity(&f.severity),
-            f.severity,
-            s.reset,
-            s.bold,
-            f.rule,
-            s.reset,
-            s.bold,
-            s.reset
-        )?;
+        .map(|f| (f.start, Located::Finding(f)));
+    let links = (result.links.iter())
+        .filter_map(|l| Some((l.start, Located::Link(l, l.affiliate.as_ref()?))));
+    let mut located: Vec<(usize, Located<'_>)> = findings.chain(links).collect();
+    // Stable: at one offset, findings before links, each in the order the result has them.
+    located.sort_by_key(|(start, _)| *start);
+    let mut summarised = std::collections::HashSet::new();
+    for (start, item) in located {
+        let (line, col) = line_col(bytes, start);
+        let at = format!("{}{name}:{line}:{col}{}", st.bold, st.reset);
+        match item {
+            Located::Finding(f) => {
+                let first = summarised.insert(f.rule.as_str());
+                let what = if first { summary_of(&f.rule) } else { None };
+                write_finding(w, &at, f, what.as_deref(), st)?;
+            }
+            Located::Link(l, a) => write_link(w, &at, l, a, st)?,
+        }
     }
-    for l in result.links.iter().filter(|l| l.affiliate.is_some()) {
-        let a = l.affiliate.as_ref().expect("filtered");
-        let (line, col) = line_col(bytes, l.start);
-        let id =
-            a.id.as_deref()
-                .map(|i| format!(" id {i}"))
-                .unwrap_or_default();
-        let rel = if l.rel.is_empty() {
-            String::new()
-        } else {
-            format!(" rel={}", l.rel.join(" "))
-        };
-        writeln!(
-            w,
-            "{}{name}:{line}:{col}{}: {}affiliate{} {}{}{}{id} ({}, {}){rel}: {}",
-            s.bold,
-            s.reset,
-            s.cyan,
-            s.reset,
-            s.bold,
-            a.network,
-            s.reset,
-            confidence_name(a.confidence),
-            a.evidence,
-            l.url
-        )?;
+    write_requirements(w, name, result, st)?;
+    write_verdict(w, name, result, st)?;
+    write_reasons(w, name, result, st)
+}
+
+/// A line of the human format with a place in the document.
+enum Located<'a> {
+    Finding(&'a crate::scan::Finding),
+    Link(&'a crate::scan::LinkOut, &'a crate::links::Affiliate),
+}
+
+/// `at: severity rule: summary: "match" (in scope)`; without a summary when `what` is `None`.
+fn write_finding(
+    w: &mut dyn Write,
+    at: &str,
+    f: &crate::scan::Finding,
+    what: Option<&str>,
+    s: &Style,
+) -> io::Result<()> {
+    let matched = shorten(&f.matched, MAX_MATCH_CHARS);
+    let scope = if f.scope == Scope::Text {
+        String::new()
+    } else {
+        format!(" {}(in {}){}", s.dim, f.scope, s.reset)
+    };
+    let what = what.map(|w| format!("{w}: ")).unwrap_or_default();
+    writeln!(
+        w,
+        "{at}: {}{}{} {}{}{}: {what}{}\"{matched}\"{}{scope}",
+        s.severity(f.severity),
+        f.severity,
+        s.reset,
+        s.bold,
+        f.rule,
+        s.reset,
+        s.bold,
+        s.reset
+    )
+}
+
+/// `at: affiliate network id ID (confidence, evidence) rel=...: url`.
+fn write_link(
+    w: &mut dyn Write,
+    at: &str,
+    l: &crate::scan::LinkOut,
+    a: &crate::links::Affiliate,
+    s: &Style,
+) -> io::Result<()> {
+    let id = (a.id.as_deref())
+        .map(|i| format!(" id {i}"))
+        .unwrap_or_default();
+    let rel = if l.rel.is_empty() {
+        String::new()
+    } else {
+        format!(" rel={}", l.rel.join(" "))
+    };
+    writeln!(
+        w,
+        "{at}: {}affiliate{} {}{}{}{id} ({}, {}){rel}: {}",
+        s.cyan,
+        s.reset,
+        s.bold,
+        a.network,
+        s.reset,
+        confidence_name(a.confidence),
+        a.evidence,
+        l.url
+    )
+}
+
+/// Missing and late disclosures, coloured by their severity. One that is also a finding
+/// (`missing.<kind>`, `late.<kind>`) was printed with the findings.
+fn write_requirements(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -> io::Result<()> {
+    for (what, list) in [("missing", &r.missing), ("late", &r.late)] {
+        for m in list {
+            let id = format!("{what}.{}", m.kind);
+            if r.findings.iter().any(|f| f.rule == id) {
+                continue;
+            }
+            writeln!(
+                w,
+                "{}{name}{}: {}{what}{} {} disclosure: {}",
+                s.bold,
+                s.reset,
+                s.severity(m.severity),
+                s.reset,
+                m.kind,
+                m.reason
+            )?;
+        }
     }
-    for m in &result.missing {
-        let colour = if m.severity == "info" { s.cyan } else { s.red };
-        writeln!(
-            w,
-            "{}{name}{}: {}missing{} {} disclosure: {}",
-            s.bold, s.reset, colour, s.reset, m.kind, m.reason
-        )?;
-    }
-    for m in &result.late {
-        writeln!(
-            w,
-            "{}{name}{}: {}late{} {} disclosure: {}",
-            s.bold, s.reset, s.yellow, s.reset, m.kind, m.reason
-        )?;
-    }
-    let label_style = match result.label.as_str() {
+    Ok(())
+}
+
+/// `name: label (score N): counts; missing ...; discloses ...`.
+fn write_verdict(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -> io::Result<()> {
+    let label_style = match r.label.as_str() {
         "promotional" => s.red,
         "borderline" => s.yellow,
         _ => s.green,
     };
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &result.findings {
+    for f in r.findings.iter().filter(|f| f.category != "context") {
         *counts.entry(f.category.as_str()).or_default() += 1;
     }
-    let affiliate = result
-        .links
-        .iter()
-        .filter(|l| l.affiliate.is_some())
-        .count();
-    let mut parts: Vec<String> = counts
-        .iter()
-        .filter(|(c, _)| !matches!(**c, "context"))
-        .map(|(c, n)| format!("{n} {c}"))
-        .collect();
+    let mut parts: Vec<String> = counts.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    let affiliate = r.links.iter().filter(|l| l.affiliate.is_some()).count();
     if affiliate > 0 {
         parts.push(format!("{affiliate} affiliate links"));
     }
-    let found_dedup: Vec<&str> = result
-        .disclosures
-        .iter()
+    let mut tail = String::new();
+    if !parts.is_empty() {
+        tail += &format!(": {}", parts.join(", "));
+    }
+    if !r.missing.is_empty() {
+        let kinds: Vec<&str> = r.missing.iter().map(|m| m.kind.as_str()).collect();
+        tail += &format!("; missing {}", kinds.join(", "));
+    }
+    let found: std::collections::BTreeSet<&str> = (r.disclosures.iter())
         .filter(|d| !d.weak)
         .map(|d| d.kind.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
         .collect();
+    if !found.is_empty() {
+        let found: Vec<&str> = found.into_iter().collect();
+        tail += &format!("; discloses {}", found.join(", "));
+    }
     writeln!(
         w,
-        "{}{name}{}: {}{}{} (score {}){}{}{}",
-        s.bold,
-        s.reset,
-        label_style,
-        result.label,
-        s.reset,
-        result.score,
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", parts.join(", "))
-        },
-        if result.missing.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; missing {}",
-                result
-                    .missing
-                    .iter()
-                    .map(|m| m.kind.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        },
-        if found_dedup.is_empty() {
-            String::new()
-        } else {
-            format!("; discloses {}", found_dedup.join(", "))
-        },
-    )?;
-    write_reasons(w, name, result, st)
+        "{}{name}{}: {label_style}{}{} (score {}){tail}",
+        s.bold, s.reset, r.label, s.reset, r.score,
+    )
+}
+
+/// `text` with runs of whitespace as one space, cut to `max` characters with `…` at the end.
+pub fn shorten(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
 }
 
 /// The reasons of a verdict: one line (`because ...`), or with `explain` one line each with
@@ -564,6 +598,14 @@ mod tests {
     #[test]
     fn dolma_names_are_variable_names() {
         assert_eq!(dolma_name("cta.shop-now"), "cta_shop_now");
+    }
+
+    #[test]
+    fn long_matches_are_shortened_with_an_ellipsis() {
+        assert_eq!(shorten("buy\n   now", 80), "buy now");
+        assert_eq!(shorten("abcdef", 6), "abcdef");
+        assert_eq!(shorten("abc defg", 5), "abc…");
+        assert_eq!(shorten("ääääää", 4), "äää…");
     }
 
     #[test]

@@ -54,57 +54,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; not a problem by itself.
-    Info,
-    /// Promotional language or a missing disclosure.
-    Warning,
-    /// Language that law or platform rules forbid (e.g. disease claims for supplements).
-    Error,
-}
-
-impl Severity {
-    /// The lower-case name used in the output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// Where in a page a match may count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// Running text.
-    Text,
-    /// A heading (h1-h6).
-    Heading,
-    /// Anchor text.
-    Link,
-    /// A button, or an anchor styled as one.
-    Button,
-    /// An attribute value shown to readers (input button values).
-    Attr,
-}
-
-impl Scope {
-    /// The lower-case name used in the output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Text => "text",
-            Scope::Heading => "heading",
-            Scope::Link => "link",
-            Scope::Button => "button",
-            Scope::Attr => "attr",
-        }
-    }
-}
+pub use crate::kinds::{DisclosureKind, Scope, Severity};
 
 /// A rule's own examples: texts that must flag and texts that must not.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -165,7 +115,7 @@ pub struct Rule {
     pub scope: Vec<Scope>,
     /// For `disclosure` rules: what is disclosed (`affiliate`, `fda`, `medical`, `sponsored`).
     #[serde(default)]
-    pub disclosure: Option<String>,
+    pub disclosure: Option<DisclosureKind>,
     /// For disclosure rules: a form the FTC calls insufficient (`#sp`).
     #[serde(default)]
     pub weak: bool,
@@ -247,9 +197,6 @@ pub struct RuleSet {
     pub rules: Vec<LoadedRule>,
 }
 
-/// Categories whose rules carry `disclosure`.
-pub const DISCLOSURE_KINDS: &[&str] = &["affiliate", "fda", "medical", "sponsored"];
-
 impl RuleSet {
     /// The built-in packs. Their regexes are not compiled here: the tests compile every one,
     /// and the scanner's matcher compiles them (naming file, line and rule on error).
@@ -292,12 +239,17 @@ impl RuleSet {
         })?;
         for rule in parsed.rule {
             let line = find_id_line(text, &rule.id);
-            let err = |message: String| Error::RulePack {
+            let err_at = |line: usize, message: String| Error::RulePack {
                 file: file.to_string(),
                 line,
                 message: format!("rule {}: {message}", rule.id),
             };
-            validate(&rule, compile).map_err(err)?;
+            let err = |message: String| err_at(line, message);
+            validate(&rule, compile).map_err(|message| {
+                // A bad regex is reported at its own line.
+                let bad = (rule.regex.iter()).find(|re| crate::matcher::compile_regex(re).is_err());
+                err_at(bad.map_or(line, |re| regex_line(text, line, re)), message)
+            })?;
             if let Some(other) = self.rules.iter().find(|r| r.rule.id == rule.id) {
                 return Err(err(format!(
                     "duplicate id, first defined at {}:{}",
@@ -372,12 +324,11 @@ fn validate(rule: &Rule, compile_regexes: bool) -> Result<(), String> {
     match (&rule.disclosure, rule.category.as_str()) {
         (None, "disclosure") => {
             return Err(format!(
-                "disclosure rules need `disclosure = ` one of {DISCLOSURE_KINDS:?}"
-            ));
-        }
-        (Some(k), "disclosure") if !DISCLOSURE_KINDS.contains(&k.as_str()) => {
-            return Err(format!(
-                "unknown disclosure kind {k:?}; one of {DISCLOSURE_KINDS:?}"
+                "disclosure rules need `disclosure = ` one of {:?}",
+                DisclosureKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
             ));
         }
         (Some(_), c) if c != "disclosure" => {
@@ -418,6 +369,17 @@ fn find_id_line(text: &str, id: &str) -> usize {
         offset += line.len();
     }
     0
+}
+
+/// The line, at or after the rule's `id` line, where regex `re` is written (as a TOML basic or
+/// literal string); else the `regex` key's line; else `id_line`.
+fn regex_line(text: &str, id_line: usize, re: &str) -> usize {
+    let basic = format!("\"{}\"", re.replace('\\', "\\\\").replace('"', "\\\""));
+    let literal = format!("'{re}'");
+    let lines = || text.lines().enumerate().skip(id_line.saturating_sub(1));
+    (lines().find(|(_, l)| l.contains(&basic) || l.contains(&literal)))
+        .or_else(|| lines().find(|(_, l)| l.trim_start().starts_with("regex")))
+        .map_or(id_line, |(i, _)| i + 1)
 }
 
 /// The id of the `[[rule]]` that contains byte `offset`, if one can be found.
@@ -476,7 +438,16 @@ examples.ok = ["in order", "order of now"]
         let msg = RuleSet::from_packs(&[("t.toml", &bad)])
             .unwrap_err()
             .to_string();
-        assert!(msg.starts_with("t.toml:5: rule cta.order: regex"), "{msg}");
+        assert!(msg.starts_with("t.toml:11: rule cta.order: regex"), "{msg}");
+        // Several regexes, escaped: the bad one's own line.
+        let bad = GOOD.replace(
+            "phrases = [\"order now\"]",
+            "regex = [\n  \"\\\\border\\\\b\",\n  '(\\w+',\n]",
+        );
+        let msg = RuleSet::from_packs(&[("t.toml", &bad)])
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("t.toml:13: rule cta.order: regex"), "{msg}");
     }
 
     #[test]

@@ -133,6 +133,9 @@ pub struct ScanArgs {
     /// Select language-specific rules for this language (en, de, fr), whatever documents say.
     #[arg(long)]
     pub lang: Option<String>,
+    /// Per-path settings from the configuration file's `[[paths]]` tables.
+    #[arg(skip)]
+    pub by_path: Vec<crate::config::PathSettings>,
     /// Worker threads (default: all cores); output order never depends on it.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,

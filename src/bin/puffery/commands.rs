@@ -8,7 +8,7 @@ use puffery::rules::RuleSet;
 use puffery::{Scanner, ScannerOptions};
 
 use crate::args::{EvalArgs, ListFormat};
-use crate::run::{add_packs, load_rules};
+use crate::ruleset::{add_packs, load_rules};
 
 pub fn list(rules: &RuleSet, format: ListFormat) -> Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
@@ -119,86 +119,12 @@ pub fn eval(a: EvalArgs) -> Result<ExitCode> {
             lang: None,
         },
     )?;
-    let text = std::fs::read_to_string(&a.labels)
-        .with_context(|| format!("{}: cannot read labels", a.labels.display()))?;
-    let mut labels = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let label: puffery::eval::Label = serde_json::from_str(line).map_err(|e| {
-            // serde_json ends its message with "at line 1 column C"; the line is ours.
-            let msg = e.to_string();
-            let msg = msg
-                .rsplit_once(" at line ")
-                .map_or(msg.as_str(), |(m, _)| m);
-            anyhow::anyhow!(
-                "{}: line {}, column {}: not a label: {msg}",
-                a.labels.display(),
-                i + 1,
-                e.column()
-            )
-        })?;
-        labels.push(label);
-    }
+    let labels = read_labels(&a.labels)?;
     let report = puffery::eval::evaluate(&scanner, &labels, &a.path);
     let mut out = BufWriter::new(io::stdout().lock());
-    let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.3}", v));
     match a.format {
-        ListFormat::Json => {
-            let fields: serde_json::Map<String, serde_json::Value> = report
-                .fields
-                .iter()
-                .map(|(name, t)| {
-                    let v = serde_json::json!({
-                        "tp": t.tp, "fp": t.fp, "fn": t.fn_, "tn": t.tn,
-                        "precision": t.precision(), "recall": t.recall(), "f1": t.f1(),
-                    });
-                    (name.to_string(), v)
-                })
-                .collect();
-            let mut doc = serde_json::json!({
-                "pages": report.pages, "unreadable": report.unreadable, "fields": fields,
-            });
-            if a.verbose {
-                doc["misses"] = serde_json::to_value(&report.misses)?;
-            }
-            writeln!(out, "{doc}")?;
-        }
-        ListFormat::Table => {
-            writeln!(out, "{} pages scored", report.pages)?;
-            writeln!(
-                out,
-                "{:22} {:>5} {:>5} {:>5} {:>5}  {:>9} {:>6} {:>6}",
-                "field", "tp", "fp", "fn", "tn", "precision", "recall", "f1"
-            )?;
-            for (name, t) in &report.fields {
-                writeln!(
-                    out,
-                    "{name:22} {:>5} {:>5} {:>5} {:>5}  {:>9} {:>6} {:>6}",
-                    t.tp,
-                    t.fp,
-                    t.fn_,
-                    t.tn,
-                    pct(t.precision()),
-                    pct(t.recall()),
-                    pct(t.f1())
-                )?;
-            }
-            for u in &report.unreadable {
-                writeln!(out, "unreadable: {u}")?;
-            }
-            if a.verbose {
-                for m in &report.misses {
-                    writeln!(
-                        out,
-                        "miss {} {}: expected {}, got {}",
-                        m.file, m.field, m.expected, m.got
-                    )?;
-                }
-            }
-        }
+        ListFormat::Json => eval_json(&mut out, &report, a.verbose)?,
+        ListFormat::Table => eval_table(&mut out, &report, a.verbose)?,
     }
     out.flush()?;
     Ok(if report.unreadable.is_empty() {
@@ -206,4 +132,87 @@ pub fn eval(a: EvalArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(3)
     })
+}
+
+/// The labels file of `eval`, one JSON object a line; a bad line is an error naming it.
+fn read_labels(path: &std::path::Path) -> Result<Vec<puffery::eval::Label>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read labels", path.display()))?;
+    let lines = text.lines().enumerate();
+    lines
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            serde_json::from_str(line).map_err(|e| {
+                // serde_json ends its message with "at line 1 column C"; the line is ours.
+                let msg = e.to_string();
+                let msg = (msg.rsplit_once(" at line ")).map_or(msg.as_str(), |(m, _)| m);
+                anyhow::anyhow!(
+                    "{}: line {}, column {}: not a label: {msg}",
+                    path.display(),
+                    i + 1,
+                    e.column()
+                )
+            })
+        })
+        .collect()
+}
+
+/// `eval --format json`: one object with every field's counts and scores.
+fn eval_json(out: &mut dyn Write, report: &puffery::eval::Report, verbose: bool) -> Result<()> {
+    let fields: serde_json::Map<String, serde_json::Value> = report
+        .fields
+        .iter()
+        .map(|(name, t)| {
+            let v = serde_json::json!({
+                "tp": t.tp, "fp": t.fp, "fn": t.fn_, "tn": t.tn,
+                "precision": t.precision(), "recall": t.recall(), "f1": t.f1(),
+            });
+            (name.to_string(), v)
+        })
+        .collect();
+    let mut doc = serde_json::json!({
+        "pages": report.pages, "unreadable": report.unreadable, "fields": fields,
+    });
+    if verbose {
+        doc["misses"] = serde_json::to_value(&report.misses)?;
+    }
+    writeln!(out, "{doc}")?;
+    Ok(())
+}
+
+/// `eval --format table`: a row per field, then unreadable pages and (verbose) misses.
+fn eval_table(out: &mut dyn Write, report: &puffery::eval::Report, verbose: bool) -> Result<()> {
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.3}", v));
+    writeln!(out, "{} pages scored", report.pages)?;
+    writeln!(
+        out,
+        "{:22} {:>5} {:>5} {:>5} {:>5}  {:>9} {:>6} {:>6}",
+        "field", "tp", "fp", "fn", "tn", "precision", "recall", "f1"
+    )?;
+    for (name, t) in &report.fields {
+        writeln!(
+            out,
+            "{name:22} {:>5} {:>5} {:>5} {:>5}  {:>9} {:>6} {:>6}",
+            t.tp,
+            t.fp,
+            t.fn_,
+            t.tn,
+            pct(t.precision()),
+            pct(t.recall()),
+            pct(t.f1())
+        )?;
+    }
+    for u in &report.unreadable {
+        writeln!(out, "unreadable: {u}")?;
+    }
+    if verbose {
+        for m in &report.misses {
+            writeln!(
+                out,
+                "miss {} {}: expected {}, got {}",
+                m.file, m.field, m.expected, m.got
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -2,11 +2,14 @@
 //! option the user gave wins; the file fills in the rest. `scan` takes every key; `rules`
 //! (list, explain, test) the rule keys (`rules`, `select`, `ignore`, `no_builtin`). `eval`
 //! takes none: a project's file should not change a measurement.
+//!
+//! `[[paths]]` tables become [`PathSettings`]: the settings a matching document is scanned
+//! with, the command line still winning over the table.
 
 use anyhow::{Context, Result};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, ValueEnum};
-use puffery::config::{self, Config};
+use puffery::config::{self, Config, PathGlob, PathTable};
 
 use crate::args::{Cli, Command, RuleArgs, ScanArgs};
 
@@ -53,11 +56,59 @@ fn scan(a: &mut ScanArgs, c: &Config, m: &ArgMatches) -> Result<()> {
     if let (Some(v), false) = (c.threshold, given(m, "threshold")) {
         a.threshold = v;
     }
+    let lang_given = a.lang.is_some();
     if a.lang.is_none() {
         a.lang.clone_from(&c.lang);
     }
     rule_args(&mut a.rules, c, m);
+    let at = |t: &PathTable| {
+        format!(
+            "{}:{}: [[paths]] glob {:?}",
+            c.path.display(),
+            t.line,
+            t.glob.text
+        )
+    };
+    a.by_path = (c.paths.iter())
+        .map(|t| PathSettings {
+            at: at(t),
+            glob: t.glob.clone(),
+            select: if given(m, "select") || t.select.is_empty() {
+                a.rules.select.clone()
+            } else {
+                t.select.clone()
+            },
+            ignore: a.rules.ignore.iter().chain(&t.ignore).cloned().collect(),
+            threshold: match (given(m, "threshold"), t.threshold) {
+                (false, Some(v)) => v,
+                _ => a.threshold,
+            },
+            lang: if lang_given {
+                a.lang.clone()
+            } else {
+                t.lang.clone().or(a.lang.clone())
+            },
+        })
+        .collect();
     Ok(())
+}
+
+/// What a `[[paths]]` table means after merging: the settings for the documents `glob`
+/// matches.
+#[derive(Clone, Debug)]
+pub struct PathSettings {
+    /// `file:line: [[paths]] glob "..."`, for errors.
+    pub at: String,
+    /// Which documents.
+    pub glob: PathGlob,
+    /// Rule id prefixes to keep.
+    pub select: Vec<String>,
+    /// Rule id prefixes to drop.
+    pub ignore: Vec<String>,
+    /// Score at which a document is promotional.
+    pub threshold: f64,
+    /// Language to select rules for.
+    pub lang: Option<String>,
 }
 
 fn rule_args(r: &mut RuleArgs, c: &Config, m: &ArgMatches) {

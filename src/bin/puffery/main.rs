@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod progress;
 mod report;
+mod ruleset;
 mod run;
 mod stats;
 

@@ -9,14 +9,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use puffery::input::{self, InputOptions, Item};
 use puffery::output::sarif::{SarifPrinter, SarifWriter};
-use puffery::output::{self, Brief, Destination, Format, Outputs, Style};
-use puffery::rules::RuleSet;
+use puffery::output::{self, Brief, Destination, Format, Outputs, Printer, Style};
 use puffery::{Scanner, ScannerOptions};
 
-use crate::args::{Cli, Color, Command, RuleArgs, RulesAction, ScanArgs};
+use crate::args::{Cli, Color, Command, RulesAction, ScanArgs};
 use crate::commands;
-use crate::progress::ProgressLine;
+use crate::progress::{Planned, ProgressLine};
 use crate::report::ScanReport;
+use crate::ruleset::{load_all, load_rules, selected, warn_unknown_lang};
 use crate::stats::Stats;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -45,87 +45,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Built-in packs (unless `--no-builtin`), then `--rules` files, then `--select`/`--ignore`.
-pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
-    let mut rules = if a.no_builtin {
-        RuleSet::default()
-    } else {
-        RuleSet::builtin()?
-    };
-    add_packs(&mut rules, &a.rules)?;
-    // A user pack whose examples fail still loads, with a warning per failure.
-    if !a.rules.is_empty() {
-        let user: Vec<String> = a.rules.iter().map(|p| p.display().to_string()).collect();
-        for f in puffery::rule_test::run(&rules)?.failures {
-            if user.contains(&f.file) {
-                eprintln!("puffery: warning: {f}");
-            }
-        }
-    }
-    for prefix in a.select.iter().chain(&a.ignore) {
-        check_prefix(&rules, prefix)?;
-    }
-    rules.filter(&a.select, &a.ignore);
-    Ok(rules)
-}
-
-/// Reads and adds rule packs (TOML files) to `rules`.
-pub fn add_packs<'a>(
-    rules: &mut RuleSet,
-    paths: impl IntoIterator<Item = &'a PathBuf>,
-) -> Result<()> {
-    for path in paths {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read rule pack", path.display()))?;
-        rules.add_pack(&path.display().to_string(), &text)?;
-    }
-    Ok(())
-}
-
-/// A `--select`/`--ignore` prefix must name some rule or check: a typo is an error that names
-/// the closest ids, not a filter that silently selects nothing.
-fn check_prefix(rules: &RuleSet, prefix: &str) -> Result<()> {
-    let mut ids: Vec<&str> = (rules.rules.iter().map(|r| r.rule.id.as_str()))
-        .chain(puffery::verdict::CHECKS.iter().map(|c| c.id))
-        .collect();
-    // Categories are prefixes too (`--ignore claim`).
-    let categories: Vec<&str> = ids.iter().filter_map(|id| id.split('.').next()).collect();
-    ids.extend(categories);
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.iter().any(|id| puffery::rules::id_matches(id, prefix)) {
-        return Ok(());
-    }
-    // Distance to the id's start (a prefix is compared with a prefix), then shorter ids first.
-    let head = |id: &str| id.len().min(prefix.len() + 1);
-    let mut near: Vec<(usize, usize, &str)> = ids
-        .iter()
-        .map(|id| (edits(prefix, &id[..head(id)]), id.len(), *id))
-        .collect();
-    near.sort();
-    let near: Vec<&str> = near.iter().take(3).map(|(_, _, id)| *id).collect();
-    anyhow::bail!(
-        "--select/--ignore {prefix:?} matches no rule; closest: {}",
-        near.join(", ")
-    )
-}
-
-/// Levenshtein distance (on bytes; rule ids are ASCII).
-fn edits(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// On Ctrl-C (or SIGTERM): remove pending temporary outputs and exit 130.
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
@@ -135,17 +54,7 @@ pub fn install_interrupt_handler() {
 }
 
 fn scan(a: ScanArgs) -> Result<ExitCode> {
-    let rules = load_rules(&a.rules)?;
-    if let Some(lang) = &a.lang {
-        warn_unknown_lang(&rules, lang);
-    }
-    let scanner = Scanner::new(
-        rules,
-        ScannerOptions {
-            threshold: a.threshold,
-            lang: a.lang.clone(),
-        },
-    )?;
+    let scanner = scanner(&a)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()
@@ -155,32 +64,19 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         Some(o) if o.is_dir() || o.to_string_lossy().ends_with('/') => Destination::Dir(o.clone()),
         Some(o) => Destination::File(o.clone()),
     };
-    let items = inputs(&a, &dest)?;
-    let printer = match (a.quiet, a.files_with_findings, a.count) {
-        (true, _, _) => output::brief_printer(Brief::Quiet),
-        (_, true, _) => output::brief_printer(Brief::Files),
-        (_, _, true) => output::brief_printer(Brief::Count),
-        _ if a.format == Format::Sarif => Box::new(SarifPrinter(SarifWriter::new(
-            &scanner.rules,
-            &sarif_rules_url(&a),
-        ))),
-        _ => output::printer(
-            a.format,
-            Style::new(color(&a)).with_explain(a.explain),
-            summaries(&scanner),
-        )
-        .expect("every format but sarif"),
-    };
+    let (planned, items) = inputs(&a, &dest)?;
+    let printer = printer(&a, &scanner);
     let mut stats = a.stats.then(Stats::default);
     let mut report = (a.extras.report.clone()).map(|p| ScanReport::new(p, a.threshold));
     let outputs = Outputs::new(dest.clone(), a.format, printer, Box::new(io::stderr()));
     outputs.check()?;
-    let state = std::cell::RefCell::new((outputs, ProgressLine::new(a.progress), false));
+    let progress = ProgressLine::new(a.progress, planned);
+    let state = std::cell::RefCell::new((outputs, progress, false));
     scanner.scan_stream(
         items,
         Some(&pool),
         |item, result| {
-            let (outs, _, fail) = &mut *state.borrow_mut();
+            let (outs, progress, fail) = &mut *state.borrow_mut();
             if let Some(r) = &result {
                 *fail |= a.fail_on.fails(r);
                 if let Some(s) = stats.as_mut() {
@@ -190,12 +86,18 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
             if let Some(rep) = report.as_mut() {
                 rep.add(&item, result.as_ref());
             }
-            outs.emit(item, result)
+            let (source, to_stderr) = match &item {
+                Item::Doc(r) => (&r.source, false),
+                // Error and skip messages go to stderr.
+                Item::Error { source, .. } | Item::Skipped { source, .. } => (source, true),
+            };
+            progress.item(source, outs.totals().bytes);
+            progress.hide_while(to_stderr, || outs.emit(item, result))
         },
         || {
             let (outs, progress, _) = &mut *state.borrow_mut();
             progress.report(outs.totals(), false);
-            outs.flush()
+            progress.hide_while(false, || outs.flush())
         },
     )?;
     let (outputs, mut progress, fail) = state.into_inner();
@@ -217,18 +119,59 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
             t.elapsed_s
         );
     }
-    Ok(if t.errors > 0 {
-        ExitCode::from(3)
-    } else if fail {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    Ok(match (t.errors > 0, fail) {
+        (true, _) => ExitCode::from(3),
+        (false, true) => ExitCode::from(1),
+        (false, false) => ExitCode::SUCCESS,
     })
+}
+
+/// The scanner: `--rules`, `--select`/`--ignore`, `--threshold`, `--lang`, and one more per
+/// `[[paths]]` table of the configuration file.
+fn scanner(a: &ScanArgs) -> Result<Scanner> {
+    let all = load_all(&a.rules)?;
+    let rules = selected(&all, &a.rules.select, &a.rules.ignore)?;
+    if let Some(lang) = &a.lang {
+        warn_unknown_lang(&rules, lang);
+    }
+    let options = |threshold, lang: &Option<String>| ScannerOptions {
+        threshold,
+        lang: lang.clone(),
+    };
+    let mut by_path = Vec::new();
+    for p in &a.by_path {
+        let rules = selected(&all, &p.select, &p.ignore).context(p.at.clone())?;
+        let scanner = Scanner::new(rules, options(p.threshold, &p.lang))?;
+        by_path.push((p.glob.clone(), scanner));
+    }
+    Ok(Scanner::new(rules, options(a.threshold, &a.lang))?.with_paths(by_path))
+}
+
+/// The printer the options ask for: `-q`, `-l`, `-c`, else the `--format`.
+fn printer(a: &ScanArgs, scanner: &Scanner) -> Box<dyn Printer> {
+    match (a.quiet, a.files_with_findings, a.count) {
+        (true, _, _) => output::brief_printer(Brief::Quiet),
+        (_, true, _) => output::brief_printer(Brief::Files),
+        (_, _, true) => output::brief_printer(Brief::Count),
+        _ if a.format == Format::Sarif => Box::new(SarifPrinter(SarifWriter::new(
+            &scanner.rules,
+            &sarif_rules_url(a),
+        ))),
+        _ => output::printer(
+            a.format,
+            Style::new(color(a)).with_explain(a.explain),
+            summaries(scanner),
+        )
+        .expect("every format but sarif"),
+    }
 }
 
 /// The items of every input, in order: paths and `--paths-file`, sharded, less finished ones
 /// (`--skip-done`), each read behind a panic guard.
-fn inputs(a: &ScanArgs, dest: &Destination) -> Result<impl Iterator<Item = Item> + Send + use<>> {
+fn inputs(
+    a: &ScanArgs,
+    dest: &Destination,
+) -> Result<(Planned, impl Iterator<Item = Item> + Send + use<>)> {
     let opts = InputOptions {
         format: a.input_format,
         text_field: a.text_field.clone(),
@@ -278,26 +221,16 @@ fn inputs(a: &ScanArgs, dest: &Destination) -> Result<impl Iterator<Item = Item>
             Err(_) => true,
         });
     }
-    Ok(inputs.into_iter().flat_map(move |p| match p {
+    let mut planned = Planned::default();
+    for p in inputs.iter().flatten() {
+        let size = std::fs::metadata(p).map_or(0, |m| if m.is_file() { m.len() } else { 0 });
+        planned.add(p.display().to_string(), size);
+    }
+    let items = inputs.into_iter().flat_map(move |p| match p {
         Ok(path) => input::open_path_guarded(&path, &opts),
         Err(item) => Box::new(std::iter::once(item)) as Box<dyn Iterator<Item = Item> + Send>,
-    }))
-}
-
-/// `--lang xx` that no rule names: only the rules without a language apply (a typo, or a
-/// language the packs do not cover yet). English is covered by the untagged rules.
-fn warn_unknown_lang(rules: &RuleSet, lang: &str) {
-    let Some(l) = input::Lang::parse(lang) else {
-        return;
-    };
-    let known = l.as_str() == "en"
-        || (rules.rules.iter()).any(|r| r.rule.lang.iter().any(|x| x.as_str() == l.as_str()));
-    if !known {
-        eprintln!(
-            "puffery: warning: --lang {lang}: no rule pack has rules for {l}; only rules \
-             without a language apply"
-        );
-    }
+    });
+    Ok((planned, items))
 }
 
 /// The help links of SARIF rules: `--sarif-rules-url`, else docs/rules.md in the source tree
