@@ -13,6 +13,8 @@
 # puffery -j1 and the baseline on the JSONL. Prints per input and tool the medians of CPU seconds
 # (user+sys), wall seconds, MB/s of uncompressed input per CPU second, peak RSS, and CPU as a
 # ratio of puffery -j1's; for -j2, CPU utilisation = CPU s / (wall s x 2).
+# PUFFERY=BIN measures another binary than target/release/puffery; BEFORE=BIN adds "before -j1"
+# rows (e.g. BEFORE=/work/puffery-before, a build of main) to the same interleaved rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pages=${1:-/work/shared/eval/pages}
@@ -27,9 +29,10 @@ if ! "$py" -c 'import fastwarc, selectolax, ahocorasick' 2> /dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet fastwarc==2.0.1 selectolax==1.0.2 pyahocorasick==2.3.1
 fi
-cargo build --release --quiet
+[ -n "${PUFFERY:-}" ] || cargo build --release --quiet
 cargo build --release --quiet --example make_warc
-puffery=target/release/puffery
+puffery=${PUFFERY:-target/release/puffery}
+before=${BEFORE:-}
 mkdir -p "$inputs"
 tag=$(basename "$pages")
 warc=$inputs/$tag-${warc_mb}mb.warc.gz
@@ -61,10 +64,12 @@ measure() {
 
 for ((i = 1; i <= runs; i++)); do
   measure warc "puffery -j1" "$puffery" scan "$warc" --format jsonl -j 1
+  [ -z "$before" ] || measure warc "puffery before -j1" "$before" scan "$warc" --format jsonl -j 1
   measure warc "fastwarc+selectolax+pyahocorasick" "$py" scripts/peers/warc_peer.py "$rules" "$warc"
   measure warc "zcat" sh -c "zcat '$warc' > /dev/null"
   measure warc "puffery -j2" "$puffery" scan "$warc" --format jsonl -j 2
   measure jsonl "puffery -j1" "$puffery" scan "$jsonl" --format jsonl -j 1
+  [ -z "$before" ] || measure jsonl "puffery before -j1" "$before" scan "$jsonl" --format jsonl -j 1
   measure jsonl "json+pyahocorasick" "$py" scripts/peers/jsonl_peer.py "$rules" "$jsonl"
 done
 

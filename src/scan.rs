@@ -7,16 +7,7 @@ use serde::Serialize;
 
 use crate::links::Affiliate;
 
-/// Whether a document is HTML or plain text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DocFormat {
-    /// HTML: only visible text is scanned; links come from anchors.
-    Html,
-    /// Plain text: URLs in the text become links.
-    #[default]
-    Text,
-}
+pub use crate::input::DocFormat;
 
 /// One document to scan.
 #[derive(Clone, Debug, Default)]
@@ -52,7 +43,7 @@ pub struct Finding {
     /// Rule category: `cta`, `claim`, `urgency`, `disclosure`, ...
     pub category: String,
     /// `info`, `warning` or `error`.
-    pub severity: String,
+    pub severity: Severity,
     /// The rule's weight in the document score.
     pub weight: f64,
     /// Byte offsets, half-open, into the document's original bytes.
@@ -67,7 +58,7 @@ pub struct Finding {
     #[serde(rename = "match")]
     pub matched: String,
     /// Where the text sits: `text`, `heading`, `link`, `button` or `attr`.
-    pub scope: String,
+    pub scope: Scope,
 }
 
 /// One link of a document.
@@ -98,7 +89,7 @@ pub struct LinkOut {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Disclosure {
     /// `affiliate`, `fda`, `medical` or `sponsored`.
-    pub kind: String,
+    pub kind: DisclosureKind,
     /// The rule that found it.
     pub rule: String,
     /// Byte offsets in the original bytes.
@@ -125,7 +116,7 @@ pub struct DocResult {
     /// Additive score.
     pub score: f64,
     /// `promotional`, `borderline` or `clean`.
-    pub label: String,
+    pub label: Label,
     /// Rule matches in document order.
     pub findings: Vec<Finding>,
     /// Links in document order.
@@ -157,10 +148,10 @@ pub struct DocResult {
 use crate::Error;
 use crate::encoding::decode;
 use crate::input::Lang;
+use crate::kinds::{DisclosureKind, Label, Scope, Severity};
 use crate::links::{Classifier, LinkContext};
 use crate::matcher::Matcher;
 use crate::rules::RuleSet;
-use crate::rules::Scope;
 use crate::text::Extracted;
 
 /// Settings of a scan that are not rules.
@@ -273,59 +264,12 @@ impl Scanner {
         };
         let lang = self.doc_lang(doc, &ex);
         let hits = self.matches(&ex, lang.as_deref());
-        let work = &decoded.text;
-        let mut chars = CharCounter::new(work, decoded.bom_chars);
-        // Findings: text span -> work span -> source span.
-        let mut findings = Vec::with_capacity(hits.len());
-        let mut disclosures = Vec::new();
-        for h in &hits {
-            let r = &self.rules.rules[h.rule].rule;
-            let (ws, we) = (ex.map.start(h.start), ex.map.end(h.end));
-            let (start, end) = (decoded.src_start(ws), decoded.src_end(we));
-            let (char_start, char_end) = (chars.at(ws), chars.at(we));
-            if let Some(kind) = &r.disclosure {
-                disclosures.push(Disclosure {
-                    kind: kind.clone(),
-                    rule: r.id.clone(),
-                    start,
-                    end,
-                    weak: r.weak,
-                });
-            }
-            findings.push(Finding {
-                rule: r.id.clone(),
-                category: r.category.clone(),
-                severity: r.severity.as_str().to_string(),
-                weight: r.weight,
-                start,
-                end,
-                char_start,
-                char_end,
-                matched: work[ws..we].to_string(),
-                scope: ex.scope_at(h.start).as_str().to_string(),
-            });
-        }
+        let mut chars = CharCounter::new(&decoded.text, decoded.bom_chars);
+        let (mut findings, disclosures) = self.rule_findings(&ex, &decoded, &hits, &mut chars);
         let page_url = doc.url.or(ex.page_url.as_deref());
         let links = self.links_of(&ex, &decoded, page_url);
         let (evidence, fired) = self.evidence(&ex, &decoded, &hits, &links, page_url);
-        for c in fired {
-            let (ws, we) = (
-                text_pos_to_work(&decoded, c.start),
-                text_pos_to_work(&decoded, c.end),
-            );
-            findings.push(Finding {
-                rule: c.check.id.to_string(),
-                category: c.check.category.to_string(),
-                severity: c.check.severity.to_string(),
-                weight: c.check.weight,
-                start: c.start,
-                end: c.end,
-                char_start: chars.at(ws),
-                char_end: chars.at(we),
-                matched: work[ws..we].to_string(),
-                scope: c.scope.to_string(),
-            });
-        }
+        findings.extend(check_findings(fired, &decoded, &mut chars));
         // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
         if evidence.affiliate_evidence() {
             let c = crate::verdict::CHECK_MISLEADING_NEGATION;
@@ -334,7 +278,7 @@ impl Scanner {
                 .filter(|f| f.category == "negation" && f.rule != c.id)
                 .map(|f| Finding {
                     rule: c.id.to_string(),
-                    severity: c.severity.to_string(),
+                    severity: c.severity,
                     weight: c.weight,
                     ..f.clone()
                 })
@@ -367,6 +311,47 @@ impl Scanner {
             content_encoding_ignored: false,
         };
         (result, evidence)
+    }
+
+    /// The findings and disclosures of rule matches: text span -> work span -> source span.
+    fn rule_findings(
+        &self,
+        ex: &Extracted,
+        decoded: &crate::encoding::Decoded<'_>,
+        hits: &[TextHit],
+        chars: &mut CharCounter<'_>,
+    ) -> (Vec<Finding>, Vec<Disclosure>) {
+        let work = &decoded.text;
+        let mut findings = Vec::with_capacity(hits.len());
+        let mut disclosures = Vec::new();
+        for h in hits {
+            let r = &self.rules.rules[h.rule].rule;
+            let (ws, we) = (ex.map.start(h.start), ex.map.end(h.end));
+            let (start, end) = (decoded.src_start(ws), decoded.src_end(we));
+            let (char_start, char_end) = (chars.at(ws), chars.at(we));
+            if let Some(kind) = &r.disclosure {
+                disclosures.push(Disclosure {
+                    kind: *kind,
+                    rule: r.id.clone(),
+                    start,
+                    end,
+                    weak: r.weak,
+                });
+            }
+            findings.push(Finding {
+                rule: r.id.clone(),
+                category: r.category.clone(),
+                severity: r.severity,
+                weight: r.weight,
+                start,
+                end,
+                char_start,
+                char_end,
+                matched: work[ws..we].to_string(),
+                scope: ex.scope_at(h.start),
+            });
+        }
+        (findings, disclosures)
     }
 
     /// The document's links, classified: confirmed and likely affiliate links in `affiliate`,
@@ -506,7 +491,7 @@ impl Scanner {
         // A quoted disclaimer is a mention (a report about the rules), not a disclosure.
         hits.retain(|h| {
             let r = &rules[h.rule].rule;
-            r.disclosure.as_deref() != Some("fda") || !in_quotation(&ex.text, h.start, h.end)
+            r.disclosure != Some(DisclosureKind::Fda) || !in_quotation(&ex.text, h.start, h.end)
         });
         // Mentions are not uses: a promotional phrase in scare quotes or in reported speech
         // ("... clinically proven ...," said the regulator) does not count.
@@ -594,6 +579,36 @@ fn starts_sentence(text: &str, pos: usize) -> bool {
         .rev()
         .find(|c| *c != ' ')
         .is_none_or(|c| !(c.is_alphanumeric() || c == ','))
+}
+
+/// The findings of the code checks that fired.
+fn check_findings(
+    fired: Vec<crate::verdict::FiredCheck>,
+    decoded: &crate::encoding::Decoded<'_>,
+    chars: &mut CharCounter<'_>,
+) -> Vec<Finding> {
+    let work = &decoded.text;
+    fired
+        .into_iter()
+        .map(|c| {
+            let (ws, we) = (
+                text_pos_to_work(decoded, c.start),
+                text_pos_to_work(decoded, c.end),
+            );
+            Finding {
+                rule: c.check.id.to_string(),
+                category: c.check.category.to_string(),
+                severity: c.check.severity,
+                weight: c.check.weight,
+                start: c.start,
+                end: c.end,
+                char_start: chars.at(ws),
+                char_end: chars.at(we),
+                matched: work[ws..we].to_string(),
+                scope: c.scope,
+            }
+        })
+        .collect()
 }
 
 /// True when the match `text[start..end]` stands where an instruction stands: at the start of a
@@ -744,133 +759,6 @@ impl<'a> CharCounter<'a> {
 pub const BATCH_DOCS: usize = 256;
 /// Most document bytes held in one batch (memory stays bounded by this, not the input size).
 pub const BATCH_BYTES: usize = 8 << 20;
-
-impl Scanner {
-    /// Scans a stream of input items in order-preserving batches. A reader thread pulls items
-    /// and hands them over a bounded channel; each batch is what has arrived (at least one
-    /// item, at most [`BATCH_DOCS`] documents or [`BATCH_BYTES`] bytes), so a trickling input
-    /// (a pipeline writing one line and waiting for its answer) gets each answer at once and a
-    /// flood gets large parallel batches. Each batch is scanned on `pool` (or rayon's global
-    /// pool), handed to `sink` in input order, one call per item (with its result for
-    /// documents), then `batch_done` is called (to flush). A panic while scanning one document
-    /// (a bug) reaches the sink as an `Item::Error` for that record instead, and the stream
-    /// goes on.
-    ///
-    /// Stops at the first error the sink or `batch_done` returns (a closed pipe, a full disk)
-    /// and returns it at once: the channel is closed, so the reader thread ends at its next
-    /// item, and it is not waited for (it may be blocked reading a pipe that never ends). On
-    /// success the reader has finished and is joined.
-    pub fn scan_stream<I, F, G, E>(
-        &self,
-        items: I,
-        pool: Option<&rayon::ThreadPool>,
-        sink: F,
-        batch_done: G,
-    ) -> Result<(), E>
-    where
-        I: Iterator<Item = crate::input::Item> + Send + 'static,
-        F: FnMut(crate::input::Item, Option<DocResult>) -> Result<(), E>,
-        G: FnMut() -> Result<(), E>,
-    {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<crate::input::Item>(16);
-        let reader = std::thread::Builder::new()
-            .name("puffery-reader".into())
-            .spawn(move || {
-                for item in items {
-                    // A closed receiver means the sink stopped: stop reading.
-                    if tx.send(item).is_err() {
-                        break;
-                    }
-                }
-            })
-            .expect("cannot start the reader thread");
-        // `rx` moves into the consumer and is dropped when it returns, error or not.
-        self.consume(rx, pool, sink, batch_done)?;
-        // The channel said the reader dropped its sender: it has finished, or panicked (the
-        // binary's per-input guards, `input::open_path_guarded`, turn that into error items).
-        if let Err(panic) = reader.join() {
-            // An unguarded reader panicked: its items after the panic are lost, so say so
-            // loudly rather than finish as if the input had ended.
-            std::panic::resume_unwind(panic);
-        }
-        Ok(())
-    }
-
-    /// The consuming side of [`Scanner::scan_stream`]: batches, scans, hands results on.
-    fn consume<F, G, E>(
-        &self,
-        rx: std::sync::mpsc::Receiver<crate::input::Item>,
-        pool: Option<&rayon::ThreadPool>,
-        mut sink: F,
-        mut batch_done: G,
-    ) -> Result<(), E>
-    where
-        F: FnMut(crate::input::Item, Option<DocResult>) -> Result<(), E>,
-        G: FnMut() -> Result<(), E>,
-    {
-        while let Ok(first) = rx.recv() {
-            let mut batch = vec![first];
-            let mut bytes = 0;
-            while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
-                let Ok(item) = rx.try_recv() else { break };
-                if let crate::input::Item::Doc(r) = &item {
-                    bytes += r.body.len();
-                }
-                batch.push(item);
-            }
-            let results = match pool {
-                Some(p) => p.install(|| self.scan_batch(&batch)),
-                None => self.scan_batch(&batch),
-            };
-            for (item, result) in batch.into_iter().zip(results) {
-                match (item, result) {
-                    (item, Ok(result)) => sink(item, result)?,
-                    (crate::input::Item::Doc(r), Err(message)) => sink(
-                        crate::input::Item::Error {
-                            message: format!(
-                                "internal error while scanning (a bug, please report it \
-                                 with this record): {message}"
-                            ),
-                            source: r.source,
-                            record: r.record,
-                            line: r.line,
-                            offset: r.offset,
-                            raw_line: r.raw_line,
-                        },
-                        None,
-                    )?,
-                    (item, Err(_)) => sink(item, None)?,
-                }
-            }
-            batch_done()?;
-        }
-        Ok(())
-    }
-
-    /// Scans the documents of one batch in parallel; a panic costs its document only.
-    fn scan_batch(&self, batch: &[crate::input::Item]) -> Vec<Result<Option<DocResult>, String>> {
-        use rayon::prelude::*;
-        batch
-            .par_iter()
-            .map(|item| match item {
-                crate::input::Item::Doc(r) => {
-                    // A bug must cost one document (an error line), not the run.
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        Some(self.for_source(&r.source).scan(&DocInput {
-                            bytes: &r.body,
-                            format: r.format,
-                            url: r.url.as_deref(),
-                            lang: r.lang.as_deref(),
-                            charset: r.charset.as_deref(),
-                        }))
-                    }))
-                    .map_err(|p| crate::input::panic_message(p.as_ref()))
-                }
-                _ => Ok(None),
-            })
-            .collect()
-    }
-}
 
 #[cfg(test)]
 mod tests {

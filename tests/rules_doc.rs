@@ -44,12 +44,12 @@ fn builtin_packs_have_the_promised_size() {
         );
     }
     // Each disclosure kind is found by at least one non-weak rule.
-    for kind in puffery::rules::DISCLOSURE_KINDS {
+    for &kind in puffery::kinds::DisclosureKind::ALL {
         assert!(
             rules
                 .rules
                 .iter()
-                .any(|r| r.rule.disclosure.as_deref() == Some(kind) && !r.rule.weak),
+                .any(|r| r.rule.disclosure == Some(kind) && !r.rule.weak),
             "no {kind} disclosure rule"
         );
     }

@@ -362,6 +362,102 @@ impl GzMembers {
     }
 }
 
+impl GzMembers {
+    /// Output of the current member: notes where a member's first output starts (for
+    /// record offsets) and counts it.
+    fn produced(&mut self, n: usize) -> usize {
+        if !self.member_started_output {
+            self.member_started_output = true;
+            self.resyncing = false;
+            if self.track {
+                if self.members.len() >= MAX_TRACKED_MEMBERS {
+                    self.members.pop_front();
+                }
+                self.members.push_back((self.out_pos, self.member_start));
+            }
+        }
+        self.out_pos += n as u64;
+        n
+    }
+
+    /// A member failed to decode: moves to the next gzip header and returns the error to
+    /// report, or `None` for a false header found while skipping damage (already reported).
+    fn member_failed(&mut self, e: io::Error) -> Option<io::Error> {
+        let start = self.member_start;
+        let produced = self.member_started_output;
+        let hit_eof = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
+        let was_resyncing = self.resyncing;
+        self.resyncing = true;
+        // Where does the next member start? If the decoder stopped right at a gzip header (a
+        // bad CRC), there. Otherwise it may have run past the end of its member: look again
+        // from just after the failed member's start, if those bytes are still buffered. Either
+        // way, move past `start`, so the same header cannot be found again.
+        let raw = self.dec.get_mut();
+        let at_header = matches!(raw.fill_at_least(4), Ok(true)) && is_gzip_header(raw.available());
+        if !at_header
+            && !raw.rewind_to(start + 1)
+            && raw.offset() == start
+            && matches!(raw.fill_at_least(1), Ok(true))
+        {
+            raw.consume_n(1);
+        }
+        // Resume at the next member, if any.
+        if let Err(e2) = self.skip_to_next_header() {
+            self.state = GzState::Done;
+            return Some(self.damage(format!(
+                "gzip member at compressed byte {start}: {e}; then read error: {e2}"
+            )));
+        }
+        let next = self.dec.get_mut().offset();
+        let at_end = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
+        if at_end {
+            self.state = GzState::Done;
+        } else {
+            self.start_member();
+        }
+        if was_resyncing && !produced {
+            return None;
+        }
+        let truncated = e.kind() == io::ErrorKind::UnexpectedEof || hit_eof;
+        let msg = if truncated && at_end {
+            format!("truncated gzip member at compressed byte {start}")
+        } else if at_end {
+            format!("corrupt gzip member at compressed byte {start} ({e}); no further member")
+        } else {
+            format!(
+                "corrupt gzip member at compressed byte {start} ({e}); \
+                 the next member starts at compressed byte {next}"
+            )
+        };
+        Some(self.damage(msg))
+    }
+
+    /// Between members: starts the next one at a gzip header (`Ok(true)`), ends at the end of
+    /// the input (`Ok(false)`), or skips non-gzip bytes to the next header and reports them.
+    fn between(&mut self) -> io::Result<bool> {
+        let raw = self.dec.get_mut();
+        if !raw.fill_at_least(4)? && raw.available().is_empty() {
+            self.state = GzState::Done;
+            return Ok(false);
+        }
+        if is_gzip_header(raw.available()) {
+            self.start_member();
+            return Ok(true);
+        }
+        let at = raw.offset();
+        let skipped = self.skip_to_next_header()?;
+        if self.dec.get_mut().available().is_empty() {
+            self.state = GzState::Done;
+        } else {
+            self.start_member();
+        }
+        self.resyncing = true;
+        Err(self.damage(format!(
+            "{skipped} bytes of non-gzip data at compressed byte {at}"
+        )))
+    }
+}
+
 impl Read for GzMembers {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if out.is_empty() {
@@ -375,97 +471,18 @@ impl Read for GzMembers {
                         self.resyncing = false;
                         self.state = GzState::Between;
                     }
-                    Ok(n) => {
-                        if !self.member_started_output {
-                            self.member_started_output = true;
-                            self.resyncing = false;
-                            if self.track {
-                                if self.members.len() >= MAX_TRACKED_MEMBERS {
-                                    self.members.pop_front();
-                                }
-                                self.members.push_back((self.out_pos, self.member_start));
-                            }
-                        }
-                        self.out_pos += n as u64;
-                        return Ok(n);
-                    }
+                    Ok(n) => return Ok(self.produced(n)),
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
                     Err(e) => {
-                        let start = self.member_start;
-                        let produced = self.member_started_output;
-                        let hit_eof = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
-                        let was_resyncing = self.resyncing;
-                        self.resyncing = true;
-                        // Where does the next member start? If the decoder stopped right at a
-                        // gzip header (a bad CRC), there. Otherwise it may have run past the end
-                        // of its member: look again from just after the failed member's start,
-                        // if those bytes are still buffered. Either way, move past `start`, so
-                        // the same header cannot be found again.
-                        let raw = self.dec.get_mut();
-                        let at_header = matches!(raw.fill_at_least(4), Ok(true))
-                            && is_gzip_header(raw.available());
-                        if !at_header
-                            && !raw.rewind_to(start + 1)
-                            && raw.offset() == start
-                            && matches!(raw.fill_at_least(1), Ok(true))
-                        {
-                            raw.consume_n(1);
+                        if let Some(err) = self.member_failed(e) {
+                            return Err(err);
                         }
-                        // Resume at the next member, if any.
-                        if let Err(e2) = self.skip_to_next_header() {
-                            self.state = GzState::Done;
-                            return Err(self.damage(format!(
-                                "gzip member at compressed byte {start}: {e}; then read error: {e2}"
-                            )));
-                        }
-                        let next = self.dec.get_mut().offset();
-                        let at_end = matches!(self.dec.get_mut().fill_at_least(1), Ok(false));
-                        if at_end {
-                            self.state = GzState::Done;
-                        } else {
-                            self.start_member();
-                        }
-                        if was_resyncing && !produced {
-                            // A false header found while skipping damage: already reported.
-                            continue;
-                        }
-                        let truncated = e.kind() == io::ErrorKind::UnexpectedEof || hit_eof;
-                        let msg = if truncated && at_end {
-                            format!("truncated gzip member at compressed byte {start}")
-                        } else if at_end {
-                            format!(
-                                "corrupt gzip member at compressed byte {start} ({e}); no further member"
-                            )
-                        } else {
-                            format!(
-                                "corrupt gzip member at compressed byte {start} ({e}); \
-                                 the next member starts at compressed byte {next}"
-                            )
-                        };
-                        return Err(self.damage(msg));
                     }
                 },
                 GzState::Between => {
-                    let raw = self.dec.get_mut();
-                    if !raw.fill_at_least(4)? && raw.available().is_empty() {
-                        self.state = GzState::Done;
+                    if !self.between()? {
                         return Ok(0);
                     }
-                    if is_gzip_header(raw.available()) {
-                        self.start_member();
-                        continue;
-                    }
-                    let at = raw.offset();
-                    let skipped = self.skip_to_next_header()?;
-                    if self.dec.get_mut().available().is_empty() {
-                        self.state = GzState::Done;
-                    } else {
-                        self.start_member();
-                    }
-                    self.resyncing = true;
-                    return Err(self.damage(format!(
-                        "{skipped} bytes of non-gzip data at compressed byte {at}"
-                    )));
                 }
             }
         }

@@ -16,7 +16,10 @@ use std::fmt;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::scan::DocFormat;
+/// The wanted fields of a line and, when kept, its whole object.
+type Fields = (Wanted, Option<serde_json::Map<String, Value>>);
+
+use crate::input::DocFormat;
 
 use super::buf::{BUF_SIZE, InBuf};
 use super::compress::Decoder;
@@ -159,58 +162,16 @@ impl LineCtx<'_> {
 
     fn parse(&self, bytes: &[u8]) -> Item {
         let o = self.opts;
-        let names: [&str; N_FIELDS] = [
-            &o.text_field,
-            &o.html_field,
-            &o.id_field,
-            &o.url_field,
-            &o.lang_field,
-            "language",
-        ];
-        let (mut fields, json) = if o.keep_json {
-            match serde_json::from_slice::<Value>(bytes) {
-                Ok(Value::Object(map)) => {
-                    let mut f: Wanted = Default::default();
-                    for (i, n) in names.iter().enumerate() {
-                        f[i] = map.get(*n).cloned();
-                    }
-                    (f, Some(map))
-                }
-                Ok(v) => return self.error(format!("not a JSON object (found {})", type_name(&v))),
-                Err(e) => return self.error(json_error(&e)),
-            }
-        } else {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            match ObjSeed(&names)
-                .deserialize(&mut de)
-                .and_then(|f| de.end().map(|_| f))
-            {
-                Ok(f) => (f, None),
-                Err(e) => return self.error(json_error(&e)),
-            }
+        let (mut fields, json) = match self.read_fields(bytes) {
+            Ok(f) => f,
+            Err(item) => return *item,
         };
         let take = |f: &mut Wanted, i: usize| f[i].take().filter(|v| !v.is_null());
-        let (format, mut body) = match (take(&mut fields, HTML), take(&mut fields, TEXT)) {
-            (Some(Value::String(s)), _) => (DocFormat::Html, s),
-            (Some(v), _) => {
-                return self.error(format!(
-                    "field `{}` is {}, not a string",
-                    o.html_field,
-                    type_name(&v)
-                ));
-            }
-            (None, Some(Value::String(s))) => (DocFormat::Text, s),
-            (None, Some(v)) => {
-                return self.error(format!(
-                    "field `{}` is {}, not a string",
-                    o.text_field,
-                    type_name(&v)
-                ));
-            }
-            (None, None) => {
-                return self.error(format!("no `{}` or `{}` field", o.text_field, o.html_field));
-            }
-        };
+        let (format, mut body) =
+            match self.body_of(take(&mut fields, HTML), take(&mut fields, TEXT)) {
+                Ok(b) => b,
+                Err(item) => return *item,
+            };
         let truncated = cut_utf8(&mut body, o.max_doc_bytes);
         let id = match take(&mut fields, ID) {
             Some(Value::String(s)) => s,
@@ -247,6 +208,64 @@ impl LineCtx<'_> {
             ..Record::default()
         })
     }
+
+    /// The wanted fields of one line, with the whole object when `--format dolma`-style output
+    /// keeps it; the error item for a line that is not a JSON object.
+    fn read_fields(&self, bytes: &[u8]) -> Result<Fields, Box<Item>> {
+        let o = self.opts;
+        let names: [&str; N_FIELDS] = [
+            &o.text_field,
+            &o.html_field,
+            &o.id_field,
+            &o.url_field,
+            &o.lang_field,
+            "language",
+        ];
+        if o.keep_json {
+            return match serde_json::from_slice::<Value>(bytes) {
+                Ok(Value::Object(map)) => {
+                    let mut f: Wanted = Default::default();
+                    for (i, n) in names.iter().enumerate() {
+                        f[i] = map.get(*n).cloned();
+                    }
+                    Ok((f, Some(map)))
+                }
+                Ok(v) => Err(Box::new(
+                    self.error(format!("not a JSON object (found {})", type_name(&v))),
+                )),
+                Err(e) => Err(Box::new(self.error(json_error(&e)))),
+            };
+        }
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        match ObjSeed(&names)
+            .deserialize(&mut de)
+            .and_then(|f| de.end().map(|_| f))
+        {
+            Ok(f) => Ok((f, None)),
+            Err(e) => Err(Box::new(self.error(json_error(&e)))),
+        }
+    }
+
+    /// The document: the HTML field if there is one, else the text field.
+    fn body_of(
+        &self,
+        html: Option<Value>,
+        text: Option<Value>,
+    ) -> Result<(DocFormat, String), Box<Item>> {
+        let o = self.opts;
+        let not_string = |field: &str, v: &Value| {
+            Box::new(self.error(format!("field `{field}` is {}, not a string", type_name(v))))
+        };
+        match (html, text) {
+            (Some(Value::String(s)), _) => Ok((DocFormat::Html, s)),
+            (Some(v), _) => Err(not_string(&o.html_field, &v)),
+            (None, Some(Value::String(s))) => Ok((DocFormat::Text, s)),
+            (None, Some(v)) => Err(not_string(&o.text_field, &v)),
+            (None, None) => Err(Box::new(
+                self.error(format!("no `{}` or `{}` field", o.text_field, o.html_field)),
+            )),
+        }
+    }
 }
 
 impl JsonlReader {
@@ -277,6 +296,52 @@ impl JsonlReader {
         };
         self.record += 1;
         item
+    }
+
+    /// Buffers the next line: `(length without the newline, length with it)`, `None` at the
+    /// end of the input, or the error item for a line too long or cut by damage.
+    fn find_line(&mut self) -> Result<Option<(usize, usize)>, Box<Item>> {
+        let mut from = 0;
+        loop {
+            let avail = self.src.available();
+            if let Some(i) = memchr::memchr(b'\n', &avail[from..]) {
+                let end = from + i;
+                // The buffer grows by doubling, so one fill can bring in a whole line longer
+                // than the limit: check the length here too.
+                if end > self.opts.max_line_bytes {
+                    self.line += 1;
+                    return Err(Box::new(self.too_long()));
+                }
+                return Ok(Some((end, end + 1)));
+            }
+            from = avail.len();
+            // `>=`: reading one more byte to see whether a line of exactly the limit ends
+            // there would double a full buffer past the limit.
+            if from >= self.opts.max_line_bytes {
+                self.line += 1;
+                return Err(Box::new(self.too_long()));
+            }
+            match self.src.fill_more() {
+                Ok(0) => {
+                    if from == 0 {
+                        self.done = true;
+                        return Ok(None);
+                    }
+                    return Ok(Some((from, from)));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    // The line is cut by damage: drop what came before the damage.
+                    self.line += 1;
+                    let start = self.src.offset();
+                    if let Some(at) = self.src.take_error_at() {
+                        let n = (at.saturating_sub(start) as usize).min(self.src.available().len());
+                        self.src.consume_n(n);
+                    }
+                    return Err(Box::new(self.error(start, e.to_string())));
+                }
+            }
+        }
     }
 
     /// A line longer than the limit: skip to its end without keeping it.
@@ -323,46 +388,10 @@ impl Iterator for JsonlReader {
         if self.done {
             return None;
         }
-        let mut from = 0;
-        let (len, total) = loop {
-            let avail = self.src.available();
-            if let Some(i) = memchr::memchr(b'\n', &avail[from..]) {
-                let end = from + i;
-                // The buffer grows by doubling, so one fill can bring in a whole line longer
-                // than the limit: check the length here too.
-                if end > self.opts.max_line_bytes {
-                    self.line += 1;
-                    return Some(self.too_long());
-                }
-                break (end, end + 1);
-            }
-            from = avail.len();
-            // `>=`: reading one more byte to see whether a line of exactly the limit ends
-            // there would double a full buffer past the limit.
-            if from >= self.opts.max_line_bytes {
-                self.line += 1;
-                return Some(self.too_long());
-            }
-            match self.src.fill_more() {
-                Ok(0) => {
-                    if from == 0 {
-                        self.done = true;
-                        return None;
-                    }
-                    break (from, from);
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    // The line is cut by damage: drop what came before the damage.
-                    self.line += 1;
-                    let start = self.src.offset();
-                    if let Some(at) = self.src.take_error_at() {
-                        let n = (at.saturating_sub(start) as usize).min(self.src.available().len());
-                        self.src.consume_n(n);
-                    }
-                    return Some(self.error(start, e.to_string()));
-                }
-            }
+        let (len, total) = match self.find_line() {
+            Ok(Some(l)) => l,
+            Ok(None) => return None,
+            Err(item) => return Some(*item),
         };
         self.line += 1;
         let offset = self.src.offset();

@@ -38,7 +38,8 @@ mod warc;
 use std::io::Read;
 use std::path::Path;
 
-use crate::scan::DocFormat;
+mod doc_format;
+pub use doc_format::DocFormat;
 
 pub use compress::{Compression, decompressed, detect_compression, strip_compression_suffix};
 pub use guard::open_path_guarded;

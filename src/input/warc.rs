@@ -22,7 +22,7 @@
 
 use std::io::Read;
 
-use crate::scan::DocFormat;
+use crate::input::DocFormat;
 
 use super::buf::InBuf;
 use super::compress::Decoder;
@@ -882,19 +882,7 @@ impl WarcReader {
 
     fn read_record(&mut self) -> Option<Item> {
         if let Some(e) = self.pending.take() {
-            // Line breaks before the damage end the previous record: skip them quietly.
-            if let Some(at) = self.src.error_at() {
-                let upto =
-                    (at.saturating_sub(self.src.offset()) as usize).min(self.src.available().len());
-                let n = self.src.available()[..upto]
-                    .iter()
-                    .take_while(|&&c| c == b'\r' || c == b'\n')
-                    .count();
-                self.src.consume_n(n);
-            }
-            let start = self.src.offset();
-            let note = self.resync();
-            return Some(self.error_item(start, None, format!("{e}; {note}")));
+            return Some(self.pending_error(e));
         }
         match self.skip_blank() {
             Ok(true) => {}
@@ -910,59 +898,13 @@ impl WarcReader {
         }
         let start = self.src.offset();
         let gz = self.src.get_mut().member_offset(start);
-        let header = if self.arc {
-            self.read_arc_header()
-        } else {
-            self.read_header()
-        };
-        let h = match header {
+        let h = match self.header(start, gz) {
             Ok(h) => h,
-            Err(HeaderFail::NotWarc(line)) => {
-                let note = self.resync();
-                let want = if self.arc {
-                    "an ARC header line (URL IP-address date content-type length)"
-                } else {
-                    "a WARC/1.x line"
-                };
-                return Some(self.error_item(
-                    start,
-                    gz,
-                    format!("expected {want}, found {line}; {note}"),
-                ));
-            }
-            Err(HeaderFail::Eof) => {
-                self.done = true;
-                let end = self.src.offset();
-                return Some(self.error_item(
-                    start,
-                    gz,
-                    format!("WARC header cut short by the end of the input at byte {end}"),
-                ));
-            }
-            Err(HeaderFail::Other(msg)) => {
-                let note = self.resync();
-                return Some(self.error_item(start, gz, format!("{msg}; {note}")));
-            }
+            Err(item) => return Some(*item),
         };
-        let len = match h.content_length.as_deref().map(str::parse::<u64>) {
-            Some(Ok(n)) => n,
-            Some(Err(_)) => {
-                let note = self.resync();
-                let v = h.content_length.unwrap_or_default();
-                return Some(self.error_item(
-                    start,
-                    gz,
-                    format!("invalid Content-Length {v:?}; {note}"),
-                ));
-            }
-            None => {
-                let note = self.resync();
-                return Some(self.error_item(
-                    start,
-                    gz,
-                    format!("missing Content-Length header; {note}"),
-                ));
-            }
+        let len = match self.content_length(start, gz, &h) {
+            Ok(n) => n,
+            Err(item) => return Some(*item),
         };
         let Some(warc_type) = h.warc_type.clone() else {
             return Some(self.error_record(start, gz, len, "missing WARC-Type header"));
@@ -982,6 +924,94 @@ impl WarcReader {
         Some(self.skip_record(start, gz, len, 0, reason))
     }
 
+    /// The error item for damage the input reported while the previous record was read.
+    fn pending_error(&mut self, e: String) -> Item {
+        // Line breaks before the damage end the previous record: skip them quietly.
+        if let Some(at) = self.src.error_at() {
+            let upto =
+                (at.saturating_sub(self.src.offset()) as usize).min(self.src.available().len());
+            let n = self.src.available()[..upto]
+                .iter()
+                .take_while(|&&c| c == b'\r' || c == b'\n')
+                .count();
+            self.src.consume_n(n);
+        }
+        let start = self.src.offset();
+        let note = self.resync();
+        self.error_item(start, None, format!("{e}; {note}"))
+    }
+
+    /// The record's WARC (or ARC) header, or the error item saying why there is none.
+    fn header(&mut self, start: u64, gz: Option<u64>) -> Result<Header, Box<Item>> {
+        let header = if self.arc {
+            self.read_arc_header()
+        } else {
+            self.read_header()
+        };
+        match header {
+            Ok(h) => Ok(h),
+            Err(HeaderFail::NotWarc(line)) => {
+                let note = self.resync();
+                let want = if self.arc {
+                    "an ARC header line (URL IP-address date content-type length)"
+                } else {
+                    "a WARC/1.x line"
+                };
+                Err(Box::new(self.error_item(
+                    start,
+                    gz,
+                    format!("expected {want}, found {line}; {note}"),
+                )))
+            }
+            Err(HeaderFail::Eof) => {
+                self.done = true;
+                let end = self.src.offset();
+                Err(Box::new(self.error_item(
+                    start,
+                    gz,
+                    format!("WARC header cut short by the end of the input at byte {end}"),
+                )))
+            }
+            Err(HeaderFail::Other(msg)) => {
+                let note = self.resync();
+                Err(Box::new(self.error_item(
+                    start,
+                    gz,
+                    format!("{msg}; {note}"),
+                )))
+            }
+        }
+    }
+
+    /// The record's Content-Length, or the error item for a missing or invalid one.
+    fn content_length(
+        &mut self,
+        start: u64,
+        gz: Option<u64>,
+        h: &Header,
+    ) -> Result<u64, Box<Item>> {
+        match h.content_length.as_deref().map(str::parse::<u64>) {
+            Some(Ok(n)) => Ok(n),
+            Some(Err(_)) => {
+                let note = self.resync();
+                let v = h.content_length.clone().unwrap_or_default();
+                Err(Box::new(self.error_item(
+                    start,
+                    gz,
+                    format!("invalid Content-Length {v:?}; {note}"),
+                )))
+            }
+            None => {
+                let note = self.resync();
+                Err(Box::new(self.error_item(
+                    start,
+                    gz,
+                    format!("missing Content-Length header; {note}"),
+                )))
+            }
+        }
+    }
+
     fn doc_record(
         &mut self,
         start: u64,
@@ -997,95 +1027,30 @@ impl WarcReader {
                 Block::Resource => self.error_record(start, gz, 0, "zero-length resource record"),
             };
         }
-        // The HTTP head, for responses.
-        let mut http = HttpHead::default();
-        if block == Block::Response {
-            let peek = len.min(MAX_HTTP_HEAD as u64) as usize;
-            if let Err(e) = self.src.fill_at_least(peek) {
-                let note = self.resync();
-                return self.error_item(start, gz, format!("{e}; {note}"));
-            }
-            let avail = self.src.available();
-            let visible = &avail[..avail.len().min(peek)];
-            http = parse_http_head(visible, visible.len() as u64 == len);
-            self.src.consume_n(http.len);
-        }
+        let http = match self.http_head(start, gz, len, block) {
+            Ok(http) => http,
+            Err(item) => return *item,
+        };
         let payload_len = len - http.len as u64;
         if payload_len == 0 {
             // A response with headers only (a redirect, a 204).
             return self.skip_record(start, gz, 0, http.len as u64, "empty");
         }
-        let format = if block == Block::Conversion {
-            DocFormat::Text
-        } else {
-            let declared = match mime_kind(h.payload_type.as_deref()) {
-                Kind::Unknown if block == Block::Response => {
-                    mime_kind(http.content_type.as_deref())
-                }
-                Kind::Unknown => mime_kind(h.content_type.as_deref()),
-                k => k,
-            };
-            let kind = match declared {
-                Kind::Unknown => {
-                    let want = payload_len.min(1024) as usize;
-                    if let Err(e) = self.src.fill_at_least(want) {
-                        let note = self.resync();
-                        return self.error_item(start, gz, format!("{e}; {note}"));
-                    }
-                    let avail = self.src.available();
-                    if looks_like_html(&avail[..avail.len().min(want)]) {
-                        Kind::Html
-                    } else {
-                        Kind::NotHtml
-                    }
-                }
-                k => k,
-            };
-            if kind != Kind::Html {
-                return self.skip_record(start, gz, payload_len, http.len as u64, "non-html");
-            }
-            DocFormat::Html
+        let format = match self.doc_format(start, gz, &h, &http, block, payload_len) {
+            Ok(f) => f,
+            Err(item) => return *item,
         };
-        let mut body = Vec::with_capacity(payload_len.min(self.max_doc as u64) as usize);
-        let got = match self.read_block(&mut body, payload_len, self.max_doc as u64) {
-            Ok(got) => got,
-            Err(e) => {
-                let note = self.resync();
-                return self.error_item(start, gz, format!("{e}; {note}"));
-            }
+        let (body, truncated) = match self.read_payload(start, gz, payload_len, &http) {
+            Ok(b) => b,
+            Err(item) => return *item,
         };
-        let tail = body.len() as u64 == got;
-        if let Some(msg) = self.check_end(
-            payload_len + http.len as u64,
-            got + http.len as u64,
-            &body,
-            tail,
-        ) {
-            return self.error_item(start, gz, msg);
-        }
-        let mut truncated = (body.len() as u64) < payload_len;
         let warc_truncated = h.truncated.clone().filter(|v| !v.is_empty());
-        if http.chunked {
-            if let Some(b) = dechunk(&body) {
-                body = b;
-            }
-        }
-        let mut content_encoding_ignored = false;
-        if let Some(enc) = &http.content_encoding {
-            match decode_content(
-                &body,
-                enc,
-                self.max_doc,
-                truncated || warc_truncated.is_some(),
-            ) {
-                Ok(d) => {
-                    body = d.body;
-                    truncated |= d.cut;
-                    content_encoding_ignored = d.ignored;
-                }
+        let cut = truncated || warc_truncated.is_some();
+        let (body, truncated, content_encoding_ignored) =
+            match decode_payload(body, &http, self.max_doc, truncated, cut) {
+                Ok(d) => d,
                 Err(e) => return self.error_item(start, gz, e),
-            }
-        }
+            };
         let truncated_reason = match (&warc_truncated, truncated) {
             (Some(r), _) => Some(r.clone()),
             (None, true) => Some("max-doc-bytes".to_string()),
@@ -1125,6 +1090,129 @@ impl WarcReader {
             ..Record::default()
         })
     }
+
+    /// The HTTP head of a response record (consumed), empty for other blocks.
+    fn http_head(
+        &mut self,
+        start: u64,
+        gz: Option<u64>,
+        len: u64,
+        block: Block,
+    ) -> Result<HttpHead, Box<Item>> {
+        if block != Block::Response {
+            return Ok(HttpHead::default());
+        }
+        let peek = len.min(MAX_HTTP_HEAD as u64) as usize;
+        if let Err(e) = self.src.fill_at_least(peek) {
+            let note = self.resync();
+            return Err(Box::new(self.error_item(start, gz, format!("{e}; {note}"))));
+        }
+        let avail = self.src.available();
+        let visible = &avail[..avail.len().min(peek)];
+        let http = parse_http_head(visible, visible.len() as u64 == len);
+        self.src.consume_n(http.len);
+        Ok(http)
+    }
+
+    /// HTML or text; a payload that is neither declared nor sniffed as HTML is skipped (the
+    /// skip item is the `Err`).
+    fn doc_format(
+        &mut self,
+        start: u64,
+        gz: Option<u64>,
+        h: &Header,
+        http: &HttpHead,
+        block: Block,
+        payload_len: u64,
+    ) -> Result<DocFormat, Box<Item>> {
+        if block == Block::Conversion {
+            return Ok(DocFormat::Text);
+        }
+        let declared = match mime_kind(h.payload_type.as_deref()) {
+            Kind::Unknown if block == Block::Response => mime_kind(http.content_type.as_deref()),
+            Kind::Unknown => mime_kind(h.content_type.as_deref()),
+            k => k,
+        };
+        let kind = match declared {
+            Kind::Unknown => {
+                let want = payload_len.min(1024) as usize;
+                if let Err(e) = self.src.fill_at_least(want) {
+                    let note = self.resync();
+                    return Err(Box::new(self.error_item(start, gz, format!("{e}; {note}"))));
+                }
+                let avail = self.src.available();
+                if looks_like_html(&avail[..avail.len().min(want)]) {
+                    Kind::Html
+                } else {
+                    Kind::NotHtml
+                }
+            }
+            k => k,
+        };
+        if kind != Kind::Html {
+            return Err(Box::new(self.skip_record(
+                start,
+                gz,
+                payload_len,
+                http.len as u64,
+                "non-html",
+            )));
+        }
+        Ok(DocFormat::Html)
+    }
+
+    /// The payload, at most `max_doc` bytes of it, with whether it was cut; the record's end is
+    /// checked.
+    fn read_payload(
+        &mut self,
+        start: u64,
+        gz: Option<u64>,
+        payload_len: u64,
+        http: &HttpHead,
+    ) -> Result<(Vec<u8>, bool), Box<Item>> {
+        let mut body = Vec::with_capacity(payload_len.min(self.max_doc as u64) as usize);
+        let got = match self.read_block(&mut body, payload_len, self.max_doc as u64) {
+            Ok(got) => got,
+            Err(e) => {
+                let note = self.resync();
+                return Err(Box::new(self.error_item(start, gz, format!("{e}; {note}"))));
+            }
+        };
+        let tail = body.len() as u64 == got;
+        if let Some(msg) = self.check_end(
+            payload_len + http.len as u64,
+            got + http.len as u64,
+            &body,
+            tail,
+        ) {
+            return Err(Box::new(self.error_item(start, gz, msg)));
+        }
+        let truncated = (body.len() as u64) < payload_len;
+        Ok((body, truncated))
+    }
+}
+
+/// Undoes HTTP chunking and content encoding: `(body, truncated, content encoding ignored)`.
+fn decode_payload(
+    mut body: Vec<u8>,
+    http: &HttpHead,
+    max_doc: usize,
+    mut truncated: bool,
+    cut: bool,
+) -> Result<(Vec<u8>, bool, bool), String> {
+    if http.chunked {
+        if let Some(b) = dechunk(&body) {
+            body = b;
+        }
+    }
+    let mut ignored = false;
+    if let Some(enc) = &http.content_encoding {
+        let d = decode_content(&body, enc, max_doc, cut)?;
+        body = d.body;
+        truncated |= d.cut;
+        ignored = d.ignored;
+    }
+    Ok((body, truncated, ignored))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -25,6 +25,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::kinds::{Label, Scope, Severity};
 use crate::scan::DocResult;
 
 mod fail_on;
@@ -98,10 +99,10 @@ impl Summary {
     pub fn add(&mut self, r: &DocResult) {
         self.documents += 1;
         self.bytes += r.bytes as u64;
-        match r.label.as_str() {
-            "promotional" => self.promotional += 1,
-            "borderline" => self.borderline += 1,
-            _ => self.clean += 1,
+        match r.label {
+            Label::Promotional => self.promotional += 1,
+            Label::Borderline => self.borderline += 1,
+            Label::Clean => self.clean += 1,
         }
     }
 
@@ -326,11 +327,11 @@ impl Style {
         self
     }
 
-    fn severity(&self, s: &str) -> &'static str {
+    fn severity(&self, s: Severity) -> &'static str {
         match s {
-            "error" => self.red,
-            "warning" => self.yellow,
-            _ => self.cyan,
+            Severity::Error => self.red,
+            Severity::Warning => self.yellow,
+            Severity::Info => self.cyan,
         }
     }
 }
@@ -408,7 +409,7 @@ fn write_finding(
     s: &Style,
 ) -> io::Result<()> {
     let matched = shorten(&f.matched, MAX_MATCH_CHARS);
-    let scope = if f.scope == "text" {
+    let scope = if f.scope == Scope::Text {
         String::new()
     } else {
         format!(" {}(in {}){}", s.dim, f.scope, s.reset)
@@ -417,7 +418,7 @@ fn write_finding(
     writeln!(
         w,
         "{at}: {}{}{} {}{}{}: {what}{}\"{matched}\"{}{scope}",
-        s.severity(&f.severity),
+        s.severity(f.severity),
         f.severity,
         s.reset,
         s.bold,
@@ -472,7 +473,7 @@ fn write_requirements(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -
                 "{}{name}{}: {}{what}{} {} disclosure: {}",
                 s.bold,
                 s.reset,
-                s.severity(&m.severity),
+                s.severity(m.severity),
                 s.reset,
                 m.kind,
                 m.reason

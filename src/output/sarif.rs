@@ -42,7 +42,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::DocMeta;
-use crate::rules::{DISCLOSURE_KINDS, RuleSet};
+use crate::kinds::{DisclosureKind, Severity};
+use crate::rules::RuleSet;
 use crate::scan::DocResult;
 
 /// The schema URI written in `$schema`.
@@ -80,11 +81,11 @@ fn anchor(id: &str) -> String {
         .to_lowercase()
 }
 
-fn level(severity: &str) -> &'static str {
+fn level(severity: Severity) -> &'static str {
     match severity {
-        "error" => "error",
-        "warning" => "warning",
-        _ => "note",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
     }
 }
 
@@ -96,7 +97,7 @@ impl SarifWriter {
         let mut index = HashMap::new();
         let mut summaries = Vec::new();
         let mut add =
-            |id: &str, name: &str, summary: &str, why: &str, severity: &str, props: Value| {
+            |id: &str, name: &str, summary: &str, why: &str, severity: Severity, props: Value| {
                 if index.contains_key(id) {
                     return;
                 }
@@ -129,7 +130,7 @@ impl SarifWriter {
                 &rule.id,
                 &rule.summary,
                 &rule.why,
-                rule.severity.as_str(),
+                rule.severity,
                 props,
             );
         }
@@ -143,11 +144,11 @@ impl SarifWriter {
                 json!({"category": c.category, "weight": c.weight, "check": true, "tags": [c.category]}),
             );
         }
-        for kind in DISCLOSURE_KINDS {
-            let severity = if *kind == "medical" {
-                "info"
+        for &kind in DisclosureKind::ALL {
+            let severity = if kind == DisclosureKind::Medical {
+                Severity::Info
             } else {
-                "warning"
+                Severity::Warning
             };
             add(
                 &format!("missing.{kind}"),
@@ -255,7 +256,7 @@ impl SarifWriter {
             props["scope"] = json!(f.scope);
             let mut res = json!({
                 "ruleId": f.rule,
-                "level": level(&f.severity),
+                "level": level(f.severity),
                 "message": {"text": format!("{}: \"{}\"", self.summary(&f.rule), f.matched.split_whitespace().collect::<Vec<_>>().join(" "))},
                 "locations": [loc],
                 "properties": props,
@@ -277,7 +278,7 @@ impl SarifWriter {
                 }
                 let mut res = json!({
                     "ruleId": id,
-                    "level": level(&m.severity),
+                    "level": level(m.severity),
                     "message": {"text": format!("{what} {} disclosure: {}", m.kind, m.reason)},
                     "locations": [loc],
                     "properties": doc_props,

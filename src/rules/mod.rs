@@ -54,57 +54,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; not a problem by itself.
-    Info,
-    /// Promotional language or a missing disclosure.
-    Warning,
-    /// Language that law or platform rules forbid (e.g. disease claims for supplements).
-    Error,
-}
-
-impl Severity {
-    /// The lower-case name used in the output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// Where in a page a match may count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// Running text.
-    Text,
-    /// A heading (h1-h6).
-    Heading,
-    /// Anchor text.
-    Link,
-    /// A button, or an anchor styled as one.
-    Button,
-    /// An attribute value shown to readers (input button values).
-    Attr,
-}
-
-impl Scope {
-    /// The lower-case name used in the output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Text => "text",
-            Scope::Heading => "heading",
-            Scope::Link => "link",
-            Scope::Button => "button",
-            Scope::Attr => "attr",
-        }
-    }
-}
+pub use crate::kinds::{DisclosureKind, Scope, Severity};
 
 /// A rule's own examples: texts that must flag and texts that must not.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -148,6 +98,10 @@ pub struct Rule {
     /// boundary.
     #[serde(default)]
     pub regex: Vec<String>,
+    /// Literals one of which every match contains, for the rule's regexes from which no
+    /// trigger can be derived (README.md, "Regex triggers").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trigger: Vec<String>,
     /// Phrases that, where they match, hide this rule's matches they overlap
     /// ("the shop now closes" for "shop now", "did not prevent" for "prevent cancer").
     #[serde(default)]
@@ -161,7 +115,7 @@ pub struct Rule {
     pub scope: Vec<Scope>,
     /// For `disclosure` rules: what is disclosed (`affiliate`, `fda`, `medical`, `sponsored`).
     #[serde(default)]
-    pub disclosure: Option<String>,
+    pub disclosure: Option<DisclosureKind>,
     /// For disclosure rules: a form the FTC calls insufficient (`#sp`).
     #[serde(default)]
     pub weak: bool,
@@ -242,9 +196,6 @@ pub struct RuleSet {
     /// In load order; a rule's index here is its id in the matcher.
     pub rules: Vec<LoadedRule>,
 }
-
-/// Categories whose rules carry `disclosure`.
-pub const DISCLOSURE_KINDS: &[&str] = &["affiliate", "fda", "medical", "sponsored"];
 
 impl RuleSet {
     /// The built-in packs. Their regexes are not compiled here: the tests compile every one,
@@ -366,19 +317,18 @@ fn validate(rule: &Rule, compile_regexes: bool) -> Result<(), String> {
         .phrases
         .iter()
         .chain(&rule.exceptions)
-        .find(|p| crate::matcher::normalize_phrase(p).is_empty())
+        .find(|p| crate::pattern::normalize_phrase(p).is_empty())
     {
         return Err(format!("empty phrase {p:?}"));
     }
     match (&rule.disclosure, rule.category.as_str()) {
         (None, "disclosure") => {
             return Err(format!(
-                "disclosure rules need `disclosure = ` one of {DISCLOSURE_KINDS:?}"
-            ));
-        }
-        (Some(k), "disclosure") if !DISCLOSURE_KINDS.contains(&k.as_str()) => {
-            return Err(format!(
-                "unknown disclosure kind {k:?}; one of {DISCLOSURE_KINDS:?}"
+                "disclosure rules need `disclosure = ` one of {:?}",
+                DisclosureKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
             ));
         }
         (Some(_), c) if c != "disclosure" => {
@@ -387,7 +337,8 @@ fn validate(rule: &Rule, compile_regexes: bool) -> Result<(), String> {
         _ => {}
     }
     for re in rule.regex.iter().filter(|_| compile_regexes) {
-        crate::matcher::compile_regex(re).map_err(|e| format!("regex {re:?}: {e}"))?;
+        crate::pattern::compile_regex(re).map_err(|e| format!("regex {re:?}: {e}"))?;
+        crate::pattern::plan(re, &rule.trigger)?;
     }
     if rule.examples.flag.len() < 2 || rule.examples.ok.len() < 2 {
         return Err("needs at least 2 `examples.flag` and 2 `examples.ok`".into());

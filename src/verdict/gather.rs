@@ -11,6 +11,7 @@ use super::{
     CHECK_PRODUCT_PAGE, CHECK_RECIPE, Check,
 };
 use crate::encoding::Decoded;
+use crate::kinds::Scope;
 use crate::rules::RuleSet;
 use crate::text::Extracted;
 
@@ -58,7 +59,7 @@ pub struct FiredCheck {
     /// End of that span (exclusive).
     pub end: usize,
     /// Scope of the finding.
-    pub scope: &'static str,
+    pub scope: Scope,
 }
 
 /// The inputs of [`gather`]: one document's stages' results.
@@ -124,10 +125,10 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
             ev.retailer_ctas.push(at(h.start));
         }
         match &r.disclosure {
-            Some(kind) if !r.weak => ev.disclosed.push((kind.clone(), at(h.start))),
+            Some(kind) if !r.weak => ev.disclosed.push((*kind, at(h.start))),
             // A weak form (the FDA disclaimer's disease sentence alone) discloses nothing, but
             // the reason for the missing disclosure says it is incomplete.
-            Some(kind) if !ev.weak_disclosed.contains(kind) => ev.weak_disclosed.push(kind.clone()),
+            Some(kind) if !ev.weak_disclosed.contains(kind) => ev.weak_disclosed.push(*kind),
             _ => {}
         }
         match f.roles.of(h.rule) {
@@ -153,7 +154,7 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
             check: CHECK_AFFILIATE_REL,
             start: l.start,
             end: l.end,
-            scope: "link",
+            scope: Scope::Link,
         });
     }
     for l in visible().filter(|l| link_cta(&policy.link_cta, l)) {
@@ -162,7 +163,7 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
             check: CHECK_LINK_CTA,
             start: l.start,
             end: l.end,
-            scope: "link",
+            scope: Scope::Link,
         });
     }
     let (page, page_fired) = page_evidence(policy, f);
@@ -175,7 +176,7 @@ pub fn gather(policy: &Policy, f: &Found<'_>) -> (Evidence, Vec<FiredCheck>) {
             check: CHECK_LINK_DENSITY,
             start: l.start,
             end: l.end,
-            scope: "link",
+            scope: Scope::Link,
         });
     }
     if !ev.product_page() {
@@ -192,7 +193,7 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
     let text_span = |s: usize, e: usize| (d.src_start(ex.map.start(s)), d.src_end(ex.map.end(e)));
     let work_span = |(s, e): (usize, usize)| (d.src_start(s), d.src_end(e));
     let mut fired = Vec::new();
-    let mut fire = |check: Check, (start, end): (usize, usize), scope: &'static str| {
+    let mut fire = |check: Check, (start, end): (usize, usize), scope: Scope| {
         fired.push(FiredCheck {
             check,
             start,
@@ -212,7 +213,7 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
         ..PageEvidence::default()
     };
     if let Some(s) = ex.recipe {
-        fire(CHECK_RECIPE, work_span(s), "attr");
+        fire(CHECK_RECIPE, work_span(s), Scope::Attr);
     }
     let cart_hit = f
         .hits
@@ -241,20 +242,20 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
     // Where the product-page finding points: markup, the cart control, the price.
     let product_span = ex
         .product_page()
-        .map(|s| (work_span(s), "attr"))
-        .or_else(|| cart_hit.map(|h| (text_span(h.start, h.end), ex.scope_at(h.start).as_str())))
-        .or_else(|| ex.cart_markup.map(|s| (work_span(s), "attr")))
-        .or_else(|| price.map(|m| (text_span(m.start(), m.end()), "text")))
-        .or_else(|| ex.price_markup.map(|s| (work_span(s), "attr")));
+        .map(|s| (work_span(s), Scope::Attr))
+        .or_else(|| cart_hit.map(|h| (text_span(h.start, h.end), ex.scope_at(h.start))))
+        .or_else(|| ex.cart_markup.map(|s| (work_span(s), Scope::Attr)))
+        .or_else(|| price.map(|m| (text_span(m.start(), m.end()), Scope::Text)))
+        .or_else(|| ex.price_markup.map(|s| (work_span(s), Scope::Attr)));
     if let Some((span, scope)) = product_span {
         fire(CHECK_PRODUCT_PAGE, span, scope);
     }
     if let Some((where_, s, e)) = advertorial(ex, &policy.advertorial) {
         pg.advertorial = Some(format!("{where_} \"{}\"", &ex.text[s..e]));
-        fire(CHECK_ADVERTORIAL, text_span(s, e), ex.scope_at(s).as_str());
+        fire(CHECK_ADVERTORIAL, text_span(s, e), ex.scope_at(s));
     }
     if let Some(s) = ex.lead_form {
-        fire(CHECK_LEAD_FORM, work_span(s), "attr");
+        fire(CHECK_LEAD_FORM, work_span(s), Scope::Attr);
     }
     (pg, fired)
 }
@@ -367,7 +368,7 @@ fn advertorial(
         let Some(len) = memchr::memchr(close, window) else {
             continue;
         };
-        if ex.scope_at(i) == crate::rules::Scope::Text
+        if ex.scope_at(i) == Scope::Text
             && !ex.in_footer(i)
             && is_label(&ex.text[i + 1..i + 1 + len])
         {

@@ -33,6 +33,8 @@ pub use policy::{BUILTIN_POLICY, Policy, Role, Roles};
 
 use serde::Serialize;
 
+use crate::kinds::{DisclosureKind, Label, Severity};
+
 /// Default score at which a document is promotional (the built-in policy's threshold).
 pub const DEFAULT_THRESHOLD: f64 = 6.0;
 
@@ -104,9 +106,9 @@ pub struct Evidence {
     /// Calls to action that name a retailer (rules with `retailer = true`).
     pub retailer_ctas: Vec<At>,
     /// Disclosures found (not weak forms), by kind.
-    pub disclosed: Vec<(String, At)>,
+    pub disclosed: Vec<(DisclosureKind, At)>,
     /// Kinds of which only a weak form was found (`disclosure.fda-partial`).
-    pub weak_disclosed: Vec<String>,
+    pub weak_disclosed: Vec<DisclosureKind>,
     /// Supplement context (a rule with role `supplement` matched).
     pub supplement: bool,
     /// Health claims (rules with role `health`).
@@ -135,12 +137,12 @@ pub struct Reason {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Requirement {
     /// `affiliate`, `fda`, `medical` or `sponsored`.
-    pub kind: String,
+    pub kind: DisclosureKind,
     /// Why, for a person to read.
     pub reason: String,
     /// `warning` for disclosures the law or a program requires; `info` for conventions
     /// (a medical-advice disclaimer).
-    pub severity: String,
+    pub severity: Severity,
 }
 
 /// The verdict on one document.
@@ -149,7 +151,7 @@ pub struct Verdict {
     /// The score, rounded to 2 decimals.
     pub score: f64,
     /// `promotional`, `borderline` or `clean`.
-    pub label: String,
+    pub label: Label,
     /// The signals that made the score, largest contribution first.
     pub reasons: Vec<Reason>,
     /// Required disclosures that are absent.
@@ -198,11 +200,11 @@ impl Evidence {
         !self.affiliate_links.is_empty() || !self.retailer_ctas.is_empty()
     }
 
-    fn disclosed(&self, kind: &str) -> Vec<At> {
+    fn disclosed(&self, kind: DisclosureKind) -> Vec<At> {
         let mut v: Vec<At> = self
             .disclosed
             .iter()
-            .filter(|(k, _)| k == kind)
+            .filter(|(k, _)| *k == kind)
             .map(|(_, a)| *a)
             .collect();
         v.sort_by_key(|a| a.text);
@@ -223,16 +225,16 @@ pub fn decide(ev: &Evidence, policy: &Policy) -> Verdict {
             .iter()
             .any(|r| PROMOTIONAL_CATEGORIES.contains(&r.category.as_str()));
     let label = if score >= policy.threshold {
-        "promotional"
+        Label::Promotional
     } else if promotional_found {
-        "borderline"
+        Label::Borderline
     } else {
-        "clean"
+        Label::Clean
     };
     let (missing, late) = requirements(ev);
     Verdict {
         score,
-        label: label.to_string(),
+        label,
         reasons,
         missing,
         late,
@@ -377,9 +379,9 @@ fn requirements(ev: &Evidence) -> (Vec<Requirement>, Vec<Requirement>) {
         .copied();
     if let Some(first) = first {
         let what = describe_affiliate(ev.affiliate_links.len(), ev.retailer_ctas.len());
-        let found = ev.disclosed("affiliate");
+        let found = ev.disclosed(DisclosureKind::Affiliate);
         out.extend(require(
-            "affiliate",
+            DisclosureKind::Affiliate,
             first,
             &what,
             &found,
@@ -396,10 +398,16 @@ fn requirements(ev: &Evidence) -> (Vec<Requirement>, Vec<Requirement>) {
             health.len(),
             plural(health.len())
         );
-        let mut fda = require("fda", first, &what, &ev.disclosed("fda"), "FDA disclaimer");
+        let mut fda = require(
+            DisclosureKind::Fda,
+            first,
+            &what,
+            &ev.disclosed(DisclosureKind::Fda),
+            "FDA disclaimer",
+        );
         // Only the disease sentence (a weak fda disclosure): incomplete, not present.
         if let Some((true, m)) = fda.as_mut()
-            && ev.weak_disclosed.iter().any(|k| k == "fda")
+            && ev.weak_disclosed.contains(&DisclosureKind::Fda)
         {
             m.reason = format!(
                 "{what}, incomplete FDA disclaimer (only \"not intended to diagnose, treat, cure, \
@@ -411,17 +419,17 @@ fn requirements(ev: &Evidence) -> (Vec<Requirement>, Vec<Requirement>) {
     // Medical advice: pages that make health claims conventionally say they are not medical
     // advice, or send readers to a doctor. No statute prescribes it, so only its absence is
     // reported, as info.
-    if !health.is_empty() && ev.disclosed("medical").is_empty() {
+    if !health.is_empty() && ev.disclosed(DisclosureKind::Medical).is_empty() {
         out.push((
             true,
             Requirement {
-                kind: "medical".into(),
+                kind: DisclosureKind::Medical,
                 reason: format!(
                     "{} health claim{}, no medical-advice disclaimer (\"not medical advice\", \"talk to your doctor\")",
                     health.len(),
                     plural(health.len())
                 ),
-                severity: "info".into(),
+                severity: Severity::Info,
             },
         ));
     }
@@ -433,11 +441,11 @@ fn requirements(ev: &Evidence) -> (Vec<Requirement>, Vec<Requirement>) {
             sponsored.len(),
             plural(sponsored.len())
         );
-        let mut found = ev.disclosed("sponsored");
-        found.extend(ev.disclosed("affiliate"));
+        let mut found = ev.disclosed(DisclosureKind::Sponsored);
+        found.extend(ev.disclosed(DisclosureKind::Affiliate));
         found.sort_by_key(|a| a.text);
         out.extend(require(
-            "sponsored",
+            DisclosureKind::Sponsored,
             first,
             &what,
             &found,
@@ -470,16 +478,16 @@ fn describe_affiliate(links: usize, ctas: usize) -> String {
 /// A missing (`true`) or late (`false`) disclosure of `kind`, needed from `first`, given where
 /// it was `found` (sorted in reading order); `None` when it is in place.
 fn require(
-    kind: &str,
+    kind: DisclosureKind,
     first: At,
     what: &str,
     found: &[At],
     name: &str,
 ) -> Option<(bool, Requirement)> {
     let req = |reason: String| Requirement {
-        kind: kind.into(),
+        kind,
         reason,
-        severity: "warning".into(),
+        severity: Severity::Warning,
     };
     let Some(disclosed) = found.first() else {
         return Some((true, req(format!("{what}, no {name}"))));

@@ -1,0 +1,211 @@
+//! Regex triggers: the literals every match of a regex contains, found by one Aho-Corasick pass;
+//! the regex then runs only in a bounded window around each trigger hit.
+//!
+//! The trigger of each regex comes from [`crate::pattern::derive`] or the rule's `trigger`.
+//!
+//! Windows ([`Triggered::find`]): a match of at most `L` bytes that contains a trigger hit at
+//! `[ts, te)` lies in `[te - L, ts + L]`. Overlapping windows are merged, and the regex runs
+//! leftmost-first through the merged windows in order, carrying the end of its last match as
+//! the next start: every match of the whole text starts inside exactly one merged window and
+//! lies wholly in it, and look-around (`\b`, `^`) sees the text outside the window, so the
+//! matches are exactly those of `find_iter` over the whole text. A regex with no bound on its
+//! length (`\s+`) runs over the whole text, and only in texts where its trigger occurs.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::{Input, meta};
+
+/// Lazy-DFA cache of one triggered regex (per thread): windows are short.
+const WINDOW_CACHE: usize = 512 << 10;
+
+/// Regexes behind one trigger automaton, each run in windows around its trigger hits.
+#[derive(Debug)]
+pub struct Triggered {
+    ac: AhoCorasick,
+    /// Per automaton pattern: the regexes (indices into `regexes`) it triggers.
+    fires: Vec<Vec<u32>>,
+    regexes: Vec<Windowed>,
+}
+
+#[derive(Debug)]
+struct Windowed {
+    re: meta::Regex,
+    /// Longest match in bytes; `None` runs over the whole text.
+    max_len: Option<usize>,
+    /// The caller's index of this regex.
+    caller: usize,
+}
+
+impl Triggered {
+    /// Builds the automaton over `(prepared pattern, trigger, caller index)`.
+    pub fn new(items: Vec<(String, Vec<Vec<u8>>, usize)>) -> Result<Option<Triggered>, String> {
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut fires: Vec<Vec<u32>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut regexes = Vec::with_capacity(items.len());
+        for (pattern, trigger, caller) in items {
+            let re = meta::Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+                .configure(
+                    meta::Config::new()
+                        .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
+                        .hybrid_cache_capacity(WINDOW_CACHE),
+                )
+                .build(&pattern)
+                .map_err(|e| format!("regex {pattern:?}: {e}"))?;
+            let r = regexes.len() as u32;
+            regexes.push(Windowed {
+                re,
+                max_len: crate::pattern::max_len(&pattern),
+                caller,
+            });
+            for lit in trigger {
+                let slot = *index.entry(lit.clone()).or_insert_with(|| {
+                    literals.push(lit);
+                    fires.push(Vec::new());
+                    fires.len() - 1
+                });
+                fires[slot].push(r);
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&literals)
+            })
+            .map_err(|e| format!("regex triggers: {e}"))?;
+        Ok(Some(Triggered { ac, fires, regexes }))
+    }
+
+    /// Every match `(caller index, start, end)` of the triggered regexes in `text`, the same
+    /// as each regex's `find_iter` over the whole text.
+    pub fn find(&self, text: &str, out: &mut Vec<(usize, usize, usize)>) {
+        // (regex, window start, window end), per trigger hit.
+        let mut windows: Vec<(u32, usize, usize)> = Vec::new();
+        for m in self.ac.find_overlapping_iter(text) {
+            for &r in &self.fires[m.pattern().as_usize()] {
+                let (a, b) = match self.regexes[r as usize].max_len {
+                    Some(l) => (m.end().saturating_sub(l), m.start().saturating_add(l)),
+                    None => (0, text.len()),
+                };
+                windows.push((r, floor_char(text, a), ceil_char(text, b)));
+            }
+        }
+        windows.sort_unstable();
+        let mut i = 0;
+        while i < windows.len() {
+            let r = windows[i].0;
+            let mut j = i;
+            while j < windows.len() && windows[j].0 == r {
+                j += 1;
+            }
+            self.run(&self.regexes[r as usize], text, &windows[i..j], out);
+            i = j;
+        }
+    }
+
+    /// Runs one regex through its windows (sorted by start), merged where they overlap.
+    fn run(
+        &self,
+        w: &Windowed,
+        text: &str,
+        windows: &[(u32, usize, usize)],
+        out: &mut Vec<(usize, usize, usize)>,
+    ) {
+        let mut pos = 0;
+        let mut k = 0;
+        while k < windows.len() {
+            let (_, a, mut b) = windows[k];
+            k += 1;
+            while k < windows.len() && windows[k].1 <= b {
+                b = b.max(windows[k].2);
+                k += 1;
+            }
+            let mut start = a.max(pos);
+            while start < b {
+                let input = Input::new(text).range(start..b);
+                let Some(m) = w.re.search(&input) else { break };
+                out.push((w.caller, m.start(), m.end()));
+                pos = m.end();
+                // Every match holds a trigger, so none is empty; guard anyway.
+                start = if m.is_empty() { m.end() + 1 } else { m.end() };
+            }
+        }
+    }
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The windowed search finds exactly what `find_iter` over the whole text finds, with
+    /// matches at window edges, overlapping windows and look-around outside a window.
+    #[test]
+    fn windows_give_the_same_matches_as_the_whole_text() {
+        let patterns = [
+            r"\b(?:only|just)\s{1,3}\d{1,3}\s{1,2}left\b",
+            r"\d{1,4}\s?%\s?off\b",
+            r"\bsave\s+\d+",
+            r"(?m)^\s?(?:deal|offer)s?\b",
+            r"\b\w{2,6}\s?(?:free)\b",
+        ];
+        let texts = [
+            "only 3 left! just  12 left; only 9 lefty, only 1 left",
+            "20% off 30 %off x5% offer 100 % off",
+            "save 10 save   20 save 3x",
+            "deal\n offers\nno deal\ndeals",
+            "gluten free, freely, sugarfree free free",
+            "ünïcödé only 3 left ünï 20% off",
+        ];
+        for p in patterns {
+            let prepared = crate::pattern::prepared(p);
+            let trigger = crate::pattern::derive(&prepared).unwrap();
+            let t = Triggered::new(vec![(prepared.clone(), trigger, 0)])
+                .unwrap()
+                .unwrap();
+            let full = crate::pattern::compile_regex(p).unwrap();
+            let mut all: Vec<String> = Vec::new();
+            for a in texts {
+                for pad in ["", "x", "xx ", "  ", "\n", "é"] {
+                    all.push(format!("{pad}{a}{pad}"));
+                    for b in texts {
+                        all.push(format!("{a}{pad}{b}"));
+                    }
+                }
+            }
+            for text in all.iter().map(String::as_str) {
+                let want: Vec<(usize, usize, usize)> = full
+                    .find_iter(text)
+                    .map(|m| (0, m.start(), m.end()))
+                    .collect();
+                let mut got = Vec::new();
+                t.find(text, &mut got);
+                assert_eq!(got, want, "{p} on {text:?}");
+            }
+        }
+    }
+}
