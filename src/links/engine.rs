@@ -109,7 +109,7 @@ struct Target<'u> {
 fn rule_err(file: &str, text: &str, span: std::ops::Range<usize>, message: String) -> Error {
     Error::RulePack {
         file: file.to_string(),
-        line: spec::line_of(text, span.start),
+        line: Some(spec::line_of(text, span.start)),
         message,
     }
 }

@@ -91,17 +91,13 @@ fn regex_error(rules: &RuleSet, message: String) -> Error {
             if let Err(e) = compile_regex(re) {
                 return Error::RulePack {
                     file: r.file.clone(),
-                    line: r.line,
+                    line: Some(r.line),
                     message: format!("rule {}: regex {re:?}: {e}", r.rule.id),
                 };
             }
         }
     }
-    Error::RulePack {
-        file: "(all packs)".into(),
-        line: 0,
-        message,
-    }
+    Error::Rules { message }
 }
 
 /// One overlapping automaton over regex literals (lower-case; ASCII case folded).
@@ -167,9 +163,7 @@ fn build_phrases(rules: &RuleSet) -> Result<Phrases, Error> {
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&phrases)
         })
-        .map_err(|e| Error::RulePack {
-            file: "(all packs)".into(),
-            line: 0,
+        .map_err(|e| Error::Rules {
             message: format!("phrase automaton: {e}"),
         })?;
     Ok((Some(ac), targets))
@@ -190,7 +184,7 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Items), Error> {
             regexes.push(i as u32);
             let err = |m: String| Error::RulePack {
                 file: r.file.clone(),
-                line: r.line,
+                line: Some(r.line),
                 message: format!("rule {}: {m}", r.rule.id),
             };
             match plan(re, &r.rule.trigger).map_err(err)? {

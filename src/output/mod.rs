@@ -485,10 +485,10 @@ fn write_requirements(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -
 
 /// `name: label (score N): counts; missing ...; discloses ...`.
 fn write_verdict(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -> io::Result<()> {
-    let label_style = match r.label.as_str() {
-        "promotional" => s.red,
-        "borderline" => s.yellow,
-        _ => s.green,
+    let label_style = match r.label {
+        Label::Promotional => s.red,
+        Label::Borderline => s.yellow,
+        Label::Clean => s.green,
     };
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for f in r.findings.iter().filter(|f| f.category != "context") {

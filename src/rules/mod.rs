@@ -225,7 +225,7 @@ impl RuleSet {
 
     fn add_pack_inner(&mut self, file: &str, text: &str, compile: bool) -> Result<(), Error> {
         let parsed: PackFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or_default();
+            let line = e.span().map(|s| line_of(text, s.start));
             let rule = e
                 .span()
                 .and_then(|s| rule_id_before(text, s.start))
@@ -241,7 +241,8 @@ impl RuleSet {
             let line = find_id_line(text, &rule.id);
             let err_at = |line: usize, message: String| Error::RulePack {
                 file: file.to_string(),
-                line,
+                // 0: the id was not found as written (a multi-line or inline table).
+                line: (line > 0).then_some(line),
                 message: format!("rule {}: {message}", rule.id),
             };
             let err = |message: String| err_at(line, message);
