@@ -65,7 +65,7 @@ fn main() {
             "claim": cat("claim"),
             "urgency": cat("urgency"),
             "disclosure": cat("disclosure"),
-            "sponsored_label": r.disclosures.iter().any(|d| d.kind == "sponsored" && !d.weak),
+            "sponsored_label": r.disclosures.iter().any(|d| d.kind == puffery::DisclosureKind::Sponsored && !d.weak),
             "reasons": r.reasons.iter().map(|x| format!("{} {:+}", x.signal, x.contribution)).collect::<Vec<_>>(),
         });
         println!("{out}");

@@ -82,7 +82,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
         let mut c: Config = toml::from_str(text).map_err(|e| Error::Config {
             file: path.display().to_string(),
-            line: e.span().map_or(0, |s| line_of(text, s.start)),
+            line: e.span().map(|s| line_of(text, s.start)),
             message: e.message().trim_end().to_string(),
         })?;
         let dir = path.parent().unwrap_or(Path::new(""));
@@ -98,9 +98,13 @@ impl Config {
             table.glob.base.clone_from(&base);
             table.glob.compile().map_err(|e| Error::Config {
                 file: path.display().to_string(),
-                line: (text.lines().enumerate().skip(head))
-                    .find(|(_, l)| l.trim_start().starts_with("glob"))
-                    .map_or(head, |(i, _)| i + 1),
+                // The `glob` line, else the table's head (0: no `[[paths]]` line was found).
+                line: Some(
+                    (text.lines().enumerate().skip(head))
+                        .find(|(_, l)| l.trim_start().starts_with("glob"))
+                        .map_or(head, |(i, _)| i + 1),
+                )
+                .filter(|&l| l > 0),
                 message: format!("[[paths]] glob: {e}"),
             })?;
         }
@@ -111,10 +115,9 @@ impl Config {
 
     /// Reads and parses a configuration file.
     pub fn load(path: &Path) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ConfigRead {
             file: path.display().to_string(),
-            line: 0,
-            message: format!("cannot read: {e}"),
+            source,
         })?;
         Config::parse(&text, path)
     }
@@ -130,7 +133,7 @@ impl Config {
                     .strip_prefix(key)
                     .is_some_and(|rest| rest.trim_start().starts_with('='))
             })
-            .map_or(0, |i| i + 1);
+            .map(|i| i + 1);
         Error::Config {
             file: self.path.display().to_string(),
             line,

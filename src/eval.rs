@@ -25,6 +25,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::kinds::{DisclosureKind, Label as DocLabel};
 use crate::scan::{DocFormat, DocInput, DocResult, Scanner};
 
 /// One labelled page. Unknown fields are errors (a typo such as `cat` for `cta` would
@@ -169,7 +170,7 @@ fn has_category(r: &DocResult, cat: &str) -> bool {
     r.findings.iter().any(|f| f.category == cat)
 }
 
-fn discloses(r: &DocResult, kind: &str) -> bool {
+fn discloses(r: &DocResult, kind: DisclosureKind) -> bool {
     r.disclosures.iter().any(|d| d.kind == kind && !d.weak)
 }
 
@@ -249,11 +250,20 @@ fn tally(field: &str, label: &Label, r: &DocResult, t: &mut Tally) -> Option<(St
                 ),
                 "cta" => (label.cta, has_category(r, "cta")),
                 "claims" => (label.claims, has_category(r, "claim")),
-                "affiliate_disclosure" => (label.affiliate_disclosure, discloses(r, "affiliate")),
-                "fda_disclaimer" => (label.fda_disclaimer, discloses(r, "fda")),
-                "medical_disclaimer" => (label.medical_disclaimer, discloses(r, "medical")),
-                "sponsored_label" => (label.sponsored_label, discloses(r, "sponsored")),
-                _ => (label.promotional, r.label == "promotional"),
+                "affiliate_disclosure" => (
+                    label.affiliate_disclosure,
+                    discloses(r, DisclosureKind::Affiliate),
+                ),
+                "fda_disclaimer" => (label.fda_disclaimer, discloses(r, DisclosureKind::Fda)),
+                "medical_disclaimer" => (
+                    label.medical_disclaimer,
+                    discloses(r, DisclosureKind::Medical),
+                ),
+                "sponsored_label" => (
+                    label.sponsored_label,
+                    discloses(r, DisclosureKind::Sponsored),
+                ),
+                _ => (label.promotional, r.label == DocLabel::Promotional),
             };
             let truth = truth?;
             t.add_bool(truth, got);

@@ -9,7 +9,7 @@
 //! let doc = DocInput::new(b"Shop Now on Amazon! A proven, reliable solution.", DocFormat::Text);
 //! let result = scanner.scan(&doc);
 //! assert!(result.findings.iter().any(|f| f.rule == "cta.retailer"));
-//! assert_eq!(result.missing[0].kind, "affiliate");
+//! assert_eq!(result.missing[0].kind, puffery::DisclosureKind::Affiliate);
 //! ```
 
 pub mod config;
@@ -18,6 +18,7 @@ pub mod error;
 pub mod eval;
 pub mod html;
 pub mod input;
+pub mod kinds;
 pub mod links;
 pub mod matcher;
 pub mod output;
@@ -31,4 +32,5 @@ pub mod text;
 pub mod verdict;
 
 pub use error::Error;
+pub use kinds::{DisclosureKind, Label, Scope, Severity};
 pub use scan::{DocFormat, DocInput, DocResult, Finding, Scanner, ScannerOptions};

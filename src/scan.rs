@@ -47,7 +47,7 @@ pub struct Finding {
     /// Rule category: `cta`, `claim`, `urgency`, `disclosure`, ...
     pub category: String,
     /// `info`, `warning` or `error`.
-    pub severity: String,
+    pub severity: Severity,
     /// The rule's weight in the document score.
     pub weight: f64,
     /// Byte offsets, half-open, into the document's original bytes.
@@ -62,7 +62,7 @@ pub struct Finding {
     #[serde(rename = "match")]
     pub matched: String,
     /// Where the text sits: `text`, `heading`, `link`, `button` or `attr`.
-    pub scope: String,
+    pub scope: Scope,
     /// What is wrong, when the rule's summary does not say it all: the reason of a
     /// `missing.<kind>` or `late.<kind>` finding.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,7 +97,7 @@ pub struct LinkOut {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Disclosure {
     /// `affiliate`, `fda`, `medical` or `sponsored`.
-    pub kind: String,
+    pub kind: DisclosureKind,
     /// The rule that found it.
     pub rule: String,
     /// Byte offsets in the original bytes.
@@ -124,7 +124,7 @@ pub struct DocResult {
     /// Additive score.
     pub score: f64,
     /// `promotional`, `borderline` or `clean`.
-    pub label: String,
+    pub label: Label,
     /// Rule matches in document order.
     pub findings: Vec<Finding>,
     /// Links in document order.
@@ -163,10 +163,10 @@ fn is_zero(n: &usize) -> bool {
 use crate::Error;
 use crate::encoding::decode;
 use crate::input::Lang;
+use crate::kinds::{DisclosureKind, Label, Scope, Severity};
 use crate::links::{Classifier, LinkContext};
 use crate::matcher::Matcher;
 use crate::rules::RuleSet;
-use crate::rules::Scope;
 use crate::text::Extracted;
 
 /// Settings of a scan that are not rules.
@@ -284,14 +284,24 @@ impl Scanner {
         let lang = self.doc_lang(doc, &ex);
         let hits = self.matches(&ex, lang.as_deref());
         let mut chars = CharCounter::new(&decoded.text, decoded.bom_chars);
-        let (mut findings, disclosures) = self.rule_findings(&hits, &ex, &decoded, &mut chars);
+        let (mut findings, disclosures) = self.rule_findings(&ex, &decoded, &hits, &mut chars);
         let page_url = doc.url.or(ex.page_url.as_deref());
         let links = self.links_of(&ex, &decoded, page_url);
         let (evidence, fired) = self.evidence(&ex, &decoded, &hits, &links, page_url);
-        findings.extend(fired.iter().map(|c| check_finding(c, &decoded, &mut chars)));
+        findings.extend(check_findings(fired, &decoded, &mut chars));
         // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
         if evidence.affiliate_evidence() {
-            let denials = misleading_denials(&findings);
+            let c = crate::verdict::CHECK_MISLEADING_NEGATION;
+            let denials: Vec<Finding> = findings
+                .iter()
+                .filter(|f| f.category == "negation" && f.rule != c.id)
+                .map(|f| Finding {
+                    rule: c.id.to_string(),
+                    severity: c.severity,
+                    weight: c.weight,
+                    ..f.clone()
+                })
+                .collect();
             findings.extend(denials);
         }
         let mut verdict = crate::verdict::decide(&evidence, &self.policy);
@@ -329,13 +339,12 @@ impl Scanner {
         (result, evidence)
     }
 
-    /// The findings of rule matches (text span -> work span -> source span), and the
-    /// disclosures among them.
+    /// The findings and disclosures of rule matches: text span -> work span -> source span.
     fn rule_findings(
         &self,
-        hits: &[TextHit],
         ex: &Extracted,
         decoded: &crate::encoding::Decoded<'_>,
+        hits: &[TextHit],
         chars: &mut CharCounter<'_>,
     ) -> (Vec<Finding>, Vec<Disclosure>) {
         let work = &decoded.text;
@@ -348,7 +357,7 @@ impl Scanner {
             let (char_start, char_end) = (chars.at(ws), chars.at(we));
             if let Some(kind) = &r.disclosure {
                 disclosures.push(Disclosure {
-                    kind: kind.clone(),
+                    kind: *kind,
                     rule: r.id.clone(),
                     start,
                     end,
@@ -358,14 +367,14 @@ impl Scanner {
             findings.push(Finding {
                 rule: r.id.clone(),
                 category: r.category.clone(),
-                severity: r.severity.as_str().to_string(),
+                severity: r.severity,
                 weight: r.weight,
                 start,
                 end,
                 char_start,
                 char_end,
                 matched: work[ws..we].to_string(),
-                scope: ex.scope_at(h.start).as_str().to_string(),
+                scope: ex.scope_at(h.start),
                 message: None,
             });
         }
@@ -546,7 +555,7 @@ impl Scanner {
         // A quoted disclaimer is a mention (a report about the rules), not a disclosure.
         hits.retain(|h| {
             let r = &rules[h.rule].rule;
-            r.disclosure.as_deref() != Some("fda") || !in_quotation(&ex.text, h.start, h.end)
+            r.disclosure != Some(DisclosureKind::Fda) || !in_quotation(&ex.text, h.start, h.end)
         });
         // Mentions are not uses: a promotional phrase in scare quotes or in reported speech
         // ("... clinically proven ...," said the regulator) does not count.
@@ -636,6 +645,37 @@ fn starts_sentence(text: &str, pos: usize) -> bool {
         .is_none_or(|c| !(c.is_alphanumeric() || c == ','))
 }
 
+/// The findings of the code checks that fired.
+fn check_findings(
+    fired: Vec<crate::verdict::FiredCheck>,
+    decoded: &crate::encoding::Decoded<'_>,
+    chars: &mut CharCounter<'_>,
+) -> Vec<Finding> {
+    let work = &decoded.text;
+    fired
+        .into_iter()
+        .map(|c| {
+            let (ws, we) = (
+                text_pos_to_work(decoded, c.start),
+                text_pos_to_work(decoded, c.end),
+            );
+            Finding {
+                rule: c.check.id.to_string(),
+                category: c.check.category.to_string(),
+                severity: c.check.severity,
+                weight: c.check.weight,
+                start: c.start,
+                end: c.end,
+                char_start: chars.at(ws),
+                char_end: chars.at(we),
+                matched: work[ws..we].to_string(),
+                scope: c.scope,
+                message: None,
+            }
+        })
+        .collect()
+}
+
 /// True when the match `text[start..end]` stands where an instruction stands: at the start of a
 /// sentence, line or list item (after a dash, colon or bullet too), or after a comma or
 /// semicolon when it is written in Title Case ("Feel the Difference, Buy Now at Walmart") or
@@ -721,46 +761,6 @@ fn is_mention(text: &str, start: usize, end: usize) -> bool {
     SPEECH_AFTER.is_match(after) || SPEECH_BEFORE.is_match(lead)
 }
 
-/// The finding of a code check that fired (its span starts on markup or text).
-fn check_finding(
-    c: &crate::verdict::FiredCheck,
-    decoded: &crate::encoding::Decoded<'_>,
-    chars: &mut CharCounter<'_>,
-) -> Finding {
-    let (ws, we) = (
-        text_pos_to_work(decoded, c.start),
-        text_pos_to_work(decoded, c.end),
-    );
-    Finding {
-        rule: c.check.id.to_string(),
-        category: c.check.category.to_string(),
-        severity: c.check.severity.to_string(),
-        weight: c.check.weight,
-        start: c.start,
-        end: c.end,
-        char_start: chars.at(ws),
-        char_end: chars.at(we),
-        matched: decoded.text[ws..we].to_string(),
-        scope: c.scope.to_string(),
-        message: None,
-    }
-}
-
-/// A `negation.misleading` finding on each denial ("not sponsored") among `findings`.
-fn misleading_denials(findings: &[Finding]) -> Vec<Finding> {
-    let c = crate::verdict::CHECK_MISLEADING_NEGATION;
-    findings
-        .iter()
-        .filter(|f| f.category == "negation" && f.rule != c.id)
-        .map(|f| Finding {
-            rule: c.id.to_string(),
-            severity: c.severity.to_string(),
-            weight: c.weight,
-            ..f.clone()
-        })
-        .collect()
-}
-
 /// The `missing.<kind>` (`late == false`) or `late.<kind>` finding of a required disclosure: it
 /// points at the first thing that needed the disclosure, says why, and weighs nothing (the
 /// score does not count disclosures).
@@ -779,18 +779,14 @@ fn disclosure_finding(
     Finding {
         rule: format!("{category}.{}", m.kind),
         category: category.to_string(),
-        severity: m.severity.clone(),
+        severity: m.severity,
         weight: 0.0,
         start,
         end,
         char_start: chars.at(ws),
         char_end: chars.at(we),
         matched: decoded.text.get(ws..we).unwrap_or_default().to_string(),
-        scope: match m.needed_at.scope {
-            "" => "text",
-            s => s,
-        }
-        .to_string(),
+        scope: m.needed_at.scope.unwrap_or(Scope::Text),
         message: Some(m.reason.clone()),
     }
 }
@@ -807,8 +803,8 @@ fn keep_shown_requirements(findings: &[Finding], v: &mut crate::verdict::Verdict
                     == Some(kind)
         })
     };
-    v.missing.retain(|m| shown("missing", &m.kind));
-    v.late.retain(|m| shown("late", &m.kind));
+    v.missing.retain(|m| shown("missing", m.kind.as_str()));
+    v.late.retain(|m| shown("late", m.kind.as_str()));
 }
 
 /// The work-text offset of source offset `src` (inverse of the decoding map, for spans that

@@ -12,19 +12,19 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use puffery::rules::id_matches;
-use puffery::{DocFormat, DocInput, Scanner};
+use puffery::{DisclosureKind, DocFormat, DocInput, Label, Scanner};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expected {
-    label: String,
+    label: Label,
     #[serde(default)]
-    missing: Option<Vec<String>>,
+    missing: Option<Vec<DisclosureKind>>,
     #[serde(default)]
-    late: Option<Vec<String>>,
+    late: Option<Vec<DisclosureKind>>,
     #[serde(default)]
-    disclosures: Option<Vec<String>>,
+    disclosures: Option<Vec<DisclosureKind>>,
     #[serde(default)]
     rules: Vec<String>,
     #[serde(default)]
@@ -63,7 +63,7 @@ fn local_file(bytes: &[u8], format: DocFormat) -> DocInput<'_> {
     }
 }
 
-fn set(v: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+fn set<T: Ord>(v: impl IntoIterator<Item = T>) -> BTreeSet<T> {
     v.into_iter().collect()
 }
 
@@ -109,21 +109,13 @@ fn corpus_documents_get_their_expected_verdicts() {
             (
                 "missing",
                 &exp.missing,
-                set(r.missing.iter().map(|m| m.kind.clone())),
+                set(r.missing.iter().map(|m| m.kind)),
             ),
-            (
-                "late",
-                &exp.late,
-                set(r.late.iter().map(|m| m.kind.clone())),
-            ),
+            ("late", &exp.late, set(r.late.iter().map(|m| m.kind))),
             (
                 "disclosures",
                 &exp.disclosures,
-                set(r
-                    .disclosures
-                    .iter()
-                    .filter(|d| !d.weak)
-                    .map(|d| d.kind.clone())),
+                set(r.disclosures.iter().filter(|d| !d.weak).map(|d| d.kind)),
             ),
         ];
         for (field, want, got) in checks {
@@ -210,13 +202,15 @@ fn partial_fda_disclaimer_reads_as_incomplete() {
     let fda: Vec<&str> = r
         .missing
         .iter()
-        .filter(|m| m.kind == "fda")
+        .filter(|m| m.kind == DisclosureKind::Fda)
         .map(|m| m.reason.as_str())
         .collect();
     assert_eq!(fda.len(), 1, "{:?}", r.missing);
     assert!(fda[0].contains("incomplete FDA disclaimer"), "{}", fda[0]);
     assert!(
-        r.disclosures.iter().all(|d| d.kind != "fda" || d.weak),
+        r.disclosures
+            .iter()
+            .all(|d| d.kind != DisclosureKind::Fda || d.weak),
         "{:?}",
         r.disclosures
     );

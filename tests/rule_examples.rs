@@ -1,10 +1,10 @@
 //! Every example of every built-in rule: `examples.flag` must produce a finding of that rule,
 //! `examples.ok` must not. All failures are reported at once.
 //!
-//! Examples are scanned as plain-text documents by a scanner whose rules have no `requires`
-//! and no `lang`: those are document-level (the corpus tests them). Everything else a user
-//! would see applies: exceptions, `imperative` (sentence start), quoted mentions, and one
-//! finding per category where two rules overlap.
+//! Examples are scanned as documents with everything a user would see: exceptions,
+//! `imperative` (sentence start), quoted mentions, one finding per category where two rules
+//! overlap, a rule's `lang` (the document is in that language) and its `requires` (the
+//! document holds the required context); `puffery::rule_test` says how.
 
 use puffery::rules::RuleSet;
 

@@ -217,9 +217,10 @@ pub fn read_paths_file(path: &Path) -> Result<Vec<PathBuf>, crate::Error> {
     } else {
         std::fs::File::open(path).and_then(read_paths)
     };
-    result.map_err(|e| crate::Error::Input {
+    result.map_err(|source| crate::Error::Input {
         source_name: name,
-        message: format!("cannot read the paths file: {e}"),
+        what: "cannot read the paths file".into(),
+        source,
     })
 }
 

@@ -109,7 +109,7 @@ struct Target<'u> {
 fn rule_err(file: &str, text: &str, span: std::ops::Range<usize>, message: String) -> Error {
     Error::RulePack {
         file: file.to_string(),
-        line: spec::line_of(text, span.start),
+        line: Some(spec::line_of(text, span.start)),
         message,
     }
 }
@@ -267,17 +267,7 @@ impl Engine {
     }
 
     fn add_rule(&mut self, net: usize, r: RuleSpec) -> Result<(), String> {
-        let kinds = [
-            !r.domains.is_empty(),
-            !r.hosts.is_empty(),
-            !r.host_prefix.is_empty(),
-            r.any_host,
-        ];
-        if kinds.iter().filter(|&&k| k).count() != 1 {
-            return Err(
-                "a rule needs exactly one of domains, hosts, host_prefix, any_host".to_string(),
-            );
-        }
+        let kind = host_kind(&r)?;
         let compile = |re: &Option<String>| -> Result<Option<Regex>, String> {
             re.as_deref()
                 .map(|s| Regex::new(s).map_err(|e| format!("bad regex {s:?}: {e}")))
@@ -285,18 +275,6 @@ impl Engine {
         };
         let path = compile(&r.path)?;
         let host_id = compile(&r.host_id)?;
-        let kind = if !r.domains.is_empty() {
-            HostKind::Domain
-        } else if !r.hosts.is_empty() {
-            HostKind::Host
-        } else if !r.host_prefix.is_empty() {
-            HostKind::Prefix
-        } else {
-            HostKind::Any
-        };
-        let lower = |v: &[String]| -> Vec<String> {
-            v.iter().map(|s| s.trim().to_ascii_lowercase()).collect()
-        };
         if kind == HostKind::Any && r.params.is_empty() && path.is_none() {
             return Err("an any_host rule needs params or a path".to_string());
         }
@@ -305,7 +283,6 @@ impl Engine {
                 "an any_host rule with a path needs path_contains (a fast pre-filter)".into(),
             );
         }
-        let idx = self.rules.len();
         let rule = Rule {
             net,
             kind,
@@ -324,7 +301,15 @@ impl Engine {
             shortener: r.shortener,
             note: r.note.clone(),
         };
-        match kind {
+        self.index_rule(self.rules.len(), &r, &rule)?;
+        self.rules.push(rule);
+        Ok(())
+    }
+
+    /// Files rule `idx` under the keys a link is looked up by: its domains, hosts, host
+    /// prefix, or (any host) its parameters or the any-path list.
+    fn index_rule(&mut self, idx: usize, r: &RuleSpec, rule: &Rule) -> Result<(), String> {
+        match rule.kind {
             HostKind::Domain => {
                 for d in lower(&r.domains) {
                     if registrable(&d) != d {
@@ -364,7 +349,6 @@ impl Engine {
                 }
             }
         }
-        self.rules.push(rule);
         Ok(())
     }
 
@@ -537,24 +521,8 @@ impl Engine {
 
     fn try_rule(&self, ri: usize, t: &Target<'_>) -> Option<Affiliate> {
         let r = &self.rules[ri];
-        // Host condition beyond the index.
-        match r.kind {
-            HostKind::Host => {
-                if !r.hosts.iter().any(|h| host_within(t.host, h)) {
-                    return None;
-                }
-            }
-            HostKind::Domain | HostKind::Prefix | HostKind::Any => {}
-        }
-        if let Some(subs) = &r.subdomains {
-            let sub = t
-                .host
-                .strip_suffix(t.domain)
-                .map(|s| s.strip_suffix('.').unwrap_or(s))
-                .unwrap_or(t.host);
-            if !subs.iter().any(|s| s == sub) {
-                return None;
-            }
+        if !host_matches(r, t) {
+            return None;
         }
         // Path condition.
         let mut path_hit: Option<&str> = None;
@@ -584,30 +552,7 @@ impl Engine {
             Some(Self::find_param(t.query, &r.params, &r.param_values)?.0)
         };
         // Matched: what it reports.
-        let id = r
-            .host_id
-            .as_ref()
-            .and_then(|re| re.captures(t.host))
-            .and_then(|c| c.name("id").map(|m| m.as_str().to_string()))
-            .or_else(|| {
-                caps.as_ref()
-                    .and_then(|c| c.name("id"))
-                    .map(|m| decode_component(m.as_str()).into_owned())
-            })
-            .or_else(|| {
-                // Ids keep a literal `+` (A8's a8mat uses it as a separator).
-                Self::find_param(t.query, &r.id_params, &[])
-                    .map(|(_, v)| percent_decode_str(v).decode_utf8_lossy().trim().to_string())
-            })
-            .filter(|s| !s.is_empty());
-        let destination = caps
-            .as_ref()
-            .and_then(|c| c.name("dest"))
-            .and_then(|m| clean_destination(&percent_decode_str(m.as_str()).decode_utf8_lossy()))
-            .or_else(|| {
-                Self::find_param(t.query, &r.dest_params, &[])
-                    .and_then(|(_, v)| clean_destination(&decode_component(v)))
-            });
+        let (id, destination) = Self::id_and_destination(r, t, caps.as_ref());
         let net = &self.networks[r.net];
         let shown_host = if t.relative { "this site" } else { t.host };
         let lead = match (path_hit, param_hit) {
@@ -705,6 +650,59 @@ impl Engine {
     }
 
     /// Same-site cloaked paths and affiliate-plugin markup.
+    /// The affiliate id and the destination a matched rule reads from the link: from the
+    /// host (`host_id`), the path's `id`/`dest` groups, or the id and destination parameters.
+    fn id_and_destination(
+        r: &Rule,
+        t: &Target<'_>,
+        caps: Option<&regex::Captures<'_>>,
+    ) -> (Option<String>, Option<String>) {
+        let id = r
+            .host_id
+            .as_ref()
+            .and_then(|re| re.captures(t.host))
+            .and_then(|c| c.name("id").map(|m| m.as_str().to_string()))
+            .or_else(|| {
+                caps.and_then(|c| c.name("id"))
+                    .map(|m| decode_component(m.as_str()).into_owned())
+            })
+            .or_else(|| {
+                // Ids keep a literal `+` (A8's a8mat uses it as a separator).
+                Self::find_param(t.query, &r.id_params, &[])
+                    .map(|(_, v)| percent_decode_str(v).decode_utf8_lossy().trim().to_string())
+            })
+            .filter(|s| !s.is_empty());
+        let destination = caps
+            .and_then(|c| c.name("dest"))
+            .and_then(|m| clean_destination(&percent_decode_str(m.as_str()).decode_utf8_lossy()))
+            .or_else(|| {
+                Self::find_param(t.query, &r.dest_params, &[])
+                    .and_then(|(_, v)| clean_destination(&decode_component(v)))
+            });
+        (id, destination)
+    }
+
+    /// `/<prefix>/<slug>`: the first path segment when it is a cloaking prefix, a slug follows
+    /// and the path is not one of the ignored ones.
+    fn cloak_prefix<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let c = &self.cloaking;
+        let mut segs = path.trim_start_matches('/').splitn(2, '/');
+        let first = segs.next().unwrap_or("");
+        let rest = segs.next().unwrap_or("").trim_matches('/');
+        let ignored = || {
+            c.ignore_paths.iter().any(|p| {
+                path.get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+            })
+        };
+        (!rest.is_empty()
+            && c.path_prefixes
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(first))
+            && !ignored())
+        .then_some(first)
+    }
+
     fn cloaked(&self, t: &Target<'_>, ctx: &LinkContext<'_>) -> Option<Affiliate> {
         let c = &self.cloaking;
         let strong_class = ctx.class.and_then(|cls| {
@@ -723,23 +721,7 @@ impl Engine {
         let sponsored = ctx.rel.iter().any(|r| r.eq_ignore_ascii_case("sponsored"));
         let nofollow = ctx.rel.iter().any(|r| r.eq_ignore_ascii_case("nofollow"));
 
-        // `/<prefix>/<slug>`: the first segment is a cloaking prefix and a slug follows.
-        let mut segs = t.path.trim_start_matches('/').splitn(2, '/');
-        let first = segs.next().unwrap_or("");
-        let rest = segs.next().unwrap_or("").trim_matches('/');
-        let ignored = || {
-            c.ignore_paths.iter().any(|p| {
-                t.path
-                    .get(..p.len())
-                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
-            })
-        };
-        let cloak_prefix = (!rest.is_empty()
-            && c.path_prefixes
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(first))
-            && !ignored())
-        .then_some(first);
+        let cloak_prefix = self.cloak_prefix(t.path);
 
         let markup = strong_class
             .map(|cls| format!("class {cls}"))
@@ -832,4 +814,41 @@ impl Engine {
 
 fn path_note(prefix: Option<&str>) -> String {
     prefix.map(|p| format!(", path /{p}/")).unwrap_or_default()
+}
+
+/// The host conditions of a rule beyond the index it was found by: one of its `hosts`, one of
+/// its `subdomains`.
+fn host_matches(r: &Rule, t: &Target<'_>) -> bool {
+    if r.kind == HostKind::Host && !r.hosts.iter().any(|h| host_within(t.host, h)) {
+        return false;
+    }
+    let Some(subs) = &r.subdomains else {
+        return true;
+    };
+    let sub = t
+        .host
+        .strip_suffix(t.domain)
+        .map(|s| s.strip_suffix('.').unwrap_or(s))
+        .unwrap_or(t.host);
+    subs.iter().any(|s| s == sub)
+}
+
+/// Trimmed, lower-cased copies.
+fn lower(v: &[String]) -> Vec<String> {
+    v.iter().map(|s| s.trim().to_ascii_lowercase()).collect()
+}
+
+/// Which hosts a rule matches: exactly one of `domains`, `hosts`, `host_prefix`, `any_host`.
+fn host_kind(r: &RuleSpec) -> Result<HostKind, String> {
+    let kinds = [
+        (!r.domains.is_empty(), HostKind::Domain),
+        (!r.hosts.is_empty(), HostKind::Host),
+        (!r.host_prefix.is_empty(), HostKind::Prefix),
+        (r.any_host, HostKind::Any),
+    ];
+    let mut set = kinds.iter().filter(|(k, _)| *k);
+    match (set.next(), set.next()) {
+        (Some(&(_, kind)), None) => Ok(kind),
+        _ => Err("a rule needs exactly one of domains, hosts, host_prefix, any_host".to_string()),
+    }
 }

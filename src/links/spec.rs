@@ -127,7 +127,7 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
 pub(crate) fn parse(text: &str, file: &str) -> Result<FileSpec, crate::Error> {
     toml::from_str::<FileSpec>(text).map_err(|e| crate::Error::RulePack {
         file: file.to_string(),
-        line: e.span().map(|s| line_of(text, s.start)).unwrap_or(0),
+        line: e.span().map(|s| line_of(text, s.start)),
         message: e.message().trim().to_string(),
     })
 }

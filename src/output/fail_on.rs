@@ -8,6 +8,7 @@
 //! assert!(!FailOn::Warning.fails(&r));
 //! ```
 
+use crate::kinds::{Label, Severity};
 use crate::scan::DocResult;
 
 /// Which documents trip the policy.
@@ -29,14 +30,11 @@ impl FailOn {
     pub fn fails(self, r: &DocResult) -> bool {
         match self {
             FailOn::Never => false,
-            FailOn::Promotional => r.label == "promotional",
+            FailOn::Promotional => r.label == Label::Promotional,
             // Missing and late disclosures are findings with their severity: an info-level
             // one (`missing.medical`) does not fail, an ignored or suppressed one is gone.
-            FailOn::Warning => r
-                .findings
-                .iter()
-                .any(|f| matches!(f.severity.as_str(), "warning" | "error")),
-            FailOn::Error => r.findings.iter().any(|f| f.severity == "error"),
+            FailOn::Warning => r.findings.iter().any(|f| f.severity >= Severity::Warning),
+            FailOn::Error => r.findings.iter().any(|f| f.severity == Severity::Error),
         }
     }
 }

@@ -25,6 +25,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::kinds::{Label, Scope, Severity};
 use crate::scan::DocResult;
 
 mod fail_on;
@@ -106,10 +107,10 @@ impl Summary {
         self.documents += 1;
         self.bytes += r.bytes as u64;
         self.suppressed += r.suppressed as u64;
-        match r.label.as_str() {
-            "promotional" => self.promotional += 1,
-            "borderline" => self.borderline += 1,
-            _ => self.clean += 1,
+        match r.label {
+            Label::Promotional => self.promotional += 1,
+            Label::Borderline => self.borderline += 1,
+            Label::Clean => self.clean += 1,
         }
     }
 
@@ -334,11 +335,11 @@ impl Style {
         self
     }
 
-    fn severity(&self, s: &str) -> &'static str {
+    fn severity(&self, s: Severity) -> &'static str {
         match s {
-            "error" => self.red,
-            "warning" => self.yellow,
-            _ => self.cyan,
+            Severity::Error => self.red,
+            Severity::Warning => self.yellow,
+            Severity::Info => self.cyan,
         }
     }
 }
@@ -423,7 +424,7 @@ fn write_finding(
     s: &Style,
 ) -> io::Result<()> {
     let matched = shorten(&f.matched, MAX_MATCH_CHARS);
-    let scope = if f.scope == "text" {
+    let scope = if f.scope == Scope::Text {
         String::new()
     } else {
         format!(" {}(in {}){}", s.dim, f.scope, s.reset)
@@ -432,7 +433,7 @@ fn write_finding(
     writeln!(
         w,
         "{at}: {}{}{} {}{}{}: {what}{}\"{matched}\"{}{scope}",
-        s.severity(&f.severity),
+        s.severity(f.severity),
         f.severity,
         s.reset,
         s.bold,
@@ -487,7 +488,7 @@ fn write_requirements(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -
                 "{}{name}{}: {}{what}{} {} disclosure: {}",
                 s.bold,
                 s.reset,
-                s.severity(&m.severity),
+                s.severity(m.severity),
                 s.reset,
                 m.kind,
                 m.reason
@@ -499,10 +500,10 @@ fn write_requirements(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -
 
 /// `name: label (score N): counts; missing ...; discloses ...`.
 fn write_verdict(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -> io::Result<()> {
-    let label_style = match r.label.as_str() {
-        "promotional" => s.red,
-        "borderline" => s.yellow,
-        _ => s.green,
+    let label_style = match r.label {
+        Label::Promotional => s.red,
+        Label::Borderline => s.yellow,
+        Label::Clean => s.green,
     };
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     // Missing and late disclosures are counted after "missing" (and late ones shown as

@@ -42,6 +42,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::DocMeta;
+use crate::kinds::Severity;
 use crate::rules::RuleSet;
 use crate::scan::DocResult;
 
@@ -82,7 +83,7 @@ struct Descriptors<'a> {
 }
 
 impl Descriptors<'_> {
-    fn add(&mut self, id: &str, summary: &str, why: &str, severity: &str, props: Value) {
+    fn add(&mut self, id: &str, summary: &str, why: &str, severity: Severity, props: Value) {
         if self.index.contains_key(id) {
             return;
         }
@@ -109,11 +110,11 @@ fn anchor(id: &str) -> String {
         .to_lowercase()
 }
 
-fn level(severity: &str) -> &'static str {
+fn level(severity: Severity) -> &'static str {
     match severity {
-        "error" => "error",
-        "warning" => "warning",
-        _ => "note",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
     }
 }
 
@@ -136,8 +137,7 @@ impl SarifWriter {
             if let Some(src) = &rule.source {
                 props["source"] = json!(src);
             }
-            let severity = rule.severity.as_str();
-            d.add(&rule.id, &rule.summary, &rule.why, severity, props);
+            d.add(&rule.id, &rule.summary, &rule.why, rule.severity, props);
         }
         // The checks done in code, `missing.<kind>` and `late.<kind>` among them.
         for c in crate::verdict::CHECKS {
@@ -229,7 +229,7 @@ impl SarifWriter {
             props["scope"] = json!(f.scope);
             let mut res = json!({
                 "ruleId": f.rule,
-                "level": level(&f.severity),
+                "level": level(f.severity),
                 "message": {"text": format!("{}: \"{}\"", f.message.as_deref().unwrap_or(self.summary(&f.rule)), f.matched.split_whitespace().collect::<Vec<_>>().join(" "))},
                 "locations": [loc],
                 "properties": props,

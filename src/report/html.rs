@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::{HIST_MAX, Report, thousands as num};
+use crate::kinds::Label;
 
 /// Escapes text for HTML element content and quoted attribute values: `& < > " '`; control
 /// characters other than tab and newline become U+FFFD.
@@ -237,14 +238,15 @@ fn nice_step(x: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-/// A vertical histogram of scores with the threshold marked.
-fn histogram(out: &mut String, r: &Report) -> Vec<(String, u64)> {
-    // Bins shown: below 0 (if any), 0..upper, and the overflow bin if any.
+/// The score bins shown, labelled, with their counts: below 0 (if any), 0 up to past the
+/// threshold and the last used bin, and the overflow bin if used. The second value is the
+/// index of the first bin shown (0 when the "< 0" bin is).
+fn score_bins(r: &Report) -> (Vec<(String, u64)>, usize) {
     let last_used = r.hist.iter().rposition(|&k| k > 0).unwrap_or(0);
     let thr_bin = 1 + (r.opts.threshold.max(0.0).floor() as usize).min(HIST_MAX);
     let upper = last_used.max(thr_bin + 2).min(HIST_MAX + 1);
     let first = if r.hist[0] > 0 { 0 } else { 1 };
-    let bins: Vec<(String, u64)> = (first..=upper)
+    let bins = (first..=upper)
         .map(|i| {
             let label = match i {
                 0 => "< 0".to_string(),
@@ -254,6 +256,25 @@ fn histogram(out: &mut String, r: &Report) -> Vec<(String, u64)> {
             (label, r.hist[i])
         })
         .collect();
+    (bins, first)
+}
+
+/// The x-axis label of a bin at `x` (width `bw`): numeric bins at their left edge (a score
+/// boundary), every `xstep`; the open bins at the ends in their middle, on a lower row.
+/// Returns the text, its x and its row offset.
+fn bin_tick(label: &str, x: f64, bw: f64, xstep: usize) -> Option<(String, f64, f64)> {
+    if label.starts_with('<') || label.starts_with('≥') {
+        Some((label.to_string(), x + bw / 2.0, 28.0))
+    } else {
+        let edge = label.split('–').next().unwrap_or(label);
+        let lo: usize = edge.parse().unwrap_or(1);
+        (lo % xstep == 0).then(|| (edge.to_string(), x, 16.0))
+    }
+}
+
+/// A vertical histogram of scores with the threshold marked.
+fn histogram(out: &mut String, r: &Report) -> Vec<(String, u64)> {
+    let (bins, first) = score_bins(r);
     let (w, h, left, bottom, top) = (720.0, 250.0, 48.0, 34.0, 16.0);
     let plot_w = w - left - 12.0;
     let plot_h = h - bottom - top;
@@ -299,17 +320,8 @@ fn histogram(out: &mut String, r: &Report) -> Vec<(String, u64)> {
             e(label),
             num(*k)
         );
-        // Numeric bins are labelled at their left edge (a score boundary), every few; the
-        // open bins at the ends in their middle.
         let xstep = (nice_step(bins.len() as f64 / 12.0) as usize).max(1);
-        let (tick, at, row) = if label.starts_with('<') || label.starts_with('≥') {
-            (Some(label.clone()), x + bw / 2.0, 28.0)
-        } else {
-            let edge = label.split('–').next().unwrap_or(label);
-            let lo: usize = edge.parse().unwrap_or(1);
-            ((lo % xstep == 0).then(|| edge.to_string()), x, 16.0)
-        };
-        if let Some(t) = tick {
+        if let Some((t, at, row)) = bin_tick(label, x, bw, xstep) {
             let _ = write!(
                 out,
                 r#"<text class="axis" x="{at:.1}" y="{}" text-anchor="middle">{}</text>"#,
@@ -490,10 +502,39 @@ fn href(url: &str) -> Option<&str> {
 /// Renders the whole page.
 pub(super) fn render(r: &Report) -> String {
     let mut o = String::with_capacity(64 << 10);
-    let docs = r.documents;
-    let label = |l: &str| r.labels.get(l).copied().unwrap_or(0);
-    let (promo, border, clean) = (label("promotional"), label("borderline"), label("clean"));
-    let skipped: u64 = r.skipped.values().sum();
+    let o = &mut o;
+    head(o, r);
+    totals(o, r);
+    o.push_str(r#"<div class="row">"#);
+    labels(o, r);
+    scores(o, r);
+    o.push_str("</div>\n");
+    let shown_rules = rules(o, r);
+    networks(o, r);
+    disclosures(o, r);
+    domains(o, r);
+    languages(o, r);
+    examples(o, r, &shown_rules);
+    let _ = writeln!(
+        o,
+        "</main><footer>Made by puffery {} · self-contained: no script, no network.</footer></body></html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    std::mem::take(o)
+}
+
+/// The label counts: promotional, borderline, clean.
+fn label_counts(r: &Report) -> (u64, u64, u64) {
+    let label = |l: Label| r.labels.get(l.as_str()).copied().unwrap_or(0);
+    (
+        label(Label::Promotional),
+        label(Label::Borderline),
+        label(Label::Clean),
+    )
+}
+
+/// The document head and the page header.
+fn head(o: &mut String, r: &Report) {
     let _ = write!(
         o,
         r#"<!DOCTYPE html>
@@ -508,13 +549,18 @@ pub(super) fn render(r: &Report) -> String {
         env!("CARGO_PKG_VERSION"),
         e(&r.opts.title),
         e(&r.opts.title),
-        num(docs),
+        num(r.documents),
         bytes_h(r.bytes),
         env!("CARGO_PKG_VERSION"),
         r.opts.threshold
     );
+}
 
-    // Totals.
+/// The totals: cards, the counts table, the first unreadable records.
+fn totals(o: &mut String, r: &Report) {
+    let docs = r.documents;
+    let (promo, border, clean) = label_counts(r);
+    let skipped: u64 = r.skipped.values().sum();
     o.push_str(r#"<section id="totals"><h2>Totals</h2><div class="split"><div class="cards">"#);
     for (k, l, class) in [
         (num(docs), "documents", ""),
@@ -564,7 +610,7 @@ pub(super) fn render(r: &Report) -> String {
             c(num(r.bad_lines)),
         ]);
     }
-    table(&mut o, "totals", &["", "count"], &rows);
+    table(o, "totals", &["", "count"], &rows);
     o.push_str("</div>");
     if !r.error_samples.is_empty() {
         let _ = write!(
@@ -577,91 +623,82 @@ pub(super) fn render(r: &Report) -> String {
             .iter()
             .map(|(s, rec, m)| vec![c(s.clone()), c(rec.to_string()), c(m.clone())])
             .collect();
-        table(&mut o, "errors", &["source", "record", "message"], &rows);
+        table(o, "errors", &["source", "record", "message"], &rows);
         o.push_str("</details>");
     }
     o.push_str("</section>\n");
+}
 
-    // Labels and scores, side by side.
-    o.push_str(r#"<div class="row">"#);
+/// A label's colour in cards, legends and bars.
+fn label_colour(l: Label) -> (&'static str, &'static str) {
+    match l {
+        Label::Promotional => ("red", "c-red"),
+        Label::Borderline => ("amber", "c-amber"),
+        Label::Clean => ("green", "c-green"),
+    }
+}
+
+/// Documents per label.
+fn labels(o: &mut String, r: &Report) {
+    let docs = r.documents;
+    let count = |l: Label| r.labels.get(l.as_str()).copied().unwrap_or(0);
     o.push_str(
         r#"<section id="labels"><h2>Labels</h2><p class="note">Share of documents per label.</p>"#,
     );
-    let label_bars = vec![
-        Bar {
-            label: "promotional".into(),
-            value: promo as f64,
-            count: promo,
-            text: pct(promo, docs),
-            class: "c-red",
-        },
-        Bar {
-            label: "borderline".into(),
-            value: border as f64,
-            count: border,
-            text: pct(border, docs),
-            class: "c-amber",
-        },
-        Bar {
-            label: "clean".into(),
-            value: clean as f64,
-            count: clean,
-            text: pct(clean, docs),
-            class: "c-green",
-        },
-    ];
-    legend(
-        &mut o,
-        &[
-            ("red", "promotional"),
-            ("amber", "borderline"),
-            ("green", "clean"),
-        ],
-    );
+    let label_bars = Label::ALL
+        .iter()
+        .map(|&l| Bar {
+            label: l.to_string(),
+            value: count(l) as f64,
+            count: count(l),
+            text: pct(count(l), docs),
+            class: label_colour(l).1,
+        })
+        .collect();
+    let items: Vec<(&str, &str)> = Label::ALL
+        .iter()
+        .map(|&l| (label_colour(l).0, l.as_str()))
+        .collect();
+    legend(o, &items);
     stacked(
-        &mut o,
+        o,
         "chart-labels",
         "Documents per label",
         &[("documents".into(), label_bars)],
         80.0,
     );
-    table(
-        &mut o,
-        "chart-labels",
-        &["label", "documents", "share"],
-        &[
-            vec![c("promotional"), n(promo, num(promo)), c(pct(promo, docs))],
-            vec![
-                c("borderline"),
-                n(border, num(border)),
-                c(pct(border, docs)),
-            ],
-            vec![c("clean"), n(clean, num(clean)), c(pct(clean, docs))],
-        ],
-    );
+    let rows: Vec<Vec<Cell>> = Label::ALL
+        .iter()
+        .map(|&l| {
+            let k = count(l);
+            vec![c(l.as_str()), n(k, num(k)), c(pct(k, docs))]
+        })
+        .collect();
+    table(o, "chart-labels", &["label", "documents", "share"], &rows);
     o.push_str("</section>\n");
+}
 
-    // Scores.
+/// Documents per score.
+fn scores(o: &mut String, r: &Report) {
+    let docs = r.documents;
     let _ = write!(
         o,
         r#"<section id="scores"><h2>Scores</h2><p class="note">Documents per score (bins of 1); bars at or above the threshold ({}) are red. Highest score: {}.</p>"#,
         r.opts.threshold, r.max_score
     );
-    let bins = histogram(&mut o, r);
+    let bins = histogram(o, r);
     o.push_str("<details><summary>Table</summary>");
     let rows: Vec<Vec<Cell>> = bins
         .iter()
         .map(|(l, k)| vec![c(l.clone()), n(*k, num(*k)), c(pct(*k, docs))])
         .collect();
-    table(
-        &mut o,
-        "chart-scores",
-        &["score", "documents", "share"],
-        &rows,
-    );
-    o.push_str("</details></section></div>\n");
+    table(o, "chart-scores", &["score", "documents", "share"], &rows);
+    o.push_str("</details></section>");
+}
 
-    // Rules per category.
+/// The top rules per category; returns the rules shown, whose examples follow.
+fn rules<'r>(o: &mut String, r: &'r Report) -> Vec<&'r str> {
+    let docs = r.documents;
     let mut cats: Vec<&str> = r.rules.values().map(|s| s.category.as_str()).collect();
     cats.sort_by_key(|c| category_order(c));
     cats.dedup();
@@ -690,7 +727,7 @@ pub(super) fn render(r: &Report) -> String {
             .map(|(k, s)| (*k, s.pages, s.findings))
             .collect();
         let top = ranked_pair(
-            &mut o,
+            o,
             &format!("chart-rules-{cat}"),
             &format!("{cat} rules"),
             ("rule", "findings"),
@@ -703,7 +740,12 @@ pub(super) fn render(r: &Report) -> String {
     }
     o.push_str("</section>\n");
 
-    // Affiliate networks.
+    shown_rules
+}
+
+/// Affiliate networks.
+fn networks(o: &mut String, r: &Report) {
+    let docs = r.documents;
     let _ = write!(
         o,
         r#"<section id="networks"><h2>Affiliate networks</h2><p class="note">Visible affiliate links (confirmed or likely) per network. {} of documents ({}) have at least one.</p><div class="pair">"#,
@@ -716,7 +758,7 @@ pub(super) fn render(r: &Report) -> String {
         .map(|(k, s)| (k.as_str(), s.pages, s.links))
         .collect();
     ranked_pair(
-        &mut o,
+        o,
         "chart-networks",
         "Affiliate networks",
         ("network", "links"),
@@ -725,11 +767,13 @@ pub(super) fn render(r: &Report) -> String {
         r.opts.top,
     );
     o.push_str("</div></section>\n");
+}
 
-    // Disclosure compliance.
+/// Disclosure compliance per kind.
+fn disclosures(o: &mut String, r: &Report) {
     o.push_str(r#"<section id="disclosures"><h2>Disclosure compliance</h2><p class="note">Per kind: documents that owe the disclosure (it is missing or late, or its trigger is there: affiliate links, <code>rel=sponsored</code> links, health claims, health claims on a supplement page), split into disclosed in time, late, and missing.</p>"#);
     legend(
-        &mut o,
+        o,
         &[("green", "in time"), ("amber", "late"), ("red", "missing")],
     );
     let kinds: Vec<(&String, &super::KindStat)> = r
@@ -758,7 +802,7 @@ pub(super) fn render(r: &Report) -> String {
         })
         .collect();
     stacked(
-        &mut o,
+        o,
         "chart-disclosures",
         "Disclosure compliance per kind",
         &rows_svg,
@@ -779,7 +823,7 @@ pub(super) fn render(r: &Report) -> String {
         })
         .collect();
     table(
-        &mut o,
+        o,
         "chart-disclosures",
         &[
             "kind",
@@ -793,8 +837,10 @@ pub(super) fn render(r: &Report) -> String {
         &rows,
     );
     o.push_str("</section>\n");
+}
 
-    // Domains.
+/// Domains by promotional share.
+fn domains(o: &mut String, r: &Report) {
     let mut doms: Vec<(&str, u64, u64)> = r.domains.iter().collect();
     let mut min = r.opts.min_domain_pages;
     if !doms.iter().any(|d| d.1 >= min) {
@@ -830,7 +876,7 @@ pub(super) fn render(r: &Report) -> String {
         })
         .collect();
     hbars(
-        &mut o,
+        o,
         "chart-domains",
         "Domains by promotional share",
         &bars,
@@ -841,14 +887,17 @@ pub(super) fn render(r: &Report) -> String {
         .map(|(d, p, q)| vec![c(*d), c(num(*p)), n(*q, num(*q)), c(pct(*q, *p))])
         .collect();
     table(
-        &mut o,
+        o,
         "chart-domains",
         &["domain", "pages", "promotional", "share"],
         &rows,
     );
     o.push_str("</section>\n");
+}
 
-    // Languages.
+/// Documents per language.
+fn languages(o: &mut String, r: &Report) {
+    let docs = r.documents;
     let mut langs: Vec<(&String, &u64)> = r.langs.iter().collect();
     langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     langs.truncate(r.opts.top);
@@ -863,29 +912,25 @@ pub(super) fn render(r: &Report) -> String {
             class: "c-blue",
         })
         .collect();
-    hbars(
-        &mut o,
-        "chart-languages",
-        "Documents per language",
-        &bars,
-        None,
-    );
+    hbars(o, "chart-languages", "Documents per language", &bars, None);
     let rows: Vec<Vec<Cell>> = langs
         .iter()
         .map(|(l, k)| vec![c(l.as_str()), n(**k, num(**k)), c(pct(**k, docs))])
         .collect();
     table(
-        &mut o,
+        o,
         "chart-languages",
         &["language", "documents", "share"],
         &rows,
     );
     o.push_str("</section>\n");
+}
 
-    // Examples.
+/// Examples of the rules shown, in context.
+fn examples(o: &mut String, r: &Report, shown_rules: &[&str]) {
     o.push_str(r#"<section id="examples"><h2>Examples</h2><p class="note">For each top rule, up to 5 pages (a uniform sample), the match highlighted in its context.</p>"#);
     for rule in shown_rules {
-        let s = &r.rules[rule];
+        let s = &r.rules[*rule];
         let _ = write!(
             o,
             r#"<h3 id="ex-{}">{} <small>({} pages, {} findings)</small></h3><ul class="ex">"#,
@@ -930,12 +975,6 @@ pub(super) fn render(r: &Report) -> String {
         o.push_str("</ul>\n");
     }
     o.push_str("</section>\n");
-    let _ = writeln!(
-        o,
-        "</main><footer>Made by puffery {} · self-contained: no script, no network.</footer></body></html>",
-        env!("CARGO_PKG_VERSION")
-    );
-    o
 }
 
 #[cfg(test)]

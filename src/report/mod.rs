@@ -30,6 +30,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::kinds::{DisclosureKind, Label};
 use crate::output::DocMeta;
 use crate::scan::DocResult;
 
@@ -503,8 +504,8 @@ impl Report {
     fn add_document(&mut self, v: &LineView<'_>, body: Option<&[u8]>) {
         self.documents += 1;
         self.bytes += v.bytes;
-        let label = v.label.as_deref().unwrap_or("clean");
-        let promotional = label == "promotional";
+        let label = v.label.as_deref().unwrap_or(Label::Clean.as_str());
+        let promotional = label == Label::Promotional.as_str();
         bump(&mut self.labels, label);
         bump(&mut self.formats, v.format.as_deref().unwrap_or("?"));
         let lang = v.lang.as_deref().unwrap_or("(unknown)");
@@ -528,15 +529,17 @@ impl Report {
             Some(d) => self.domains.add(&d, promotional),
             None => self.no_url += 1,
         }
+        self.add_findings(v, body);
+        let nets = self.add_networks(v);
+        self.add_disclosures(v, !nets.is_empty());
+    }
 
-        // Rules: findings per rule, pages per rule, one example candidate per page. Missing
-        // and late disclosures are findings too (`missing.fda`), but the disclosure compliance
-        // section counts them, from `missing[]` and `late[]`: not twice.
+    /// Rules: findings per rule, pages per rule, one example candidate per page. Missing and
+    /// late disclosures are findings too (`missing.fda`), but the disclosure compliance section
+    /// counts them, from `missing[]` and `late[]`: not twice.
+    fn add_findings(&mut self, v: &LineView<'_>, body: Option<&[u8]>) {
         let mut seen: Vec<&str> = Vec::new();
-        for f in v
-            .findings
-            .iter()
-            .filter(|f| !matches!(f.category.as_ref(), "missing" | "late"))
+        for f in (v.findings.iter()).filter(|f| !matches!(f.category.as_ref(), "missing" | "late"))
         {
             let key = bounded_key(&self.rules, &f.rule).to_string();
             let first = !seen.contains(&key.as_str());
@@ -570,8 +573,11 @@ impl Report {
                 }
             }
         }
+    }
 
-        // Affiliate networks: visible links only, as scores and disclosures count them.
+    /// Affiliate networks: visible links only, as scores and disclosures count them. Returns
+    /// the networks of the document.
+    fn add_networks<'v>(&mut self, v: &'v LineView<'_>) -> Vec<&'v str> {
         let mut nets: Vec<&str> = Vec::new();
         for l in v.links.iter().filter(|l| !l.hidden) {
             if let Some(a) = &l.affiliate {
@@ -587,11 +593,15 @@ impl Report {
         if !nets.is_empty() {
             self.affiliate_pages += 1;
         }
+        nets
+    }
 
-        // Disclosure compliance per kind.
+    /// Disclosure compliance per kind; `affiliate` when the document has visible affiliate
+    /// links.
+    fn add_disclosures(&mut self, v: &LineView<'_>, affiliate: bool) {
         let has_rule = |p: &str| v.findings.iter().any(|f| f.rule.starts_with(p));
         let health = has_rule("claim.health");
-        let mut kinds: Vec<&str> = vec!["affiliate", "sponsored", "fda", "medical"];
+        let mut kinds: Vec<&str> = DisclosureKind::ALL.iter().map(|k| k.as_str()).collect();
         for k in v.missing.iter().chain(&v.late).chain(&v.disclosures) {
             if !kinds.contains(&k.kind.as_ref()) && self.disclosure.len() < 64 {
                 kinds.push(k.kind.as_ref());
@@ -601,15 +611,17 @@ impl Report {
             let missing = v.missing.iter().any(|m| m.kind == kind);
             let late = v.late.iter().any(|m| m.kind == kind);
             let present = v.disclosures.iter().any(|d| d.kind == kind && !d.weak);
-            let trigger = match kind {
-                "affiliate" => !nets.is_empty(),
-                "sponsored" => v
+            // A kind this version does not know (read from another version's output) has no
+            // trigger it can tell.
+            let trigger = match kind.parse::<DisclosureKind>() {
+                Ok(DisclosureKind::Affiliate) => affiliate,
+                Ok(DisclosureKind::Sponsored) => v
                     .links
                     .iter()
                     .any(|l| !l.hidden && l.rel.iter().any(|r| r == "sponsored")),
-                "fda" => health && has_rule("context.supplement"),
-                "medical" => health,
-                _ => false,
+                Ok(DisclosureKind::Fda) => health && has_rule("context.supplement"),
+                Ok(DisclosureKind::Medical) => health,
+                Err(_) => false,
             };
             let needed = missing || late || trigger;
             if !(needed || present) {

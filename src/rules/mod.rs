@@ -54,57 +54,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; not a problem by itself.
-    Info,
-    /// Promotional language or a missing disclosure.
-    Warning,
-    /// Language that law or platform rules forbid (e.g. disease claims for supplements).
-    Error,
-}
-
-impl Severity {
-    /// The lower-case name used in the output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// Where in a page a match may count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// Running text.
-    Text,
-    /// A heading (h1-h6).
-    Heading,
-    /// Anchor text.
-    Link,
-    /// A button, or an anchor styled as one.
-    Button,
-    /// An attribute value shown to readers (input button values).
-    Attr,
-}
-
-impl Scope {
-    /// The lower-case name used in the output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Text => "text",
-            Scope::Heading => "heading",
-            Scope::Link => "link",
-            Scope::Button => "button",
-            Scope::Attr => "attr",
-        }
-    }
-}
+pub use crate::kinds::{DisclosureKind, Scope, Severity};
 
 /// A rule's own examples: texts that must flag and texts that must not.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -165,7 +115,7 @@ pub struct Rule {
     pub scope: Vec<Scope>,
     /// For `disclosure` rules: what is disclosed (`affiliate`, `fda`, `medical`, `sponsored`).
     #[serde(default)]
-    pub disclosure: Option<String>,
+    pub disclosure: Option<DisclosureKind>,
     /// For disclosure rules: a form the FTC calls insufficient (`#sp`).
     #[serde(default)]
     pub weak: bool,
@@ -272,9 +222,6 @@ impl Selection {
     }
 }
 
-/// Categories whose rules carry `disclosure`.
-pub const DISCLOSURE_KINDS: &[&str] = &["affiliate", "fda", "medical", "sponsored"];
-
 impl RuleSet {
     /// The built-in packs. Their regexes are not compiled here: the tests compile every one,
     /// and the scanner's matcher compiles them (naming file, line and rule on error).
@@ -303,7 +250,7 @@ impl RuleSet {
 
     fn add_pack_inner(&mut self, file: &str, text: &str, compile: bool) -> Result<(), Error> {
         let parsed: PackFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or_default();
+            let line = e.span().map(|s| line_of(text, s.start));
             let rule = e
                 .span()
                 .and_then(|s| rule_id_before(text, s.start))
@@ -319,7 +266,8 @@ impl RuleSet {
             let line = find_id_line(text, &rule.id);
             let err_at = |line: usize, message: String| Error::RulePack {
                 file: file.to_string(),
-                line,
+                // 0: the id was not found as written (a multi-line or inline table).
+                line: (line > 0).then_some(line),
                 message: format!("rule {}: {message}", rule.id),
             };
             let err = |message: String| err_at(line, message);
@@ -419,12 +367,11 @@ fn validate(rule: &Rule, compile_regexes: bool) -> Result<(), String> {
     match (&rule.disclosure, rule.category.as_str()) {
         (None, "disclosure") => {
             return Err(format!(
-                "disclosure rules need `disclosure = ` one of {DISCLOSURE_KINDS:?}"
-            ));
-        }
-        (Some(k), "disclosure") if !DISCLOSURE_KINDS.contains(&k.as_str()) => {
-            return Err(format!(
-                "unknown disclosure kind {k:?}; one of {DISCLOSURE_KINDS:?}"
+                "disclosure rules need `disclosure = ` one of {:?}",
+                DisclosureKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
             ));
         }
         (Some(_), c) if c != "disclosure" => {

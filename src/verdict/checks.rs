@@ -1,6 +1,8 @@
 //! The checks done in code rather than by a pack's phrases. Each fired check is a finding whose
 //! rule is the check's id; `puffery rules` lists them with the pack rules.
 
+use crate::kinds::Severity;
+
 /// A document-level or link-level check done in code rather than by a pack's phrases; its
 /// findings carry `id` as their rule.
 #[derive(Clone, Copy, Debug)]
@@ -10,7 +12,7 @@ pub struct Check {
     /// Category of its findings.
     pub category: &'static str,
     /// Severity of its findings.
-    pub severity: &'static str,
+    pub severity: Severity,
     /// Added to the score once per document when the check fires.
     pub weight: f64,
     /// What it flags.
@@ -23,7 +25,7 @@ pub struct Check {
 pub const CHECK_AFFILIATE_REL: Check = Check {
     id: "affiliate.no-rel",
     category: "affiliate",
-    severity: "info",
+    severity: Severity::Info,
     weight: 0.0,
     summary: "An affiliate link without rel=\"sponsored\" (or nofollow)",
     why: "Google asks that affiliate links carry rel=\"sponsored\" (nofollow is still accepted); \
@@ -35,7 +37,7 @@ pub const CHECK_AFFILIATE_REL: Check = Check {
 pub const CHECK_PRODUCT_PAGE: Check = Check {
     id: "context.product-page",
     category: "context",
-    severity: "info",
+    severity: Severity::Info,
     weight: 6.0,
     summary: "A product page: product markup (og:type=product, schema.org Product or Offer), a cart control (in text or in attributes) or a shop URL path (/dp/, /itm/, /product/), with a price or a second such mark; not on an article or recipe",
     why: "Shops and marketplaces mark product pages up for search engines and social sharing \
@@ -48,7 +50,7 @@ pub const CHECK_PRODUCT_PAGE: Check = Check {
 pub const CHECK_ADVERTORIAL: Check = Check {
     id: "context.advertorial",
     category: "context",
-    severity: "info",
+    severity: Severity::Info,
     weight: 6.0,
     summary: "A self-declared advertorial: \"Sponsored\", \"Advertorial\", \"[Werbung]\", \"Paid post\" in the title, the h1 or the byline under it",
     why: "A page that labels itself as advertising in its title, headline or byline is an \
@@ -60,7 +62,7 @@ pub const CHECK_ADVERTORIAL: Check = Check {
 pub const CHECK_LINK_CTA: Check = Check {
     id: "cta.link-to-shop",
     category: "cta",
-    severity: "warning",
+    severity: Severity::Warning,
     weight: 1.0,
     summary: "A link to a shop or affiliate URL whose text tells the reader to buy (\"Get it on Amazon\", \"Jetzt bestellen\")",
     why: "An instruction to buy on a link that earns a commission or leads to a retailer is a \
@@ -71,7 +73,7 @@ pub const CHECK_LINK_CTA: Check = Check {
 pub const CHECK_LEAD_FORM: Check = Check {
     id: "context.lead-form",
     category: "context",
-    severity: "info",
+    severity: Severity::Info,
     weight: 3.0,
     summary: "A lead form: a form that asks for a phone number",
     why: "Landing and lead-generation pages collect contact details to sell to or call; \
@@ -82,7 +84,7 @@ pub const CHECK_LEAD_FORM: Check = Check {
 pub const CHECK_RECIPE: Check = Check {
     id: "context.recipe",
     category: "context",
-    severity: "info",
+    severity: Severity::Info,
     weight: -3.0,
     summary: "Recipe markup (schema.org Recipe): editorial content, negative weight",
     why: "A page that declares a recipe exists to give it; affiliate links and a cookbook \
@@ -93,7 +95,7 @@ pub const CHECK_RECIPE: Check = Check {
 pub const CHECK_LINK_DENSITY: Check = Check {
     id: "affiliate.dense",
     category: "affiliate",
-    severity: "info",
+    severity: Severity::Info,
     weight: 3.0,
     summary: "Affiliate links make up much of the page (at least 5, and 10 per 1,000 words; patterns/verdict.toml)",
     why: "Deal posts and gift guides are lists of affiliate links with little text around them; \
@@ -105,7 +107,7 @@ pub const CHECK_LINK_DENSITY: Check = Check {
 pub const CHECK_MISLEADING_NEGATION: Check = Check {
     id: "negation.misleading",
     category: "negation",
-    severity: "warning",
+    severity: Severity::Warning,
     weight: 2.0,
     summary: "Says it is not sponsored or has no affiliate links, beside affiliate evidence",
     why: "A denial of a material connection on a page that earns from its links misleads \
@@ -156,7 +158,7 @@ const SPONSORED_WHY: &str = "Links marked rel=\"sponsored\" are paid placements;
 pub const MISSING_AFFILIATE: Check = Check {
     id: "missing.affiliate",
     category: "missing",
-    severity: "warning",
+    severity: Severity::Warning,
     weight: 0.0,
     summary: "Affiliate links or a retailer call to action, and no affiliate disclosure",
     why: AFFILIATE_WHY,
@@ -166,7 +168,7 @@ pub const MISSING_AFFILIATE: Check = Check {
 pub const MISSING_FDA: Check = Check {
     id: "missing.fda",
     category: "missing",
-    severity: "warning",
+    severity: Severity::Warning,
     weight: 0.0,
     summary: "Health claims for a dietary supplement, and no (or an incomplete) FDA disclaimer",
     why: FDA_WHY,
@@ -176,7 +178,7 @@ pub const MISSING_FDA: Check = Check {
 pub const MISSING_MEDICAL: Check = Check {
     id: "missing.medical",
     category: "missing",
-    severity: "info",
+    severity: Severity::Info,
     weight: 0.0,
     summary: "Health claims, and no medical-advice disclaimer (\"not medical advice\", \"talk to your doctor\")",
     why: "Pages that make health claims conventionally tell readers they are not medical advice \
@@ -188,7 +190,7 @@ pub const MISSING_MEDICAL: Check = Check {
 pub const MISSING_SPONSORED: Check = Check {
     id: "missing.sponsored",
     category: "missing",
-    severity: "warning",
+    severity: Severity::Warning,
     weight: 0.0,
     summary: "Links marked rel=\"sponsored\", and no sponsored label or affiliate disclosure",
     why: SPONSORED_WHY,
@@ -198,7 +200,7 @@ pub const MISSING_SPONSORED: Check = Check {
 pub const LATE_AFFILIATE: Check = Check {
     id: "late.affiliate",
     category: "late",
-    severity: "warning",
+    severity: Severity::Warning,
     weight: 0.0,
     summary: "The affiliate disclosure comes after the first affiliate link or retailer call to action, or only in the footer",
     why: AFFILIATE_WHY,
@@ -208,7 +210,7 @@ pub const LATE_AFFILIATE: Check = Check {
 pub const LATE_FDA: Check = Check {
     id: "late.fda",
     category: "late",
-    severity: "warning",
+    severity: Severity::Warning,
     weight: 0.0,
     summary: "The FDA disclaimer comes after the first health claim, or only in the footer",
     why: FDA_WHY,
@@ -218,7 +220,7 @@ pub const LATE_FDA: Check = Check {
 pub const LATE_SPONSORED: Check = Check {
     id: "late.sponsored",
     category: "late",
-    severity: "warning",
+    severity: Severity::Warning,
     weight: 0.0,
     summary: "The sponsored label comes after the first rel=\"sponsored\" link, or only in the footer",
     why: SPONSORED_WHY,

@@ -11,6 +11,7 @@ use super::{
     CHECK_PRODUCT_PAGE, CHECK_RECIPE, Check,
 };
 use crate::encoding::Decoded;
+use crate::kinds::Scope;
 use crate::rules::RuleSet;
 use crate::text::Extracted;
 
@@ -58,7 +59,7 @@ pub struct FiredCheck {
     /// End of that span (exclusive).
     pub end: usize,
     /// Scope of the finding.
-    pub scope: &'static str,
+    pub scope: Scope,
 }
 
 /// The inputs of [`gather`]: one document's stages' results.
@@ -114,7 +115,7 @@ impl Found<'_> {
     /// The place of text offset `pos` (the start of a match spanning `start..end` of the
     /// text). Nothing can be disclosed before the title: what the title needs, a disclosure
     /// anywhere gives in time (its need is placed at the end of the text).
-    fn at(&self, pos: usize, span: (usize, usize), scope: &'static str) -> At {
+    fn at(&self, pos: usize, span: (usize, usize), scope: Scope) -> At {
         let ex = self.ex;
         let title = ex.title.unwrap_or_default();
         At {
@@ -126,7 +127,7 @@ impl Found<'_> {
             src: self.decoded.src_start(ex.map.start(pos)),
             footer: ex.in_footer(pos),
             span,
-            scope,
+            scope: Some(scope),
         }
     }
 
@@ -137,12 +138,12 @@ impl Found<'_> {
             d.src_start(ex.map.start(h.start)),
             d.src_end(ex.map.end(h.end)),
         );
-        self.at(h.start, span, ex.scope_at(h.start).as_str())
+        self.at(h.start, span, ex.scope_at(h.start))
     }
 
     /// The place of a link: its text position, pointing at the anchor.
     fn at_link(&self, l: &LinkFacts<'_>) -> At {
-        self.at(l.text_pos, (l.start, l.end), "link")
+        self.at(l.text_pos, (l.start, l.end), Scope::Link)
     }
 }
 
@@ -165,10 +166,10 @@ fn rule_evidence(f: &Found<'_>, ev: &mut Evidence) {
             ev.retailer_ctas.push(f.at_hit(h));
         }
         match &r.disclosure {
-            Some(kind) if !r.weak => ev.disclosed.push((kind.clone(), f.at_hit(h))),
+            Some(kind) if !r.weak => ev.disclosed.push((*kind, f.at_hit(h))),
             // A weak form (the FDA disclaimer's disease sentence alone) discloses nothing, but
             // the reason for the missing disclosure says it is incomplete.
-            Some(kind) if !ev.weak_disclosed.contains(kind) => ev.weak_disclosed.push(kind.clone()),
+            Some(kind) if !ev.weak_disclosed.contains(kind) => ev.weak_disclosed.push(*kind),
             _ => {}
         }
         match f.roles.of(h.rule) {
@@ -210,7 +211,7 @@ fn link_check(check: Check, l: &LinkFacts<'_>) -> FiredCheck {
         check,
         start: l.start,
         end: l.end,
-        scope: "link",
+        scope: Scope::Link,
     }
 }
 
@@ -222,7 +223,7 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
     let text_span = |s: usize, e: usize| (d.src_start(ex.map.start(s)), d.src_end(ex.map.end(e)));
     let work_span = |(s, e): (usize, usize)| (d.src_start(s), d.src_end(e));
     let mut fired = Vec::new();
-    let mut fire = |check: Check, (start, end): (usize, usize), scope: &'static str| {
+    let mut fire = |check: Check, (start, end): (usize, usize), scope: Scope| {
         fired.push(FiredCheck {
             check,
             start,
@@ -242,7 +243,7 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
         ..PageEvidence::default()
     };
     if let Some(s) = ex.recipe {
-        fire(CHECK_RECIPE, work_span(s), "attr");
+        fire(CHECK_RECIPE, work_span(s), Scope::Attr);
     }
     let cart_hit = f
         .hits
@@ -271,20 +272,20 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
     // Where the product-page finding points: markup, the cart control, the price.
     let product_span = ex
         .product_page()
-        .map(|s| (work_span(s), "attr"))
-        .or_else(|| cart_hit.map(|h| (text_span(h.start, h.end), ex.scope_at(h.start).as_str())))
-        .or_else(|| ex.cart_markup.map(|s| (work_span(s), "attr")))
-        .or_else(|| price.map(|m| (text_span(m.start(), m.end()), "text")))
-        .or_else(|| ex.price_markup.map(|s| (work_span(s), "attr")));
+        .map(|s| (work_span(s), Scope::Attr))
+        .or_else(|| cart_hit.map(|h| (text_span(h.start, h.end), ex.scope_at(h.start))))
+        .or_else(|| ex.cart_markup.map(|s| (work_span(s), Scope::Attr)))
+        .or_else(|| price.map(|m| (text_span(m.start(), m.end()), Scope::Text)))
+        .or_else(|| ex.price_markup.map(|s| (work_span(s), Scope::Attr)));
     if let Some((span, scope)) = product_span {
         fire(CHECK_PRODUCT_PAGE, span, scope);
     }
     if let Some((where_, s, e)) = advertorial(ex, &policy.advertorial) {
         pg.advertorial = Some(format!("{where_} \"{}\"", &ex.text[s..e]));
-        fire(CHECK_ADVERTORIAL, text_span(s, e), ex.scope_at(s).as_str());
+        fire(CHECK_ADVERTORIAL, text_span(s, e), ex.scope_at(s));
     }
     if let Some(s) = ex.lead_form {
-        fire(CHECK_LEAD_FORM, work_span(s), "attr");
+        fire(CHECK_LEAD_FORM, work_span(s), Scope::Attr);
     }
     (pg, fired)
 }
@@ -397,7 +398,7 @@ fn advertorial(
         let Some(len) = memchr::memchr(close, window) else {
             continue;
         };
-        if ex.scope_at(i) == crate::rules::Scope::Text
+        if ex.scope_at(i) == Scope::Text
             && !ex.in_footer(i)
             && is_label(&ex.text[i + 1..i + 1 + len])
         {

@@ -33,6 +33,8 @@ pub use policy::{BUILTIN_POLICY, Policy, Role, Roles};
 
 use serde::Serialize;
 
+use crate::kinds::{DisclosureKind, Label, Severity};
+
 /// Default score at which a document is promotional (the built-in policy's threshold).
 pub const DEFAULT_THRESHOLD: f64 = 6.0;
 
@@ -50,9 +52,9 @@ pub struct At {
     /// points.
     #[serde(skip)]
     pub span: (usize, usize),
-    /// Scope of what stands there (`text`, `link`, ...; empty for `text`).
+    /// Scope of what stands there (`None`: running text).
     #[serde(skip)]
-    pub scope: &'static str,
+    pub scope: Option<crate::kinds::Scope>,
 }
 
 /// How often one rule matched.
@@ -111,9 +113,9 @@ pub struct Evidence {
     /// Calls to action that name a retailer (rules with `retailer = true`).
     pub retailer_ctas: Vec<At>,
     /// Disclosures found (not weak forms), by kind.
-    pub disclosed: Vec<(String, At)>,
+    pub disclosed: Vec<(DisclosureKind, At)>,
     /// Kinds of which only a weak form was found (`disclosure.fda-partial`).
-    pub weak_disclosed: Vec<String>,
+    pub weak_disclosed: Vec<DisclosureKind>,
     /// Supplement context (a rule with role `supplement` matched).
     pub supplement: bool,
     /// Health claims (rules with role `health`).
@@ -142,12 +144,12 @@ pub struct Reason {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Requirement {
     /// `affiliate`, `fda`, `medical` or `sponsored`.
-    pub kind: String,
+    pub kind: DisclosureKind,
     /// Why, for a person to read.
     pub reason: String,
     /// `warning` for disclosures the law or a program requires; `info` for conventions
     /// (a medical-advice disclaimer).
-    pub severity: String,
+    pub severity: Severity,
     /// Where the first thing that needed the disclosure stands (the first affiliate link,
     /// health claim, ...): the `missing.<kind>` / `late.<kind>` finding points there. Not part
     /// of the `missing[]` / `late[]` entries of the output.
@@ -161,7 +163,7 @@ pub struct Verdict {
     /// The score, rounded to 2 decimals.
     pub score: f64,
     /// `promotional`, `borderline` or `clean`.
-    pub label: String,
+    pub label: Label,
     /// The signals that made the score, largest contribution first.
     pub reasons: Vec<Reason>,
     /// Required disclosures that are absent.
@@ -210,11 +212,11 @@ impl Evidence {
         !self.affiliate_links.is_empty() || !self.retailer_ctas.is_empty()
     }
 
-    fn disclosed(&self, kind: &str) -> Vec<At> {
+    fn disclosed(&self, kind: DisclosureKind) -> Vec<At> {
         let mut v: Vec<At> = self
             .disclosed
             .iter()
-            .filter(|(k, _)| k == kind)
+            .filter(|(k, _)| *k == kind)
             .map(|(_, a)| *a)
             .collect();
         v.sort_by_key(|a| a.text);
@@ -235,16 +237,16 @@ pub fn decide(ev: &Evidence, policy: &Policy) -> Verdict {
             .iter()
             .any(|r| PROMOTIONAL_CATEGORIES.contains(&r.category.as_str()));
     let label = if score >= policy.threshold {
-        "promotional"
+        Label::Promotional
     } else if promotional_found {
-        "borderline"
+        Label::Borderline
     } else {
-        "clean"
+        Label::Clean
     };
     let (missing, late) = requirements(ev);
     Verdict {
         score,
-        label: label.to_string(),
+        label,
         reasons,
         missing,
         late,
@@ -435,8 +437,14 @@ fn affiliate_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
         .min_by_key(|a| a.text)
         .copied()?;
     let what = describe_affiliate(ev.affiliate_links.len(), ev.retailer_ctas.len());
-    let found = ev.disclosed("affiliate");
-    require("affiliate", first, &what, &found, "affiliate disclosure")
+    let found = ev.disclosed(DisclosureKind::Affiliate);
+    require(
+        DisclosureKind::Affiliate,
+        first,
+        &what,
+        &found,
+        "affiliate disclosure",
+    )
 }
 
 /// FDA / DSHEA: health claims on a dietary supplement need the FDA disclaimer.
@@ -451,10 +459,16 @@ fn fda_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
         health.len(),
         plural(health.len())
     );
-    let mut fda = require("fda", first, &what, &ev.disclosed("fda"), "FDA disclaimer");
+    let mut fda = require(
+        DisclosureKind::Fda,
+        first,
+        &what,
+        &ev.disclosed(DisclosureKind::Fda),
+        "FDA disclaimer",
+    );
     // Only the disease sentence (a weak fda disclosure): incomplete, not present.
     if let Some((true, m)) = fda.as_mut()
-        && ev.weak_disclosed.iter().any(|k| k == "fda")
+        && ev.weak_disclosed.contains(&DisclosureKind::Fda)
     {
         m.reason = format!(
             "{what}, incomplete FDA disclaimer (only \"not intended to diagnose, treat, cure, \
@@ -470,19 +484,19 @@ fn fda_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
 fn medical_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
     let health = &ev.health_claims;
     let &first = health.iter().min_by_key(|a| a.text)?;
-    if !ev.disclosed("medical").is_empty() {
+    if !ev.disclosed(DisclosureKind::Medical).is_empty() {
         return None;
     }
     Some((
         true,
         Requirement {
-            kind: "medical".into(),
+            kind: DisclosureKind::Medical,
             reason: format!(
                 "{} health claim{}, no medical-advice disclaimer (\"not medical advice\", \"talk to your doctor\")",
                 health.len(),
                 plural(health.len())
             ),
-            severity: "info".into(),
+            severity: Severity::Info,
             needed_at: first,
         },
     ))
@@ -497,10 +511,16 @@ fn sponsored_requirement(ev: &Evidence) -> Option<(bool, Requirement)> {
         sponsored.len(),
         plural(sponsored.len())
     );
-    let mut found = ev.disclosed("sponsored");
-    found.extend(ev.disclosed("affiliate"));
+    let mut found = ev.disclosed(DisclosureKind::Sponsored);
+    found.extend(ev.disclosed(DisclosureKind::Affiliate));
     found.sort_by_key(|a| a.text);
-    require("sponsored", first, &what, &found, "sponsored label")
+    require(
+        DisclosureKind::Sponsored,
+        first,
+        &what,
+        &found,
+        "sponsored label",
+    )
 }
 
 fn plural(n: usize) -> &'static str {
@@ -522,16 +542,16 @@ fn describe_affiliate(links: usize, ctas: usize) -> String {
 /// A missing (`true`) or late (`false`) disclosure of `kind`, needed from `first`, given where
 /// it was `found` (sorted in reading order); `None` when it is in place.
 fn require(
-    kind: &str,
+    kind: DisclosureKind,
     first: At,
     what: &str,
     found: &[At],
     name: &str,
 ) -> Option<(bool, Requirement)> {
     let req = |reason: String| Requirement {
-        kind: kind.into(),
+        kind,
         reason,
-        severity: "warning".into(),
+        severity: Severity::Warning,
         needed_at: first,
     };
     let Some(disclosed) = found.first() else {

@@ -130,22 +130,20 @@ impl Policy {
 
     /// A policy from TOML of the shape of `patterns/verdict.toml`.
     pub fn from_toml(text: &str, file_name: &str) -> Result<Policy, crate::Error> {
-        let err = |line: usize, message: String| crate::Error::RulePack {
+        let err = |line: Option<usize>, message: String| crate::Error::RulePack {
             file: file_name.to_string(),
             line,
             message,
         };
         let mut p: Policy = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map_or(0, |s| text[..s.start].lines().count().max(1));
+            let line = e.span().map(|s| text[..s.start].lines().count().max(1));
             err(line, e.message().to_string())
         })?;
         let a = &mut p.advertorial;
         let matcher = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&a.statements)
-            .map_err(|e| err(0, format!("[advertorial] statements: {e}")))?;
+            .map_err(|e| err(None, format!("[advertorial] statements: {e}")))?;
         a.statement_matcher = Some(matcher);
         Ok(p)
     }

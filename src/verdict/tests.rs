@@ -36,7 +36,7 @@ fn the_builtin_policy_agrees_with_the_checks_and_the_default_threshold() {
 #[test]
 fn nothing_found_is_clean_with_no_reasons() {
     let v = decide(&Evidence::default(), &Policy::builtin());
-    assert_eq!((v.label.as_str(), v.score), ("clean", 0.0));
+    assert_eq!((v.label, v.score), (Label::Clean, 0.0));
     assert!(v.reasons.is_empty() && v.missing.is_empty() && v.late.is_empty());
 }
 
@@ -45,10 +45,10 @@ fn a_product_page_needs_a_price() {
     let p = Policy::builtin();
     let mut ev = Evidence::default();
     ev.page.cart = Some("in markup".into());
-    assert_eq!(decide(&ev, &p).label, "clean");
+    assert_eq!(decide(&ev, &p).label, Label::Clean);
     ev.page.price = Some("CHF 19.50".into());
     let v = decide(&ev, &p);
-    assert_eq!(v.label, "promotional");
+    assert_eq!(v.label, Label::Promotional);
     assert_eq!(signals(&v), [("product-page", p.weights.product_page)]);
     assert!(v.reasons[0].detail.contains("CHF 19.50"), "{:?}", v.reasons);
 }
@@ -60,13 +60,13 @@ fn two_product_marks_stand_in_for_a_price_and_article_markup_rules_out_a_product
     ev.page.cart = Some("in markup".into());
     ev.page.product_url = Some("/dp/".into());
     let v = decide(&ev, &p);
-    assert_eq!(v.label, "promotional");
+    assert_eq!(v.label, Label::Promotional);
     assert_eq!(
         v.reasons[0].detail,
         "cart control in markup, product URL path /dp/"
     );
     ev.page.article = true;
-    assert_eq!(decide(&ev, &p).label, "clean");
+    assert_eq!(decide(&ev, &p).label, Label::Clean);
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn an_advertorial_is_promotional_and_says_why() {
         ..Evidence::default()
     };
     let v = decide(&ev, &p);
-    assert_eq!(v.label, "promotional");
+    assert_eq!(v.label, Label::Promotional);
     assert_eq!(v.reasons[0].signal, "advertorial");
     assert_eq!(v.reasons[0].detail, "title \"[Werbung]\"");
 }
@@ -95,7 +95,7 @@ fn long_prose_with_few_commercial_links_counts_against() {
         ..Evidence::default()
     };
     let v = decide(&ev, &p);
-    assert_eq!(v.label, "borderline");
+    assert_eq!(v.label, Label::Borderline);
     assert!(
         p.weights.long_prose == 0.0 || signals(&v).contains(&("long-prose", p.weights.long_prose))
     );
@@ -108,7 +108,7 @@ fn long_prose_with_few_commercial_links_counts_against() {
         ..Evidence::default()
     };
     let v = decide(&dense, &p);
-    assert_eq!(v.label, "promotional");
+    assert_eq!(v.label, Label::Promotional);
     assert!(!signals(&v).iter().any(|(s, _)| *s == "long-prose"));
     assert!(signals(&v).iter().any(|(s, _)| *s == "affiliate-dense"));
 }
@@ -138,7 +138,7 @@ fn rule_findings_are_capped_per_rule_and_summed_per_category() {
     let v = decide(&ev, &p);
     assert_eq!(signals(&v), [("rules:cta", 7.0)]);
     assert_eq!(v.reasons[0].detail, "cta.buy-now x20, cta.shop-now x1");
-    assert_eq!(v.label, "promotional");
+    assert_eq!(v.label, Label::Promotional);
 }
 
 #[test]
@@ -148,15 +148,15 @@ fn disclosures_missing_late_and_in_the_footer() {
         affiliate_links: vec![at(50)],
         ..Evidence::default()
     };
-    assert_eq!(decide(&ev, &p).missing[0].kind, "affiliate");
-    ev.disclosed = vec![("affiliate".into(), at(80))];
+    assert_eq!(decide(&ev, &p).missing[0].kind, DisclosureKind::Affiliate);
+    ev.disclosed = vec![(DisclosureKind::Affiliate, at(80))];
     let v = decide(&ev, &p);
     assert!(v.missing.is_empty());
     assert_eq!(
         v.late[0].reason,
         "affiliate disclosure at byte 180 comes after the first need for it at byte 150 (1 affiliate link)"
     );
-    ev.disclosed = vec![("affiliate".into(), at(10))];
+    ev.disclosed = vec![(DisclosureKind::Affiliate, at(10))];
     assert!(decide(&ev, &p).late.is_empty());
     ev.disclosed[0].1.footer = true;
     assert!(
