@@ -217,9 +217,14 @@ fn scan_without_a_path_reads_a_pipe_or_else_the_current_directory() {
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     std::fs::write(dir.path().join("sub/b.html"), "<p>A walk in the park.</p>").unwrap();
     let bin = env!("CARGO_BIN_EXE_puffery");
-    // `script` (util-linux) runs the command with a terminal on stdin.
+    // `script` (util-linux) runs the command with a terminal on stdin (and stderr: no progress
+    // line, which would be drawn there).
     let o = Command::new("script")
-        .args(["-qec", &format!("{bin} scan --no-config -c"), "/dev/null"])
+        .args([
+            "-qec",
+            &format!("{bin} scan --no-config --progress never -c"),
+            "/dev/null",
+        ])
         .current_dir(dir.path())
         .output()
         .expect("script runs");

@@ -43,13 +43,14 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
-/// Exit 2, naming `bad.toml`, the rule's line (5: the `id` line of [`pack`]) and the rule.
+/// Exit 2, naming `bad.toml`, the regex's own line (11: the `body` line of [`pack`]) and the
+/// rule.
 fn assert_refused(dir: &Path, id: &str, what: &str) {
     write(dir, "doc.txt", "Shop now!");
     let (out, took) = puffery(dir, &["scan", "--rules", "bad.toml", "doc.txt"], 60);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
-    assert!(stderr.contains("bad.toml:5:"), "{what}: {stderr}");
+    assert!(stderr.contains("bad.toml:11:"), "{what}: {stderr}");
     assert!(stderr.contains(&format!("rule {id}")), "{what}: {stderr}");
     assert!(out.stdout.is_empty(), "{what}: nothing scanned");
     assert!(

@@ -61,6 +61,10 @@ pub struct Matcher {
     prefiltered: Option<prefix::Prefiltered>,
     /// The other regexes, each run in windows around the hits of its trigger.
     triggered: Option<trigger::Triggered>,
+    /// The prefix literals, then the trigger literals, in one automaton: one pass finds both.
+    literals: Option<AhoCorasick>,
+    /// The number of prefix literals: automaton patterns from here on are trigger literals.
+    split: usize,
     /// The rule index of every regex.
     regexes: Vec<u32>,
     rules: usize,
@@ -94,6 +98,22 @@ fn regex_error(rules: &RuleSet, message: String) -> Error {
         }
     }
     Error::Rules { message }
+}
+
+/// One overlapping automaton over regex literals (lower-case; ASCII case folded).
+fn literal_automaton(literals: &[Vec<u8>]) -> Result<AhoCorasick, String> {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(literals)
+        .or_else(|_| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(literals)
+        })
+        .map_err(|e| format!("regex literals: {e}"))
 }
 
 /// The phrase automaton and what each of its patterns stands for.
@@ -183,11 +203,24 @@ impl Matcher {
         let (ac, targets) = build_phrases(rules)?;
         let (regexes, prefixed, triggered) = plan_regexes(rules)?;
         let all_packs = |message| regex_error(rules, message);
+        let prefiltered = prefix::Prefiltered::new(prefixed).map_err(all_packs)?;
+        let triggered = trigger::Triggered::new(triggered).map_err(all_packs)?;
+        let mut all: Vec<Vec<u8>> = Vec::new();
+        all.extend(prefiltered.iter().flat_map(|p| p.literals()).cloned());
+        let split = all.len();
+        all.extend(triggered.iter().flat_map(|t| t.literals()).cloned());
+        let literals = if all.is_empty() {
+            None
+        } else {
+            Some(literal_automaton(&all).map_err(all_packs)?)
+        };
         Ok(Matcher {
             ac,
             targets,
-            prefiltered: prefix::Prefiltered::new(prefixed).map_err(all_packs)?,
-            triggered: trigger::Triggered::new(triggered).map_err(all_packs)?,
+            prefiltered,
+            triggered,
+            literals,
+            split,
             regexes,
             rules: rules.rules.len(),
         })
@@ -217,11 +250,23 @@ impl Matcher {
         }
         // Regex matches: (index in `regexes`, start, end).
         let mut raw: Vec<(usize, usize, usize)> = Vec::new();
-        if let Some(pf) = &self.prefiltered {
-            pf.find(text, &mut raw);
-        }
-        if let Some(t) = &self.triggered {
-            t.find(text, &mut raw);
+        if let Some(lits) = &self.literals {
+            let mut candidates = Vec::new();
+            let mut windows = trigger::Hits::default();
+            for m in lits.find_overlapping_iter(text) {
+                let lit = m.pattern().as_usize();
+                match (&self.prefiltered, &self.triggered) {
+                    (Some(pf), _) if lit < self.split => pf.hit(lit, m.start(), &mut candidates),
+                    (_, Some(t)) => t.hit(text, lit - self.split, m.start(), m.end(), &mut windows),
+                    _ => {}
+                }
+            }
+            if let Some(pf) = &self.prefiltered {
+                pf.run(text, candidates, &mut raw);
+            }
+            if let Some(t) = &self.triggered {
+                t.run_windows(text, windows, &mut raw);
+            }
         }
         for (idx, s, e) in raw {
             let rule = self.regexes[idx];

@@ -8,29 +8,47 @@
 //! leftmost-first through the merged windows in order, carrying the end of its last match as
 //! the next start: every match of the whole text starts inside exactly one merged window and
 //! lies wholly in it, and look-around (`\b`, `^`) sees the text outside the window, so the
-//! matches are exactly those of `find_iter` over the whole text. A regex with no bound on its
-//! length (`\s+`) runs over the whole text, and only in texts where its trigger occurs.
+//! matches are exactly those of `find_iter` over the whole text. The bound `L` of a regex with
+//! `\s+` counts the text's longest white space run for each such repetition
+//! ([`crate::pattern::max_len`]); a regex with another unbounded repetition (`\w+`) runs over
+//! the whole text, and only in texts where its trigger occurs.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex_automata::{Input, meta};
 
 /// Lazy-DFA cache of one triggered regex (per thread): windows are short.
 const WINDOW_CACHE: usize = 512 << 10;
 
+/// The trigger hits of one text: `(regex, window start, window end)` each, and the text's
+/// longest white space run once a window needed it.
+#[derive(Debug, Default)]
+pub struct Hits {
+    windows: Vec<(u32, usize, usize)>,
+    run: Option<usize>,
+}
+
 /// Regexes behind one trigger automaton, each run in windows around its trigger hits.
 #[derive(Debug)]
 pub struct Triggered {
-    ac: AhoCorasick,
-    /// Per automaton pattern: the regexes (indices into `regexes`) it triggers.
+    /// The trigger literals; the matcher finds them in one pass with the prefixes.
+    literals: Vec<Vec<u8>>,
+    /// An automaton of `literals` alone, for [`Triggered::find`].
+    ac: std::sync::OnceLock<Option<AhoCorasick>>,
+    /// Per literal: the regexes (indices into `regexes`) it triggers.
     fires: Vec<Vec<u32>>,
     regexes: Vec<Windowed>,
 }
 
 #[derive(Debug)]
 struct Windowed {
-    re: meta::Regex,
-    /// Longest match in bytes; `None` runs over the whole text.
-    max_len: Option<usize>,
+    /// The prepared pattern, compiled on the first hit of its trigger: a scan of a few
+    /// documents compiles only the regexes whose triggers occur. Loaded packs were compiled
+    /// once when validated, so `None` (a pattern that does not compile) does not happen.
+    pattern: String,
+    re: std::sync::OnceLock<Option<meta::Regex>>,
+    /// Longest match in bytes, `a + b * W` for a text whose longest white space run is `W`
+    /// ([`crate::pattern::max_len`]); `None` runs over the whole text.
+    max_len: Option<(usize, usize)>,
     /// The caller's index of this regex.
     caller: usize,
 }
@@ -46,19 +64,11 @@ impl Triggered {
         let mut index = std::collections::HashMap::new();
         let mut regexes = Vec::with_capacity(items.len());
         for (pattern, trigger, caller) in items {
-            let re = meta::Regex::builder()
-                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-                .configure(
-                    meta::Config::new()
-                        .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
-                        .hybrid_cache_capacity(WINDOW_CACHE),
-                )
-                .build(&pattern)
-                .map_err(|e| format!("regex {pattern:?}: {e}"))?;
             let r = regexes.len() as u32;
             regexes.push(Windowed {
-                re,
                 max_len: crate::pattern::max_len(&pattern),
+                re: std::sync::OnceLock::new(),
+                pattern,
                 caller,
             });
             for lit in trigger {
@@ -70,35 +80,58 @@ impl Triggered {
                 fires[slot].push(r);
             }
         }
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&literals)
-            })
-            .map_err(|e| format!("regex triggers: {e}"))?;
-        Ok(Some(Triggered { ac, fires, regexes }))
+        Ok(Some(Triggered {
+            literals,
+            ac: std::sync::OnceLock::new(),
+            fires,
+            regexes,
+        }))
+    }
+
+    /// The literals, in the order [`Triggered::hit`] numbers them.
+    pub fn literals(&self) -> &[Vec<u8>] {
+        &self.literals
     }
 
     /// Every match `(caller index, start, end)` of the triggered regexes in `text`, the same
     /// as each regex's `find_iter` over the whole text.
     pub fn find(&self, text: &str, out: &mut Vec<(usize, usize, usize)>) {
-        // (regex, window start, window end), per trigger hit.
-        let mut windows: Vec<(u32, usize, usize)> = Vec::new();
-        for m in self.ac.find_overlapping_iter(text) {
-            for &r in &self.fires[m.pattern().as_usize()] {
-                let (a, b) = match self.regexes[r as usize].max_len {
-                    Some(l) => (m.end().saturating_sub(l), m.start().saturating_add(l)),
-                    None => (0, text.len()),
-                };
-                windows.push((r, floor_char(text, a), ceil_char(text, b)));
-            }
+        let ac = self
+            .ac
+            .get_or_init(|| super::literal_automaton(&self.literals).ok());
+        let Some(ac) = ac else { return };
+        let mut hits = Hits::default();
+        for m in ac.find_overlapping_iter(text) {
+            self.hit(text, m.pattern().as_usize(), m.start(), m.end(), &mut hits);
         }
+        self.run_windows(text, hits, out);
+    }
+
+    /// Trigger literal `lit` occurs at `start..end`: the window of each of its regexes.
+    pub fn hit(&self, text: &str, lit: usize, start: usize, end: usize, hits: &mut Hits) {
+        for &r in &self.fires[lit] {
+            let (a, b) = match self.regexes[r as usize].max_len {
+                Some((fixed, runs)) => {
+                    let w = if runs == 0 {
+                        0
+                    } else {
+                        *hits
+                            .run
+                            .get_or_insert_with(|| crate::pattern::white_space_run(text))
+                    };
+                    let l = fixed.saturating_add(runs.saturating_mul(w));
+                    (end.saturating_sub(l), start.saturating_add(l))
+                }
+                None => (0, text.len()),
+            };
+            hits.windows
+                .push((r, floor_char(text, a), ceil_char(text, b)));
+        }
+    }
+
+    /// Runs each regex through the windows of its hits.
+    pub fn run_windows(&self, text: &str, mut hits: Hits, out: &mut Vec<(usize, usize, usize)>) {
+        let windows = &mut hits.windows;
         windows.sort_unstable();
         let mut i = 0;
         while i < windows.len() {
@@ -120,6 +153,9 @@ impl Triggered {
         windows: &[(u32, usize, usize)],
         out: &mut Vec<(usize, usize, usize)>,
     ) {
+        let Some(re) = w.re.get_or_init(|| compile(&w.pattern)) else {
+            return;
+        };
         let mut pos = 0;
         let mut k = 0;
         while k < windows.len() {
@@ -132,7 +168,7 @@ impl Triggered {
             let mut start = a.max(pos);
             while start < b {
                 let input = Input::new(text).range(start..b);
-                let Some(m) = w.re.search(&input) else { break };
+                let Some(m) = re.search(&input) else { break };
                 out.push((w.caller, m.start(), m.end()));
                 pos = m.end();
                 // Every match holds a trigger, so none is empty; guard anyway.
@@ -140,6 +176,19 @@ impl Triggered {
             }
         }
     }
+}
+
+/// Compiles a prepared pattern for window searches.
+fn compile(pattern: &str) -> Option<meta::Regex> {
+    meta::Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(WINDOW_CACHE),
+        )
+        .build(pattern)
+        .ok()
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {
@@ -172,6 +221,8 @@ mod tests {
             r"\bsave\s+\d+",
             r"(?m)^\s?(?:deal|offer)s?\b",
             r"\b\w{2,6}\s?(?:free)\b",
+            r"\bonly\s+\d{1,3}\s+left\b",
+            r"(?m)^[ \t]*(?:deal|offer)s?[ \t]*$",
         ];
         let texts = [
             "only 3 left! just  12 left; only 9 lefty, only 1 left",
@@ -180,6 +231,7 @@ mod tests {
             "deal\n offers\nno deal\ndeals",
             "gluten free, freely, sugarfree free free",
             "ünïcödé only 3 left ünï 20% off",
+            "only      3    left and only\u{a0}\u{a0}4\u{2003}left\n deal  \n\t offer \t\n",
         ];
         for p in patterns {
             let prepared = crate::pattern::prepared(p);
@@ -190,7 +242,7 @@ mod tests {
             let full = crate::pattern::compile_regex(p).unwrap();
             let mut all: Vec<String> = Vec::new();
             for a in texts {
-                for pad in ["", "x", "xx ", "  ", "\n", "é"] {
+                for pad in ["", "x", "xx ", "  ", "\n", "é", "\u{3000} \t  "] {
                     all.push(format!("{pad}{a}{pad}"));
                     for b in texts {
                         all.push(format!("{a}{pad}{b}"));

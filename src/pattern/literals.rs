@@ -124,9 +124,69 @@ pub fn explicit(list: &[String]) -> Result<Vec<Vec<u8>>, String> {
     Ok(out)
 }
 
-/// The longest match of a prepared regex in bytes, `None` when unbounded.
-pub fn max_len(prepared: &str) -> Option<usize> {
-    parse(prepared)?.properties().maximum_len()
+/// The longest match of a prepared regex in bytes as `(a, b)`: at most `a + b * W` bytes in a
+/// text whose longest run of white space is `W` bytes. Each unbounded repetition of white space
+/// alone (`\s+`, `[ \t]*`) stays inside one such run, so counts `W` once; `None` when another
+/// repetition is unbounded (`\w+`, `[a-z]*`).
+pub fn max_len(prepared: &str) -> Option<(usize, usize)> {
+    bound(&parse(prepared)?)
+}
+
+fn bound(h: &Hir) -> Option<(usize, usize)> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some((0, 0)),
+        HirKind::Literal(l) => Some((l.0.len(), 0)),
+        HirKind::Class(_) => Some((h.properties().maximum_len()?, 0)),
+        HirKind::Capture(c) => bound(&c.sub),
+        HirKind::Concat(subs) => subs.iter().try_fold((0, 0), |(a, b), s| {
+            let (x, y) = bound(s)?;
+            Some((a + x, b + y))
+        }),
+        HirKind::Alternation(subs) => subs.iter().try_fold((0, 0), |(a, b), s| {
+            let (x, y) = bound(s)?;
+            Some((a.max(x), b.max(y)))
+        }),
+        HirKind::Repetition(r) => match r.max {
+            Some(m) => {
+                let (x, y) = bound(&r.sub)?;
+                Some((x * m as usize, y * m as usize))
+            }
+            None if white_space_only(&r.sub) => Some((0, 1)),
+            None => None,
+        },
+    }
+}
+
+/// True for a class of white space characters only (every one `char::is_whitespace`, the
+/// Unicode White_Space property `\s` stands for).
+fn white_space_only(h: &Hir) -> bool {
+    match h.kind() {
+        HirKind::Class(Class::Unicode(u)) => u
+            .ranges()
+            .iter()
+            .all(|r| (r.start()..=r.end()).all(char::is_whitespace)),
+        HirKind::Class(Class::Bytes(b)) => b
+            .ranges()
+            .iter()
+            .all(|r| (r.start()..=r.end()).all(|x| x.is_ascii() && (x as char).is_whitespace())),
+        HirKind::Capture(c) => white_space_only(&c.sub),
+        _ => false,
+    }
+}
+
+/// An upper bound of the longest run of white space in `text`, in bytes: the longest run of
+/// ASCII white space and non-ASCII bytes (a non-ASCII white space character is one of those).
+pub fn white_space_run(text: &str) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for &b in text.as_bytes() {
+        if b >= 0x80 || b.is_ascii_whitespace() || b == 0x0b {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
 }
 
 fn parse(prepared: &str) -> Option<Hir> {
@@ -282,6 +342,15 @@ fn concat(subs: &[Hir]) -> Info {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounds_count_white_space_runs() {
+        let m = |p: &str| max_len(&super::super::prepared(p));
+        assert_eq!(m(r"\bonly\s+\d{1,3}\s+left\b"), Some((20, 2)));
+        assert_eq!(m(r"(?m)^[ \t]*ad[ \t]*$"), Some((2, 2)));
+        assert_eq!(m(r"\bsave\s+\d+"), None);
+        assert_eq!(white_space_run("a  \t b\u{a0}\u{a0}c"), 4);
+    }
 
     #[test]
     fn prefixes_of_typical_pack_regexes() {

@@ -6,7 +6,9 @@ use regex::{Regex, RegexBuilder};
 
 mod literals;
 
-pub use literals::{MIN_EXPLICIT, MIN_TRIGGER, derive, explicit, max_len, prefixes};
+pub use literals::{
+    MIN_EXPLICIT, MIN_TRIGGER, derive, explicit, max_len, prefixes, white_space_run,
+};
 
 /// Compiled size limit of one regex (bytes of program); a pathological pattern is refused.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
