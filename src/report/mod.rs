@@ -32,6 +32,7 @@ use serde::Deserialize;
 
 use crate::kinds::{DisclosureKind, Label};
 use crate::output::DocMeta;
+use crate::rules::Role;
 use crate::scan::DocResult;
 
 pub use html::escape;
@@ -599,8 +600,9 @@ impl Report {
     /// Disclosure compliance per kind; `affiliate` when the document has visible affiliate
     /// links.
     fn add_disclosures(&mut self, v: &LineView<'_>, affiliate: bool) {
-        let has_rule = |p: &str| v.findings.iter().any(|f| f.rule.starts_with(p));
-        let health = has_rule("claim.health");
+        let has_role =
+            |role: Role| (v.findings.iter()).any(|f| builtin_role(&f.rule) == Some(role));
+        let health = has_role(Role::Health);
         let mut kinds: Vec<&str> = DisclosureKind::ALL.iter().map(|k| k.as_str()).collect();
         for k in v.missing.iter().chain(&v.late).chain(&v.disclosures) {
             if !kinds.contains(&k.kind.as_ref()) && self.disclosure.len() < 64 {
@@ -619,7 +621,7 @@ impl Report {
                     .links
                     .iter()
                     .any(|l| !l.hidden && l.rel.iter().any(|r| r == "sponsored")),
-                Ok(DisclosureKind::Fda) => health && has_rule("context.supplement"),
+                Ok(DisclosureKind::Fda) => health && has_role(Role::Supplement),
                 Ok(DisclosureKind::Medical) => health,
                 Err(_) => false,
             };
@@ -681,6 +683,18 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// The role of a built-in rule by id (the report reads ids back from JSONL; rules of user packs
+/// have none here).
+fn builtin_role(id: &str) -> Option<Role> {
+    static ROLES: std::sync::LazyLock<HashMap<String, Role>> = std::sync::LazyLock::new(|| {
+        let rules = crate::rules::RuleSet::builtin().expect("the built-in packs load");
+        (rules.rules.into_iter())
+            .filter_map(|r| Some((r.rule.id, r.rule.role?)))
+            .collect()
+    });
+    ROLES.get(id).copied()
 }
 
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
