@@ -525,7 +525,6 @@ fn tarjan_finds_every_cycle_not_only_pairs() {
 }
 
 #[test]
-#[ignore = "2 cycles left, fixed in other rooms: html<->text (findings), matcher<->rules (speed); run with --include-ignored"]
 fn no_import_cycles_between_top_level_modules() {
     let graph = module_graph();
     assert!(
@@ -552,7 +551,6 @@ fn no_import_cycles_between_top_level_modules() {
 }
 
 #[test]
-#[ignore = "6 long functions left, all in the findings room (verdict score_reasons, requirements, gather; html start_tag; sarif new; rules/docs rule_section); run with --include-ignored"]
 fn no_function_is_longer_than_80_lines() {
     let mut files = Vec::new();
     rust_files(&src(), &mut files);

@@ -273,7 +273,7 @@ impl RuleSet {
             let err = |message: String| err_at(line, message);
             validate(&rule, compile).map_err(|message| {
                 // A bad regex is reported at its own line.
-                let bad = (rule.regex.iter()).find(|re| crate::matcher::compile_regex(re).is_err());
+                let bad = (rule.regex.iter()).find(|re| crate::pattern::compile_regex(re).is_err());
                 err_at(bad.map_or(line, |re| regex_line(text, line, re)), message)
             })?;
             if let Some(other) = self.rules.iter().find(|r| r.rule.id == rule.id) {
