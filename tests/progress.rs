@@ -180,3 +180,42 @@ fn error_lines_on_the_terminal_are_clean_when_stdout_is_a_file() {
     let written = std::fs::read_to_string(&out_file).unwrap();
     assert!(!written.contains(" files, "), "progress went to stdout");
 }
+
+/// no-color.org: on a terminal, `NO_COLOR=1` turns colour off, while a `NO_COLOR` that is set
+/// but empty does not (issue 17), and `--color always` wins over `NO_COLOR`.
+#[test]
+fn no_color_turns_colour_off_only_when_not_empty() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let bin = env!("CARGO_BIN_EXE_puffery");
+    let on_terminal = |no_color: &str, extra: &str| -> String {
+        let out = Command::new("script")
+            .args([
+                "-qec",
+                &format!(
+                    "{bin} scan corpus/supp-magnesium-leg-cramps-1.txt --progress never {extra}"
+                ),
+                "/dev/null",
+            ])
+            .current_dir(root)
+            .env("NO_COLOR", no_color)
+            .output()
+            .expect("util-linux `script` runs");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = |s: &str| s.contains("\x1b[1;33mwarning");
+    let empty = on_terminal("", "");
+    assert!(
+        coloured(&empty),
+        "NO_COLOR= (empty) turned colour off:\n{empty}"
+    );
+    assert!(empty.contains("claim.proven-solution"), "{empty}");
+    let set = on_terminal("1", "");
+    assert!(set.contains("claim.proven-solution"), "{set}");
+    assert!(!set.contains('\x1b'), "NO_COLOR=1 left colour on:\n{set}");
+    let forced = on_terminal("1", "--color always");
+    assert!(
+        coloured(&forced),
+        "--color always lost to NO_COLOR:\n{forced}"
+    );
+}
