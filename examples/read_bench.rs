@@ -323,9 +323,9 @@ fn main() {
                     bytes += r.body.len() as u64;
                     check = check.wrapping_add(u64::from(*r.body.last().unwrap_or(&0)));
                 }
-                Item::Error { message, .. } => {
+                Item::Error(e) => {
                     errors += 1;
-                    eprintln!("error: {message}");
+                    eprintln!("error: {e}");
                 }
                 Item::Skipped { .. } => skipped += 1,
             }
@@ -369,7 +369,7 @@ fn main() {
                     jdocs += 1;
                     jbytes += r.body.len() as u64;
                 }
-                Item::Error { message, .. } => eprintln!("error: {message}"),
+                Item::Error(e) => eprintln!("error: {e}"),
                 Item::Skipped { .. } => {}
             }
         }

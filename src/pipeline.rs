@@ -2,7 +2,7 @@
 //! and scans each batch in parallel, results go to a sink in input order
 //! ([`Scanner::scan_stream`]).
 
-use crate::input::Item;
+use crate::input::{At, Item, ReadError, ReadErrorKind};
 use crate::scan::{BATCH_BYTES, BATCH_DOCS, DocInput, DocResult, Scanner};
 
 impl Scanner {
@@ -86,17 +86,21 @@ impl Scanner {
                 match (item, result) {
                     (item, Ok(result)) => sink(item, result)?,
                     (Item::Doc(r), Err(message)) => sink(
-                        Item::Error {
-                            message: format!(
+                        Item::Error(ReadError {
+                            detail: format!(
                                 "internal error while scanning (a bug, please report it \
                                  with this record): {message}"
                             ),
+                            kind: ReadErrorKind::Internal,
+                            at: At {
+                                line: r.line,
+                                offset: r.offset,
+                                gzip_member: None,
+                            },
                             source: r.source,
                             record: r.record,
-                            line: r.line,
-                            offset: r.offset,
                             raw_line: r.raw_line,
-                        },
+                        }),
                         None,
                     )?,
                     (item, Err(_)) => sink(item, None)?,

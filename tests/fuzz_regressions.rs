@@ -72,16 +72,11 @@ fn two_broken_gzip_members_in_jsonl_are_two_errors() {
     });
     assert_eq!(items.len(), 2, "{items:?}");
     for (i, item) in items.iter().enumerate() {
-        let Item::Error {
-            record,
-            line,
-            message,
-            ..
-        } = item
-        else {
+        let Item::Error(e) = item else {
             panic!("{item:?}")
         };
-        assert_eq!((*record, *line), (i as u64, Some(i as u64 + 1)));
+        let message = e.message();
+        assert_eq!((e.record, e.at.line), (i as u64, Some(i as u64 + 1)));
         assert!(
             message.contains("gzip member at compressed byte"),
             "{message}"

@@ -82,18 +82,19 @@ fn check_shard(items: &[Item], name: &str) {
     ] {
         let m = err(&items[i]);
         // The message names the line and its byte offset: `line 4 (byte 123): ...`.
-        let Item::Error {
-            offset: Some(off), ..
-        } = &items[i]
-        else {
+        let Item::Error(e) = &items[i] else {
+            panic!("{:?}", items[i])
+        };
+        let Some(off) = e.at.offset else {
             panic!("{:?}", items[i])
         };
         let (line, what) = want.split_once(": ").unwrap();
         let want = format!("{line} (byte {off}): {what}");
         assert!(m.starts_with(&want), "item {i}: {m}");
         assert!(
-            matches!(&items[i], Item::Error { source, line: Some(l), record, .. }
-                if source == name && *l == i as u64 + 1 && *record == i as u64),
+            matches!(&items[i], Item::Error(e)
+                if e.source == name && e.at.line == Some(i as u64 + 1) && e.record == i as u64
+                    && e.kind == puffery::input::ReadErrorKind::Jsonl),
             "{:?}",
             items[i]
         );

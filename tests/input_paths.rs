@@ -82,17 +82,15 @@ fn missing_and_unreadable_paths_become_errors_in_place() {
     assert_eq!(got.len(), 5);
     assert_eq!(got[0].as_ref().unwrap(), Path::new("-"));
     match &got[1] {
-        Err(Item::Error {
-            source, message, ..
-        }) => {
-            assert!(source.ends_with("nope.warc"));
-            assert!(message.contains("cannot read"), "{message}");
+        Err(Item::Error(e)) => {
+            assert!(e.source.ends_with("nope.warc"));
+            assert!(e.detail.contains("cannot read"), "{e}");
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(got[2].as_ref().unwrap(), &d.join("a.html"));
     assert!(
-        matches!(&got[3], Err(Item::Error { source, .. }) if source.ends_with("b.html")),
+        matches!(&got[3], Err(Item::Error(e)) if e.source.ends_with("b.html")),
         "{:?}",
         got[3]
     );

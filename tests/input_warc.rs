@@ -305,7 +305,7 @@ fn chunked_and_gzip_encoded_payloads_are_decoded() {
 
 fn source_of(item: &Item) -> &str {
     match item {
-        Item::Error { source, .. } => source,
+        Item::Error(e) => &e.source,
         Item::Doc(r) => &r.source,
         Item::Skipped { .. } => "",
     }
@@ -331,7 +331,9 @@ fn content_length_too_short() {
         "{m}"
     );
     assert_eq!(source_of(&items[1]), "short.warc");
-    assert!(matches!(items[1], Item::Error { record: 1, offset: Some(o), .. } if o == offsets[1]));
+    assert!(
+        matches!(&items[1], Item::Error(e) if e.record == 1 && e.at.offset == Some(offsets[1]))
+    );
 }
 
 #[test]
@@ -553,9 +555,9 @@ fn corrupt_gzip_member_in_the_middle() {
         "{k:?}"
     );
     assert!(!k.contains(&format!("D:{}", id(1))), "{k:?}");
-    let errors: Vec<&str> = items
+    let errors: Vec<String> = items
         .iter()
-        .filter(|i| matches!(i, Item::Error { .. }))
+        .filter(|i| matches!(i, Item::Error(_)))
         .map(err)
         .collect();
     assert!(!errors.is_empty());

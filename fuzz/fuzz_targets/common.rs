@@ -51,11 +51,9 @@ pub fn check_items(items: &[Item], max_doc_bytes: usize) {
                     assert!(r.truncated, "a truncation reason without the flag");
                 }
             }
-            Item::Error {
-                record, message, ..
-            } => {
-                assert_eq!(*record, i as u64, "record index of error {i}");
-                assert!(!message.is_empty());
+            Item::Error(e) => {
+                assert_eq!(e.record, i as u64, "record index of error {i}");
+                assert!(!e.message().is_empty());
             }
             Item::Skipped { reason, .. } => assert!(!reason.is_empty()),
         }

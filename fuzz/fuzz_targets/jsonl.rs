@@ -52,8 +52,8 @@ fuzz_target!(|data: &[u8]| {
             );
             assert_eq!(r.line, Some(i as u64 + 1));
         }
-        if let Item::Error { line, .. } = item {
-            assert_eq!(*line, Some(i as u64 + 1));
+        if let Item::Error(e) = item {
+            assert_eq!(e.at.line, Some(i as u64 + 1));
         }
     }
     common::check_items(&items, max_doc_bytes);

@@ -44,7 +44,7 @@ impl Iterator for Guarded {
             Ok(item) => {
                 match &item {
                     Some(Item::Doc(r)) => self.next_record = r.record + 1,
-                    Some(Item::Error { record, .. }) => self.next_record = record + 1,
+                    Some(Item::Error(e)) => self.next_record = e.record + 1,
                     Some(Item::Skipped { .. }) => self.next_record += 1,
                     None => self.inner = None,
                 }
@@ -62,6 +62,7 @@ fn panicked(source: &str, record: u64, p: &(dyn std::any::Any + Send)) -> Item {
     Item::error(
         source,
         record,
+        crate::input::ReadErrorKind::Internal,
         format!(
             "internal error while reading (a bug, please report it with this file): {}; \
              the rest of this input was not read",
@@ -104,14 +105,9 @@ mod tests {
         let items: Vec<Item> = g.collect();
         assert_eq!(items.len(), 3);
         match &items[2] {
-            Item::Error {
-                source,
-                record,
-                message,
-                ..
-            } => {
-                assert_eq!((source.as_str(), *record), ("x.warc", 2));
-                assert!(message.contains("reader bug"), "{message}");
+            Item::Error(e) => {
+                assert_eq!((e.source.as_str(), e.record), ("x.warc", 2));
+                assert!(e.detail.contains("reader bug"), "{e}");
             }
             other => panic!("not an error: {other:?}"),
         }

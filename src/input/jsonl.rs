@@ -150,14 +150,7 @@ struct LineCtx<'a> {
 
 impl LineCtx<'_> {
     fn error(&self, what: String) -> Item {
-        Item::Error {
-            source: self.source.to_string(),
-            record: self.record,
-            message: format!("line {} (byte {}): {what}", self.line, self.offset),
-            line: Some(self.line),
-            offset: Some(self.offset),
-            raw_line: None,
-        }
+        line_error(self.source, self.record, self.line, self.offset, what)
     }
 
     fn parse(&self, bytes: &[u8]) -> Item {
@@ -286,14 +279,7 @@ impl JsonlReader {
     }
 
     fn error(&mut self, offset: u64, what: String) -> Item {
-        let item = Item::Error {
-            source: self.source.clone(),
-            record: self.record,
-            message: format!("line {} (byte {offset}): {what}", self.line),
-            line: Some(self.line),
-            offset: Some(offset),
-            raw_line: None,
-        };
+        let item = line_error(&self.source, self.record, self.line, offset, what);
         self.record += 1;
         item
     }
@@ -416,21 +402,10 @@ impl Iterator for JsonlReader {
         };
         // A line that could not be read is still echoed by `--format annotate`.
         let item = match item {
-            Item::Error {
-                source,
-                record,
-                message,
-                line,
-                offset,
-                ..
-            } => Item::Error {
-                source,
-                record,
-                message,
-                line,
-                offset,
-                raw_line: self.opts.keep_line.then(|| bytes.to_vec()),
-            },
+            Item::Error(mut e) => {
+                e.raw_line = self.opts.keep_line.then(|| bytes.to_vec());
+                Item::Error(e)
+            }
             other => other,
         };
         self.src.consume_n(total);
@@ -440,6 +415,17 @@ impl Iterator for JsonlReader {
         self.record += 1;
         Some(item)
     }
+}
+
+/// A JSONL line that could not be read, at its line and byte.
+fn line_error(source: &str, record: u64, line: u64, offset: u64, what: String) -> Item {
+    use crate::input::{At, ReadError, ReadErrorKind};
+    let at = At {
+        line: Some(line),
+        offset: Some(offset),
+        gzip_member: None,
+    };
+    Item::Error(ReadError::new(source, record, ReadErrorKind::Jsonl, what).at(at))
 }
 
 #[cfg(test)]

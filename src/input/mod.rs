@@ -23,7 +23,7 @@
 //! let items: Vec<Item> =
 //!     open_reader("-", Box::new(std::io::Cursor::new(jsonl)), &InputOptions::default()).collect();
 //! assert!(matches!(&items[0], Item::Doc(r) if r.id == "1" && r.line == Some(1)));
-//! assert!(matches!(&items[1], Item::Error { line: Some(2), .. }));
+//! assert!(matches!(&items[1], Item::Error(e) if e.at.line == Some(2)));
 //! ```
 
 mod buf;
@@ -32,6 +32,7 @@ mod guard;
 mod jsonl;
 mod lang;
 mod paths;
+mod read_error;
 mod slurm;
 mod warc;
 
@@ -49,6 +50,7 @@ pub use paths::{
     IGNORE_FILE, WalkOptions, expand_paths, expand_paths_with, has_known_extension, parse_shard,
     read_paths, read_paths_file, shard,
 };
+pub use read_error::{At, ReadError, ReadErrorKind};
 pub use slurm::resolve_shard;
 
 use buf::{BUF_SIZE, InBuf};
@@ -222,20 +224,7 @@ pub enum Item {
     /// A document to scan.
     Doc(Record),
     /// A record that could not be read.
-    Error {
-        /// Source path.
-        source: String,
-        /// Record index within the source.
-        record: u64,
-        /// What went wrong, naming the byte offset or line where known.
-        message: String,
-        /// JSONL: the 1-based line.
-        line: Option<u64>,
-        /// Byte offset in the decompressed stream where the bad record starts, when known.
-        offset: Option<u64>,
-        /// JSONL with [`InputOptions::keep_line`]: the line's bytes, so annotate can echo it.
-        raw_line: Option<Vec<u8>>,
-    },
+    Error(ReadError),
     /// A record that is not a document by design.
     Skipped {
         /// Source path.
@@ -246,16 +235,14 @@ pub enum Item {
 }
 
 impl Item {
-    /// An error item without line or offset.
-    pub fn error(source: &str, record: u64, message: impl Into<String>) -> Item {
-        Item::Error {
-            source: source.to_string(),
-            record,
-            message: message.into(),
-            line: None,
-            offset: None,
-            raw_line: None,
-        }
+    /// An error item of `kind` without a known location.
+    pub fn error(
+        source: &str,
+        record: u64,
+        kind: ReadErrorKind,
+        detail: impl Into<String>,
+    ) -> Item {
+        Item::Error(ReadError::new(source, record, kind, detail))
     }
 
     fn skipped(source: &str, reason: &str) -> Item {
@@ -376,6 +363,7 @@ pub fn open_path(path: &Path, opts: &InputOptions) -> Box<dyn Iterator<Item = It
         Err(e) => Box::new(std::iter::once(Item::error(
             &source,
             0,
+            ReadErrorKind::Open,
             format!("cannot open: {e}"),
         ))),
     }
@@ -405,6 +393,7 @@ pub fn open_reader(
             return Box::new(std::iter::once(Item::error(
                 source,
                 0,
+                ReadErrorKind::Open,
                 format!("cannot read: {e}"),
             )));
         }
@@ -416,14 +405,12 @@ pub fn open_reader(
         Some(f) => f,
         None => {
             if let Err(e) = src.fill_at_least(SNIFF_BYTES) {
-                early_error = Some(Item::Error {
-                    source: source.to_string(),
-                    record: 0,
-                    message: format!("at byte {}: {e}", src.offset()),
-                    line: None,
-                    offset: Some(src.offset()),
-                    raw_line: None,
-                });
+                early_error = Some(Item::Error(
+                    ReadError::new(source, 0, ReadErrorKind::Io, e.to_string()).at(At {
+                        offset: Some(src.offset()),
+                        ..At::default()
+                    }),
+                ));
                 first_record = 1;
             }
             sniff_container(src.available())
@@ -509,18 +496,16 @@ impl Iterator for WholeDoc {
             }
         }
         if !errors.is_empty() {
-            return Some(Item::Error {
-                source: self.source.clone(),
-                record: self.record,
-                message: format!(
+            return Some(Item::error(
+                &self.source,
+                self.record,
+                ReadErrorKind::Io,
+                format!(
                     "read error after {} bytes: {}",
                     body.len(),
                     errors.join("; ")
                 ),
-                line: None,
-                offset: Some(0),
-                raw_line: None,
-            });
+            ));
         }
         if body.is_empty() {
             // An empty file holds no document.

@@ -81,7 +81,12 @@ pub fn expand_paths_with(args: &[PathBuf], opts: WalkOptions) -> Vec<Result<Path
 }
 
 fn path_error(path: &Path, e: &dyn std::fmt::Display) -> Item {
-    Item::error(&path.display().to_string(), 0, format!("cannot read: {e}"))
+    Item::error(
+        &path.display().to_string(),
+        0,
+        crate::input::ReadErrorKind::Open,
+        format!("cannot read: {e}"),
+    )
 }
 
 /// The ignore crate's error without its own path prefix (the item names the path).
@@ -178,6 +183,7 @@ fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Item {
     Item::error(
         &path.display().to_string(),
         0,
+        crate::input::ReadErrorKind::Open,
         format!("cannot read: {kind}, not a regular file (name it as an argument to read it)"),
     )
 }

@@ -510,18 +510,19 @@ impl WarcReader {
     }
 
     fn error_item(&mut self, start: u64, gz: Option<u64>, msg: String) -> Item {
-        let gz = gz
-            .map(|g| format!(" (gzip member at compressed byte {g})"))
-            .unwrap_or_default();
-        let kind = if self.arc { "ARC" } else { "WARC" };
-        Item::Error {
-            source: self.source.clone(),
-            record: self.take_index(),
-            message: format!("{kind} record at byte {start}{gz}: {msg}"),
+        use crate::input::{At, ReadError, ReadErrorKind};
+        let kind = if self.arc {
+            ReadErrorKind::Arc
+        } else {
+            ReadErrorKind::Warc
+        };
+        let at = At {
             line: None,
             offset: Some(start),
-            raw_line: None,
-        }
+            gzip_member: gz,
+        };
+        let record = self.take_index();
+        Item::Error(ReadError::new(&self.source, record, kind, msg).at(at))
     }
 
     /// Skips CR/LF between records. `Ok(false)` at end of input.

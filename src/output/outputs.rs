@@ -21,7 +21,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use super::{ErrorView, Format, Printer, Summary};
+use super::{Format, Printer, Summary};
 use crate::input::Item;
 use crate::scan::DocResult;
 
@@ -144,7 +144,8 @@ impl Outputs {
         // its own input's summary line and `.done` marker, not in the previous input's.
         let source = match &item {
             Item::Doc(rec) => &rec.source,
-            Item::Error { source, .. } | Item::Skipped { source, .. } => source,
+            Item::Error(e) => &e.source,
+            Item::Skipped { source, .. } => source,
         };
         self.open(source)?;
         let open = self.current.as_mut().expect("opened above");
@@ -158,28 +159,10 @@ impl Outputs {
                 self.printer.document(w, rec, &r)
             }
             (Item::Doc(_), None) => Ok(()),
-            (
-                Item::Error {
-                    source,
-                    record,
-                    message,
-                    line,
-                    offset,
-                    raw_line,
-                },
-                _,
-            ) => {
+            (Item::Error(e), _) => {
                 self.total.errors += 1;
                 self.part.errors += 1;
-                let e = ErrorView {
-                    source,
-                    record: *record,
-                    line: *line,
-                    offset: *offset,
-                    message,
-                    raw_line: raw_line.as_deref(),
-                };
-                self.printer.error(w, &mut self.diag, &e)
+                self.printer.error(w, &mut self.diag, e)
             }
             (Item::Skipped { reason, .. }, _) => {
                 *self.total.skipped.entry(reason.clone()).or_default() += 1;

@@ -60,45 +60,8 @@ impl Format {
     }
 }
 
-/// A record that could not be read, as a printer sees it.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorView<'a> {
-    /// The input path.
-    pub source: &'a str,
-    /// The record's index in its input.
-    pub record: u64,
-    /// JSONL: the 1-based line.
-    pub line: Option<u64>,
-    /// Byte offset of the record in the (decompressed) input, when known.
-    pub offset: Option<u64>,
-    /// What went wrong.
-    pub message: &'a str,
-    /// JSONL with `keep_line`: the line as it was.
-    pub raw_line: Option<&'a [u8]>,
-}
-
-impl ErrorView<'_> {
-    /// "bad.jsonl: record 1: line 2 (byte 51): invalid JSON": each location once (a line or
-    /// byte the message already names is not added again).
-    pub fn located(&self) -> String {
-        // "line 2" is named by "line 2 (byte 22)", not by "line 22".
-        let named = |s: &str| {
-            self.message.match_indices(s).any(|(i, _)| {
-                !self.message[i + s.len()..].starts_with(|c: char| c.is_ascii_digit())
-            })
-        };
-        let at = (self.line.map(|l| format!(" line {l}")))
-            .filter(|s| !named(s.trim_start()))
-            .unwrap_or_default();
-        let off = (self.offset.map(|o| format!(" byte {o}")))
-            .filter(|s| !named(s.trim_start()))
-            .unwrap_or_default();
-        format!(
-            "{}: record {}{at}{off}: {}",
-            self.source, self.record, self.message
-        )
-    }
-}
+/// A record that could not be read, as a printer sees it: the input's [`ReadError`].
+pub use crate::input::ReadError as ErrorView;
 
 /// What one output format prints. `out` is the output; `diag` is where messages that the
 /// format has no place for go (the binary passes stderr).
@@ -110,7 +73,7 @@ pub trait Printer: Send {
         &mut self,
         out: &mut dyn Write,
         diag: &mut dyn Write,
-        e: &ErrorView<'_>,
+        e: &ErrorView,
     ) -> io::Result<()> {
         let _ = out;
         writeln!(diag, "puffery: {}", e.located())
@@ -203,7 +166,7 @@ impl Printer for Jsonl {
     }
 
     fn error(&mut self, out: &mut dyn Write, _: &mut dyn Write, e: &ErrorView) -> io::Result<()> {
-        write_jsonl_error(out, e.source, e.record, e.message)
+        write_jsonl_error(out, &e.source, e.record, &e.message())
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
@@ -224,17 +187,17 @@ impl Printer for Annotate {
         diag: &mut dyn Write,
         e: &ErrorView,
     ) -> io::Result<()> {
-        if e.line.is_none() {
+        if e.at.line.is_none() {
             return writeln!(diag, "puffery: {}", e.located());
         }
         let m = DocMeta {
             id: "",
-            source: e.source,
+            source: &e.source,
             record: e.record,
             url: None,
         };
         // A line that is not a JSON object is echoed unchanged; its error goes to stderr.
-        if !write_annotate_error(out, e.raw_line, &m, e.message)? {
+        if !write_annotate_error(out, e.raw_line.as_deref(), &m, &e.message())? {
             writeln!(diag, "puffery: {}", e.located())?;
         }
         Ok(())
@@ -277,10 +240,10 @@ impl Printer for Dolma {
         diag: &mut dyn Write,
         e: &ErrorView,
     ) -> io::Result<()> {
-        if e.line.is_some() {
+        if e.at.line.is_some() {
             // The row keeps attributes aligned with documents; the message goes to `diag`,
             // since dolma rows have no place for it.
-            write_dolma(out, &serde_json::Value::Null, e.source, None, 0)?;
+            write_dolma(out, &serde_json::Value::Null, &e.source, None, 0)?;
         }
         writeln!(diag, "puffery: {}", e.located())
     }
@@ -336,45 +299,5 @@ pub fn counted(n: u64, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ErrorView;
-
-    fn view<'a>(message: &'a str, line: Option<u64>, offset: Option<u64>) -> ErrorView<'a> {
-        ErrorView {
-            source: "bad.jsonl",
-            record: 1,
-            line,
-            offset,
-            message,
-            raw_line: None,
-        }
-    }
-
-    #[test]
-    fn each_location_is_said_once() {
-        let e = view("line 2 (byte 22): invalid JSON", Some(2), Some(22));
-        assert_eq!(
-            e.located(),
-            "bad.jsonl: record 1: line 2 (byte 22): invalid JSON"
-        );
-        let e = view("line 22: invalid JSON", Some(2), Some(22));
-        assert_eq!(
-            e.located(),
-            "bad.jsonl: record 1 line 2 byte 22: line 22: invalid JSON"
-        );
-        let e = view("invalid JSON", Some(2), Some(22));
-        assert_eq!(
-            e.located(),
-            "bad.jsonl: record 1 line 2 byte 22: invalid JSON"
-        );
-        let e = view("WARC record at byte 300: bad header", None, Some(300));
-        assert_eq!(
-            e.located(),
-            "bad.jsonl: record 1: WARC record at byte 300: bad header"
-        );
     }
 }

@@ -351,9 +351,9 @@ impl super::Printer for SarifPrinter {
         &mut self,
         _: &mut dyn Write,
         diag: &mut dyn Write,
-        e: &super::ErrorView<'_>,
+        e: &super::ErrorView,
     ) -> io::Result<()> {
-        self.0.error(e.source, e.record, e.message);
+        self.0.error(&e.source, e.record, &e.message());
         writeln!(diag, "puffery: {}", e.located())
     }
 

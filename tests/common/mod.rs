@@ -144,8 +144,8 @@ pub fn check_accounting(items: &[Item]) {
             Item::Doc(r) => {
                 assert_eq!(r.record, i as u64, "doc record index at item {i}: {item:?}")
             }
-            Item::Error { record, .. } => assert_eq!(
-                *record, i as u64,
+            Item::Error(e) => assert_eq!(
+                e.record, i as u64,
                 "error record index at item {i}: {item:?}"
             ),
             Item::Skipped { .. } => {}
@@ -160,9 +160,10 @@ pub fn doc(item: &Item) -> &Record {
     }
 }
 
-pub fn err(item: &Item) -> &str {
+/// The error's message, as its JSONL error line says it.
+pub fn err(item: &Item) -> String {
     match item {
-        Item::Error { message, .. } => message,
+        Item::Error(e) => e.message(),
         other => panic!("expected an error, got {other:?}"),
     }
 }

@@ -167,15 +167,7 @@ impl ScanReport {
                 self.report.add_result(&meta, r, Some(&rec.body));
             }
             (Item::Doc(_), None) => {}
-            (
-                Item::Error {
-                    source,
-                    record,
-                    message,
-                    ..
-                },
-                _,
-            ) => self.report.add_error(source, *record, message),
+            (Item::Error(e), _) => self.report.add_error(&e.source, e.record, &e.message()),
             (Item::Skipped { reason, .. }, _) => self.report.add_skipped(reason),
         }
     }

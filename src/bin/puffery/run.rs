@@ -89,7 +89,8 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
             let (source, to_stderr) = match &item {
                 Item::Doc(r) => (&r.source, false),
                 // Error and skip messages go to stderr.
-                Item::Error { source, .. } | Item::Skipped { source, .. } => (source, true),
+                Item::Error(e) => (&e.source, true),
+                Item::Skipped { source, .. } => (source, true),
             };
             progress.item(source, outs.totals().bytes);
             progress.hide_while(to_stderr, || outs.emit(item, result))
@@ -218,7 +219,7 @@ fn inputs(
         inputs.retain(|p| match p {
             Ok(path) => !done(&path.to_string_lossy()),
             // Finished before, unreadable now (an unmounted disk): keep the finished output.
-            Err(Item::Error { source, .. }) => !done(source),
+            Err(Item::Error(e)) => !done(&e.source),
             Err(_) => true,
         });
     }
