@@ -3,13 +3,13 @@
 //! `.done` marker per finished input for `--skip-done`.
 //!
 //! ```
-//! use puffery::input::Item;
+//! use puffery::input::{Item, ReadErrorKind};
 //! use puffery::output::{Destination, Format, Outputs, Style, printer};
 //! let dir = tempfile::tempdir().unwrap();
 //! let p = printer(Format::Jsonl, Style::new(false), Box::new(|_: &str| None)).unwrap();
 //! let mut outs = Outputs::new(Destination::Dir(dir.path().into()), Format::Jsonl, p, Box::new(std::io::sink()));
 //! outs.check().unwrap();
-//! outs.emit(Item::error("a.warc", 0, "cannot open"), None).unwrap();
+//! outs.emit(Item::error("a.warc", 0, ReadErrorKind::Open, "cannot open"), None).unwrap();
 //! let totals = outs.finish().unwrap();
 //! assert_eq!(totals.errors, 1);
 //! assert!(dir.path().join("a.warc.puffery.jsonl").exists());
