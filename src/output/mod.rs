@@ -403,7 +403,6 @@ pub fn write_human(
             Located::Link(l, a) => write_link(w, &at, l, a, st)?,
         }
     }
-    write_requirements(w, name, result, st)?;
     write_verdict(w, name, result, st)?;
     write_suppressed(w, name, result, st)?;
     write_reasons(w, name, result, st)
@@ -472,30 +471,6 @@ fn write_link(
         a.evidence,
         l.url
     )
-}
-
-/// Missing and late disclosures, coloured by their severity. One that is also a finding
-/// (`missing.<kind>`, `late.<kind>`) was printed with the findings.
-fn write_requirements(w: &mut dyn Write, name: &str, r: &DocResult, s: &Style) -> io::Result<()> {
-    for (what, list) in [("missing", &r.missing), ("late", &r.late)] {
-        for m in list {
-            let id = format!("{what}.{}", m.kind);
-            if r.findings.iter().any(|f| f.rule == id) {
-                continue;
-            }
-            writeln!(
-                w,
-                "{}{name}{}: {}{what}{} {} disclosure: {}",
-                s.bold,
-                s.reset,
-                s.severity(m.severity),
-                s.reset,
-                m.kind,
-                m.reason
-            )?;
-        }
-    }
-    Ok(())
 }
 
 /// `name: label (score N): counts; missing ...; discloses ...`.
