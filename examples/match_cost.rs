@@ -1,0 +1,159 @@
+//! What each part of the matcher costs on a JSONL of text documents (`text` field), the input
+//! of `scripts/bench-peers.sh`: the whole matcher, then each regex alone (its literal pass and
+//! its runs), slowest first, with its matches.
+//!
+//! `cargo run --release --example match_cost -- FILE.jsonl [MEGABYTES] [TOP]`
+
+use std::io::BufRead;
+use std::time::Instant;
+
+use puffery::matcher::Matcher;
+use puffery::rules::RuleSet;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: match_cost FILE.jsonl [MEGABYTES] [TOP]");
+    let limit: usize = args.next().map_or(10, |m| m.parse().expect("MEGABYTES")) << 20;
+    let top: usize = args.next().map_or(25, |m| m.parse().expect("TOP"));
+    let mut texts = Vec::new();
+    let mut bytes = 0;
+    for line in std::io::BufReader::new(std::fs::File::open(&path).expect("open")).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.expect("read")).expect("json");
+        let t = v["text"].as_str().unwrap_or_default().to_string();
+        bytes += t.len();
+        texts.push(t);
+        if bytes >= limit {
+            break;
+        }
+    }
+    let mb = bytes as f64 / 1e6;
+    let time = |m: &Matcher| {
+        let t = Instant::now();
+        let n: usize = texts.iter().map(|x| m.find(x).len()).sum();
+        (t.elapsed().as_secs_f64(), n)
+    };
+    let all = RuleSet::builtin().unwrap();
+    let (s, n) = time(&Matcher::new(&all).unwrap());
+    println!("{} documents, {mb:.1} MB of text", texts.len());
+    println!("whole matcher            {:7.0} MB/s  {n} hits", mb / s);
+    let mut phrases = all.clone();
+    for r in &mut phrases.rules {
+        r.rule.regex.clear();
+    }
+    let (s, n) = time(&Matcher::new(&phrases).unwrap());
+    println!("phrases only             {:7.0} MB/s  {n} hits", mb / s);
+    phrase_variants(&all, &texts, mb);
+    // The literals the regexes hang on, and how often each occurs (ASCII case folded).
+    let mut lits: Vec<(Vec<u8>, &str, String)> = Vec::new();
+    for r in &all.rules {
+        for re in &r.rule.regex {
+            let (l, kind) = match puffery::matcher::plan(re, &r.rule.trigger).unwrap() {
+                puffery::matcher::Plan::Prefixes(l) => (l, "prefix"),
+                puffery::matcher::Plan::Trigger { literals, .. } => (literals, "trigger"),
+            };
+            lits.extend(l.into_iter().map(|l| (l, kind, r.rule.id.clone())));
+        }
+    }
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(lits.iter().map(|l| &l.0))
+        .unwrap();
+    let mut counts = vec![0usize; lits.len()];
+    let t = Instant::now();
+    for x in &texts {
+        for m in ac.find_overlapping_iter(x) {
+            counts[m.pattern().as_usize()] += 1;
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    let total: usize = counts.iter().sum();
+    println!(
+        "{} regex literals: {total} hits, {:.0} per MB; the pass alone {:.0} MB/s",
+        lits.len(),
+        total as f64 / mb,
+        mb / s
+    );
+    let mut hot: Vec<(usize, usize)> = counts.iter().copied().enumerate().collect();
+    hot.sort_by_key(|h| std::cmp::Reverse(h.1));
+    for (i, c) in hot.into_iter().take(top) {
+        let (l, kind, id) = &lits[i];
+        println!("{c:8} {:?} {kind} {id}", String::from_utf8_lossy(l));
+    }
+    let mut rows = Vec::new();
+    for (i, r) in all.rules.iter().enumerate() {
+        for (j, re) in r.rule.regex.iter().enumerate() {
+            let mut one = all.clone();
+            one.rules = vec![one.rules[i].clone()];
+            let rule = &mut one.rules[0].rule;
+            rule.phrases.clear();
+            rule.exceptions.clear();
+            rule.regex = vec![r.rule.regex[j].clone()];
+            let kind = match puffery::matcher::plan(re, &r.rule.trigger).unwrap() {
+                puffery::matcher::Plan::Prefixes(_) => "prefix",
+                puffery::matcher::Plan::Trigger { .. } => "trigger",
+            };
+            let (s, n) = time(&Matcher::new(&one).unwrap());
+            // Less the literal pass alone: what is left is the regex runs.
+            let own = match puffery::matcher::plan(re, &r.rule.trigger).unwrap() {
+                puffery::matcher::Plan::Prefixes(l) => l,
+                puffery::matcher::Plan::Trigger { literals, .. } => literals,
+            };
+            let ac = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&own)
+                .unwrap();
+            let t = Instant::now();
+            let hits: usize = texts.iter().map(|x| ac.find_overlapping_iter(x).count()).sum();
+            let s = (s - t.elapsed().as_secs_f64()).max(1e-9);
+            rows.push((s, n, kind, r.rule.id.clone(), format!("{hits} lit hits {re}")));
+        }
+    }
+    let total: f64 = rows.iter().map(|r| r.0).sum();
+    println!("{} regexes one by one, runs only, summed: {:.0} MB/s", rows.len(), mb / total);
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (s, n, kind, id, re) in rows.iter().take(top) {
+        println!(
+            "{:5.1}% {:6.0} MB/s {n:6} {kind:7} {id} {}",
+            100.0 * s / total,
+            mb / s,
+            &re[..re.floor_char_boundary(150)]
+        );
+    }
+}
+
+/// Phrase automaton variants: memory and count-only speed.
+#[allow(dead_code)]
+fn phrase_variants(all: &RuleSet, texts: &[String], mb: f64) {
+    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+    let mut phrases: Vec<String> = Vec::new();
+    for r in &all.rules {
+        for p in r.rule.phrases.iter().chain(&r.rule.exceptions) {
+            phrases.push(puffery::matcher::normalize_phrase(p));
+        }
+    }
+    phrases.sort();
+    phrases.dedup();
+    for (name, kind, mk, pf) in [
+        ("dfa ll", AhoCorasickKind::DFA, MatchKind::LeftmostLongest, true),
+        ("dfa ll nopf", AhoCorasickKind::DFA, MatchKind::LeftmostLongest, false),
+        ("cnfa ll", AhoCorasickKind::ContiguousNFA, MatchKind::LeftmostLongest, true),
+        ("dfa std", AhoCorasickKind::DFA, MatchKind::Standard, true),
+    ] {
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(mk)
+            .kind(Some(kind))
+            .prefilter(pf)
+            .build(&phrases)
+            .unwrap();
+        let t = Instant::now();
+        let n: usize = texts.iter().map(|x| ac.find_iter(x).count()).sum();
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "{name:12} {} phrases {:6} KB {:6.0} MB/s {n} raw matches",
+            phrases.len(),
+            ac.memory_usage() >> 10,
+            mb / s
+        );
+    }
+}
