@@ -25,6 +25,8 @@ pub struct Prefiltered {
     literals: Vec<Vec<u8>>,
     /// Per literal: the regexes (indices into `regexes`) it starts.
     starts: Vec<Vec<u32>>,
+    /// Per literal: every regex it starts begins at a word boundary, after a non-word byte.
+    after_non_word: Vec<bool>,
     /// The anchored regexes, with the caller's index of each.
     regexes: Vec<(meta::Regex, usize)>,
 }
@@ -32,15 +34,18 @@ pub struct Prefiltered {
 impl Prefiltered {
     /// Builds the prefilter over `(pattern, prefixes, caller index)`; patterns are in the form
     /// the caller compiles them (case-insensitive is applied here).
-    pub fn new(items: Vec<(String, Vec<Vec<u8>>, usize)>) -> Result<Option<Prefiltered>, String> {
+    pub fn new(
+        items: Vec<(String, Vec<Vec<u8>>, usize, bool)>,
+    ) -> Result<Option<Prefiltered>, String> {
         if items.is_empty() {
             return Ok(None);
         }
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut starts: Vec<Vec<u32>> = Vec::new();
+        let mut after_non_word: Vec<bool> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut regexes = Vec::with_capacity(items.len());
-        for (pattern, prefixes, caller) in items {
+        for (pattern, prefixes, caller, flag) in items {
             let re = meta::Regex::builder()
                 .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
                 .configure(
@@ -56,14 +61,17 @@ impl Prefiltered {
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit);
                     starts.push(Vec::new());
+                    after_non_word.push(true);
                     starts.len() - 1
                 });
                 starts[slot].push(r);
+                after_non_word[slot] &= flag;
             }
         }
         Ok(Some(Prefiltered {
             literals,
             starts,
+            after_non_word,
             regexes,
         }))
     }
@@ -71,6 +79,11 @@ impl Prefiltered {
     /// The literals, in the order [`Prefiltered::hit`] numbers them.
     pub fn literals(&self) -> &[Vec<u8>] {
         &self.literals
+    }
+
+    /// Per literal: a hit right after an ASCII word byte starts no match of its regexes.
+    pub fn after_non_word(&self) -> &[bool] {
+        &self.after_non_word
     }
 
     /// Literal `lit` occurs at `start`: its regexes become candidates there.
@@ -119,6 +132,7 @@ mod tests {
             r"(?-u:\b)(?:shop|buy)\s+now\b".to_string(),
             crate::pattern::prefixes(r"(?-u:\b)(?:shop|buy)\s+now\b").unwrap(),
             7,
+            true,
         )];
         let pf = Prefiltered::new(items).unwrap().unwrap();
         let mut out = Vec::new();
