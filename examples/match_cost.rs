@@ -65,6 +65,32 @@ fn main() {
             lits.extend(l.into_iter().map(|l| (l, kind, r.rule.id.clone())));
         }
     }
+    let (mut flagged, mut unflagged) = (0, Vec::new());
+    for r in &all.rules {
+        for re in &r.rule.regex {
+            let src = puffery::matcher::prepared(re);
+            match puffery::matcher::plan(re, &r.rule.trigger).unwrap() {
+                puffery::matcher::Plan::Prefixes(l) => {
+                    if puffery::matcher::prefix_after_non_word(&src, &l) {
+                        flagged += l.len();
+                    } else {
+                        unflagged.push((l.len(), r.rule.id.clone(), re.clone()));
+                    }
+                }
+                puffery::matcher::Plan::Trigger { literals, derived } => {
+                    if derived && puffery::matcher::derive_flagged(&src).unwrap().1 {
+                        flagged += literals.len();
+                    } else {
+                        unflagged.push((literals.len(), r.rule.id.clone(), re.clone()));
+                    }
+                }
+            }
+        }
+    }
+    println!("literals after a non-word byte: {flagged}; regexes whose literals are not:");
+    for (n, id, re) in &unflagged {
+        println!("  {n:4} {id} {}", re.chars().take(100).collect::<String>());
+    }
     let ac = aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .build(lits.iter().map(|l| &l.0))

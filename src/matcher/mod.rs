@@ -30,6 +30,7 @@ pub use crate::pattern::{
     prepared,
 };
 
+mod lazy;
 mod prefix;
 pub mod trigger;
 

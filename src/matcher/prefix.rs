@@ -12,7 +12,9 @@
 
 #[cfg(test)]
 use aho_corasick::AhoCorasick;
-use regex_automata::{Anchored, Input, meta};
+use regex_automata::{Anchored, Input};
+
+use super::lazy::Lazy;
 
 /// Lazy-DFA cache of one prefiltered regex (per thread): anchored tries are short, and ~110
 /// regexes with the default cache each would cost hundreds of MB of memory.
@@ -27,8 +29,9 @@ pub struct Prefiltered {
     starts: Vec<Vec<u32>>,
     /// Per literal: every regex it starts begins at a word boundary, after a non-word byte.
     after_non_word: Vec<bool>,
-    /// The anchored regexes, with the caller's index of each.
-    regexes: Vec<(meta::Regex, usize)>,
+    /// The anchored regexes, each compiled on the first hit of one of its literals (as
+    /// [`super::trigger`] does: packs were compiled once when loaded), with the caller's index.
+    regexes: Vec<(Lazy, usize)>,
 }
 
 impl Prefiltered {
@@ -46,17 +49,8 @@ impl Prefiltered {
         let mut index = std::collections::HashMap::new();
         let mut regexes = Vec::with_capacity(items.len());
         for (pattern, prefixes, caller, flag) in items {
-            let re = meta::Regex::builder()
-                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-                .configure(
-                    meta::Config::new()
-                        .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
-                        .hybrid_cache_capacity(ANCHORED_CACHE),
-                )
-                .build(&pattern)
-                .map_err(|e| format!("regex {pattern:?}: {e}"))?;
-            let r = regexes.len() as u32;
-            regexes.push((re, caller));
+            regexes.push((Lazy::new(pattern, ANCHORED_CACHE), caller));
+            let r = regexes.len() as u32 - 1;
             for lit in prefixes {
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit);
@@ -101,7 +95,8 @@ impl Prefiltered {
         candidates.sort_unstable();
         candidates.dedup();
         for (start, r) in candidates {
-            let (re, caller) = &self.regexes[r as usize];
+            let (lazy, caller) = &self.regexes[r as usize];
+            let Some(re) = lazy.get() else { continue };
             let input = Input::new(text).range(start..).anchored(Anchored::Yes);
             if let Some(m) = re.search(&input) {
                 out.push((*caller, m.start(), m.end()));

@@ -14,7 +14,9 @@
 //! the whole text, and only in texts where its trigger occurs.
 
 use aho_corasick::AhoCorasick;
-use regex_automata::{Input, meta};
+use regex_automata::Input;
+
+use super::lazy::Lazy;
 
 /// Lazy-DFA cache of one triggered regex (per thread): windows are short.
 const WINDOW_CACHE: usize = 512 << 10;
@@ -45,10 +47,8 @@ pub struct Triggered {
 #[derive(Debug)]
 struct Windowed {
     /// The prepared pattern, compiled on the first hit of its trigger: a scan of a few
-    /// documents compiles only the regexes whose triggers occur. Loaded packs were compiled
-    /// once when validated, so `None` (a pattern that does not compile) does not happen.
-    pattern: String,
-    re: std::sync::OnceLock<Option<meta::Regex>>,
+    /// documents compiles only the regexes whose triggers occur.
+    re: Lazy,
     /// Longest match in bytes, `a + b * W` for a text whose longest white space run is `W`
     /// ([`crate::pattern::max_len`]); `None` runs over the whole text.
     max_len: Option<(usize, usize)>,
@@ -77,8 +77,7 @@ impl Triggered {
             regexes.push(Windowed {
                 max_len: crate::pattern::max_len(&pattern),
                 anchor: crate::pattern::anchor(&pattern),
-                re: std::sync::OnceLock::new(),
-                pattern,
+                re: Lazy::new(pattern, WINDOW_CACHE),
                 caller,
             });
             for lit in trigger {
@@ -179,7 +178,7 @@ impl Triggered {
         windows: &[(u32, usize, usize)],
         out: &mut Vec<(usize, usize, usize)>,
     ) {
-        let Some(re) = w.re.get_or_init(|| compile(&w.pattern)) else {
+        let Some(re) = w.re.get() else {
             return;
         };
         let mut pos = 0;
@@ -221,19 +220,6 @@ fn may_start_in(
             lo == 0 || memchr::memrchr(b'\n', &text.as_bytes()[lo - 1..start]).is_some()
         }
     }
-}
-
-/// Compiles a prepared pattern for window searches.
-fn compile(pattern: &str) -> Option<meta::Regex> {
-    meta::Regex::builder()
-        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
-                .hybrid_cache_capacity(WINDOW_CACHE),
-        )
-        .build(pattern)
-        .ok()
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {
