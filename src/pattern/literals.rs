@@ -311,16 +311,19 @@ pub fn white_space_run(text: &str) -> usize {
     let bytes = text.as_bytes();
     let (mut best, mut run, mut i) = (0, 0, 0);
     while i < bytes.len() {
-        let (white, n) = match bytes[i] {
-            b if b < 0x80 => (b.is_ascii_whitespace() || b == 0x0b, 1),
-            _ => {
-                let c = text[i..].chars().next().unwrap_or('x');
-                (c.is_whitespace(), c.len_utf8())
-            }
-        };
-        run = if white { run + n } else { 0 };
+        let b = bytes[i];
+        if b < 0x80 {
+            // Branch-free for ASCII: one space every few bytes defeats a branch predictor.
+            let white = usize::from(b.is_ascii_whitespace() | (b == 0x0b));
+            run = (run + 1) * white;
+            best = best.max(run);
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('x');
+        run = if c.is_whitespace() { run + c.len_utf8() } else { 0 };
         best = best.max(run);
-        i += n;
+        i += c.len_utf8();
     }
     best
 }
