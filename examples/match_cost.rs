@@ -204,7 +204,10 @@ fn cpu_s() -> f64 {
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or_else(|| START.get_or_init(Instant::now).elapsed().as_secs_f64(), |ns| ns / 1e9)
+        .map_or_else(
+            || START.get_or_init(Instant::now).elapsed().as_secs_f64(),
+            |ns| ns / 1e9,
+        )
 }
 
 /// Phrase automaton variants: memory and count-only speed.
@@ -328,7 +331,10 @@ fn word_starts(all: &RuleSet, texts: &[String], mb: f64) {
         .build(&pats)
         .unwrap();
     let t = cpu_s();
-    let n: usize = texts.iter().map(|x| one.find_overlapping_iter(x).count()).sum();
+    let n: usize = texts
+        .iter()
+        .map(|x| one.find_overlapping_iter(x).count())
+        .sum();
     let s1 = cpu_s() - t;
     println!(
         "one overlapping pass: {} KB, {n} hits, {:.0} MB/s",

@@ -321,7 +321,11 @@ pub fn white_space_run(text: &str) -> usize {
             continue;
         }
         let c = text[i..].chars().next().unwrap_or('x');
-        run = if c.is_whitespace() { run + c.len_utf8() } else { 0 };
+        run = if c.is_whitespace() {
+            run + c.len_utf8()
+        } else {
+            0
+        };
         best = best.max(run);
         i += c.len_utf8();
     }

@@ -140,8 +140,11 @@ impl Policy {
             err(line, e.message().to_string())
         })?;
         let a = &mut p.advertorial;
+        // A DFA: the automatic kind ran at a few hundred MB/s over every text, 5 % of a scan
+        // of short text documents.
         let matcher = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&a.statements)
             .map_err(|e| err(None, format!("[advertorial] statements: {e}")))?;
         a.statement_matcher = Some(matcher);
