@@ -64,7 +64,14 @@ pub fn decode<'a>(bytes: &'a [u8], hint: Option<&str>, html: bool) -> Decoded<'a
                         e.output_encoding()
                     }
                 });
-            (declared.unwrap_or_else(|| guess(bytes)), 0)
+            match declared {
+                Some(e) => (e, 0),
+                // Valid UTF-8 is checked once, not once to guess and again to decode.
+                None => match std::str::from_utf8(bytes) {
+                    Ok(s) => return valid_utf8(s, 0),
+                    Err(_) => (guess_damaged(bytes), 0),
+                },
+            }
         }
     };
     let body = &bytes[skip..];
@@ -77,11 +84,9 @@ pub fn decode<'a>(bytes: &'a [u8], hint: Option<&str>, html: bool) -> Decoded<'a
     decoded
 }
 
-fn guess(bytes: &[u8]) -> &'static Encoding {
-    if std::str::from_utf8(bytes).is_ok() {
-        return UTF_8;
-    }
-    // Mostly valid UTF-8 with a few bad bytes is UTF-8 with damage, not Latin-1.
+/// The encoding of undeclared bytes that are not valid UTF-8: mostly valid UTF-8 with a few bad
+/// bytes is UTF-8 with damage, not Latin-1.
+fn guess_damaged(bytes: &[u8]) -> &'static Encoding {
     let mut good_multibyte = 0usize;
     let mut bad = 0usize;
     for chunk in bytes.utf8_chunks() {
@@ -95,24 +100,29 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
     }
 }
 
+/// Valid UTF-8 after `skip` bytes of BOM: the text itself.
+fn valid_utf8(s: &str, skip: usize) -> Decoded<'_> {
+    let map = (skip > 0).then(|| {
+        let mut m = OffsetMap::default();
+        m.push(Seg {
+            text: 0,
+            src: skip,
+            text_len: s.len(),
+            src_len: s.len(),
+        });
+        m
+    });
+    Decoded {
+        text: Cow::Borrowed(s),
+        map,
+        encoding: "utf-8",
+        bom_chars: 0,
+    }
+}
+
 fn decode_utf8(body: &[u8], skip: usize) -> Decoded<'_> {
     if let Ok(s) = std::str::from_utf8(body) {
-        let map = (skip > 0).then(|| {
-            let mut m = OffsetMap::default();
-            m.push(Seg {
-                text: 0,
-                src: skip,
-                text_len: s.len(),
-                src_len: s.len(),
-            });
-            m
-        });
-        return Decoded {
-            text: Cow::Borrowed(s),
-            map,
-            encoding: "utf-8",
-            bom_chars: 0,
-        };
+        return valid_utf8(s, skip);
     }
     let mut text = String::with_capacity(body.len() + 16);
     let mut map = OffsetMap::default();
