@@ -12,7 +12,9 @@ use puffery::rules::RuleSet;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: match_cost FILE.jsonl [MEGABYTES] [TOP]");
+    let path = args
+        .next()
+        .expect("usage: match_cost FILE.jsonl [MEGABYTES] [TOP]");
     let limit: usize = args.next().map_or(10, |m| m.parse().expect("MEGABYTES")) << 20;
     let top: usize = args.next().map_or(25, |m| m.parse().expect("TOP"));
     let mut texts = Vec::new();
@@ -36,6 +38,15 @@ fn main() {
     let (s, n) = time(&Matcher::new(&all).unwrap());
     println!("{} documents, {mb:.1} MB of text", texts.len());
     println!("whole matcher            {:7.0} MB/s  {n} hits", mb / s);
+    if std::env::var_os("WHOLE_ONLY").is_some() {
+        // For a profiler: the whole matcher, a few more rounds.
+        let m = Matcher::new(&all).unwrap();
+        for _ in 0..4 {
+            let (s, n) = time(&m);
+            println!("whole matcher            {:7.0} MB/s  {n} hits", mb / s);
+        }
+        return;
+    }
     let mut phrases = all.clone();
     for r in &mut phrases.rules {
         r.rule.regex.clear();
@@ -53,6 +64,32 @@ fn main() {
             };
             lits.extend(l.into_iter().map(|l| (l, kind, r.rule.id.clone())));
         }
+    }
+    let (mut flagged, mut unflagged) = (0, Vec::new());
+    for r in &all.rules {
+        for re in &r.rule.regex {
+            let src = puffery::matcher::prepared(re);
+            match puffery::matcher::plan(re, &r.rule.trigger).unwrap() {
+                puffery::matcher::Plan::Prefixes(l) => {
+                    if puffery::matcher::prefix_after_non_word(&src, &l) {
+                        flagged += l.len();
+                    } else {
+                        unflagged.push((l.len(), r.rule.id.clone(), re.clone()));
+                    }
+                }
+                puffery::matcher::Plan::Trigger { literals, derived } => {
+                    if derived && puffery::matcher::derive_flagged(&src).unwrap().1 {
+                        flagged += literals.len();
+                    } else {
+                        unflagged.push((literals.len(), r.rule.id.clone(), re.clone()));
+                    }
+                }
+            }
+        }
+    }
+    println!("literals after a non-word byte: {flagged}; regexes whose literals are not:");
+    for (n, id, re) in &unflagged {
+        println!("  {n:4} {id} {}", re.chars().take(100).collect::<String>());
     }
     let ac = aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
@@ -73,6 +110,31 @@ fn main() {
         total as f64 / mb,
         mb / s
     );
+    for cut in [3, 4, 5, 6, 8, 100] {
+        let mut short: Vec<Vec<u8>> = lits
+            .iter()
+            .map(|l| l.0[..l.0.len().min(cut)].to_vec())
+            .collect();
+        short.sort();
+        short.dedup();
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&short)
+            .unwrap();
+        let t = Instant::now();
+        let n: usize = texts
+            .iter()
+            .map(|x| ac.find_overlapping_iter(x).count())
+            .sum();
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "literals cut to {cut:3} bytes: {:5} literals {:6} KB {:6.0} MB/s {n} hits",
+            short.len(),
+            ac.memory_usage() >> 10,
+            mb / s
+        );
+    }
     let mut hot: Vec<(usize, usize)> = counts.iter().copied().enumerate().collect();
     hot.sort_by_key(|h| std::cmp::Reverse(h.1));
     for (i, c) in hot.into_iter().take(top) {
@@ -103,20 +165,33 @@ fn main() {
                 .build(&own)
                 .unwrap();
             let t = Instant::now();
-            let hits: usize = texts.iter().map(|x| ac.find_overlapping_iter(x).count()).sum();
+            let hits: usize = texts
+                .iter()
+                .map(|x| ac.find_overlapping_iter(x).count())
+                .sum();
             let s = (s - t.elapsed().as_secs_f64()).max(1e-9);
-            rows.push((s, n, kind, r.rule.id.clone(), format!("{hits} lit hits {re}")));
+            rows.push((
+                s,
+                n,
+                kind,
+                r.rule.id.clone(),
+                format!("{hits} lit hits {re}"),
+            ));
         }
     }
     let total: f64 = rows.iter().map(|r| r.0).sum();
-    println!("{} regexes one by one, runs only, summed: {:.0} MB/s", rows.len(), mb / total);
+    println!(
+        "{} regexes one by one, runs only, summed: {:.0} MB/s",
+        rows.len(),
+        mb / total
+    );
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
     for (s, n, kind, id, re) in rows.iter().take(top) {
         println!(
             "{:5.1}% {:6.0} MB/s {n:6} {kind:7} {id} {}",
             100.0 * s / total,
             mb / s,
-            &re[..re.floor_char_boundary(150)]
+            re.chars().take(150).collect::<String>()
         );
     }
 }
@@ -134,9 +209,24 @@ fn phrase_variants(all: &RuleSet, texts: &[String], mb: f64) {
     phrases.sort();
     phrases.dedup();
     for (name, kind, mk, pf) in [
-        ("dfa ll", AhoCorasickKind::DFA, MatchKind::LeftmostLongest, true),
-        ("dfa ll nopf", AhoCorasickKind::DFA, MatchKind::LeftmostLongest, false),
-        ("cnfa ll", AhoCorasickKind::ContiguousNFA, MatchKind::LeftmostLongest, true),
+        (
+            "dfa ll",
+            AhoCorasickKind::DFA,
+            MatchKind::LeftmostLongest,
+            true,
+        ),
+        (
+            "dfa ll nopf",
+            AhoCorasickKind::DFA,
+            MatchKind::LeftmostLongest,
+            false,
+        ),
+        (
+            "cnfa ll",
+            AhoCorasickKind::ContiguousNFA,
+            MatchKind::LeftmostLongest,
+            true,
+        ),
         ("dfa std", AhoCorasickKind::DFA, MatchKind::Standard, true),
     ] {
         let ac = AhoCorasick::builder()

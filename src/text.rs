@@ -191,13 +191,18 @@ impl TextBuilder {
                 i += 1;
                 continue;
             }
-            if b.is_ascii_whitespace() || b == 0 || b == 0x0B {
+            let blank = |b: u8| b.is_ascii_whitespace() || b == 0 || b == 0x0B;
+            // One space between two words stays as it is: part of the run being copied (the
+            // run so far is not blank), not a segment of its own.
+            if b == b' ' && copy_from < i && !bytes.get(i + 1).is_some_and(|&n| blank(n)) {
+                i += 1;
+                continue;
+            }
+            if blank(b) {
                 self.push_copy(&raw[copy_from..i], src + copy_from);
                 let ws_start = i;
                 let mut newlines = 0;
-                while i < bytes.len()
-                    && (bytes[i].is_ascii_whitespace() || bytes[i] == 0 || bytes[i] == 0x0B)
-                {
+                while i < bytes.len() && blank(bytes[i]) {
                     newlines += usize::from(bytes[i] == b'\n');
                     i += 1;
                 }

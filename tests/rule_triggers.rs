@@ -79,10 +79,12 @@ fn windows_match_the_whole_text_on_the_corpus() {
     let mut checked = 0;
     for r in &rules.rules {
         for re in &r.rule.regex {
-            let Plan::Trigger { literals, .. } = plan(re, &r.rule.trigger).unwrap() else {
+            let Plan::Trigger { literals, derived } = plan(re, &r.rule.trigger).unwrap() else {
                 continue;
             };
-            let t = Triggered::new(vec![(prepared(re), literals, 0)])
+            // With the filter the matcher uses: hits right after a word byte passed over.
+            let flag = derived && puffery::matcher::derive_flagged(&prepared(re)).unwrap().1;
+            let t = Triggered::new(vec![(prepared(re), literals, 0, flag)])
                 .unwrap()
                 .unwrap();
             let full = compile_regex(re).unwrap();

@@ -25,10 +25,12 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::pattern::prepare;
 pub use crate::pattern::{
-    Plan, REGEX_DFA_LIMIT, REGEX_SIZE_LIMIT, compile_regex, fold_char, has_prefixes,
-    no_trigger_message, normalize_phrase, plan, prepared,
+    Anchor, Plan, REGEX_DFA_LIMIT, REGEX_SIZE_LIMIT, anchor, compile_regex, derive_flagged,
+    fold_char, has_prefixes, no_trigger_message, normalize_phrase, plan, prefix_after_non_word,
+    prepared,
 };
 
+mod lazy;
 mod prefix;
 pub mod trigger;
 
@@ -65,9 +67,15 @@ pub struct Matcher {
     literals: Option<AhoCorasick>,
     /// The number of prefix literals: automaton patterns from here on are trigger literals.
     split: usize,
+    /// Per automaton pattern: a hit right after an ASCII word byte can start no match.
+    after_non_word: Vec<bool>,
     /// The rule index of every regex.
     regexes: Vec<u32>,
     rules: usize,
+}
+
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 fn is_word(c: char) -> bool {
@@ -169,8 +177,10 @@ fn build_phrases(rules: &RuleSet) -> Result<Phrases, Error> {
     Ok((Some(ac), targets))
 }
 
-/// Regex items `(prepared pattern, literals, index in regexes)` for the two engines.
-type Items = Vec<(String, Vec<Vec<u8>>, usize)>;
+/// Regex items `(prepared pattern, literals, index in regexes, after non-word)` for the two
+/// engines; `after non-word` when every match holds one of its literals right after a byte
+/// that is not an ASCII word byte, so that a literal hit after a word byte can be passed over.
+type Items = Vec<(String, Vec<Vec<u8>>, usize, bool)>;
 
 /// Every regex of `rules` with its rule, split into those behind literal prefixes and those
 /// run around triggers; a regex that does not compile or has no trigger is an error naming
@@ -187,9 +197,18 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Items), Error> {
                 line: Some(r.line),
                 message: format!("rule {}: {m}", r.rule.id),
             };
+            let src = prepare(re);
             match plan(re, &r.rule.trigger).map_err(err)? {
-                Plan::Prefixes(l) => prefixed.push((prepare(re), l, idx)),
-                Plan::Trigger { literals, .. } => triggered.push((prepare(re), literals, idx)),
+                Plan::Prefixes(l) => {
+                    let flag = crate::pattern::prefix_after_non_word(&src, &l);
+                    prefixed.push((src, l, idx, flag));
+                }
+                Plan::Trigger { literals, derived } => {
+                    let flag = derived
+                        && crate::pattern::derive_flagged(&src)
+                            .is_some_and(|(set, f)| f && set == literals);
+                    triggered.push((src, literals, idx, flag));
+                }
             }
         }
     }
@@ -206,9 +225,16 @@ impl Matcher {
         let prefiltered = prefix::Prefiltered::new(prefixed).map_err(all_packs)?;
         let triggered = trigger::Triggered::new(triggered).map_err(all_packs)?;
         let mut all: Vec<Vec<u8>> = Vec::new();
-        all.extend(prefiltered.iter().flat_map(|p| p.literals()).cloned());
+        let mut after_non_word: Vec<bool> = Vec::new();
+        if let Some(p) = &prefiltered {
+            all.extend(p.literals().iter().cloned());
+            after_non_word.extend(p.after_non_word());
+        }
         let split = all.len();
-        all.extend(triggered.iter().flat_map(|t| t.literals()).cloned());
+        if let Some(t) = &triggered {
+            all.extend(t.literals().iter().cloned());
+            after_non_word.extend(t.after_non_word());
+        }
         let literals = if all.is_empty() {
             None
         } else {
@@ -221,6 +247,7 @@ impl Matcher {
             triggered,
             literals,
             split,
+            after_non_word,
             regexes,
             rules: rules.rules.len(),
         })
@@ -253,8 +280,12 @@ impl Matcher {
         if let Some(lits) = &self.literals {
             let mut candidates = Vec::new();
             let mut windows = trigger::Hits::default();
+            let bytes = text.as_bytes();
             for m in lits.find_overlapping_iter(text) {
                 let lit = m.pattern().as_usize();
+                if self.after_non_word[lit] && m.start() > 0 && is_word_byte(bytes[m.start() - 1]) {
+                    continue;
+                }
                 match (&self.prefiltered, &self.triggered) {
                     (Some(pf), _) if lit < self.split => pf.hit(lit, m.start(), &mut candidates),
                     (_, Some(t)) => t.hit(text, lit - self.split, m.start(), m.end(), &mut windows),

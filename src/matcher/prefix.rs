@@ -12,7 +12,9 @@
 
 #[cfg(test)]
 use aho_corasick::AhoCorasick;
-use regex_automata::{Anchored, Input, meta};
+use regex_automata::{Anchored, Input};
+
+use super::lazy::Lazy;
 
 /// Lazy-DFA cache of one prefiltered regex (per thread): anchored tries are short, and ~110
 /// regexes with the default cache each would cost hundreds of MB of memory.
@@ -25,45 +27,45 @@ pub struct Prefiltered {
     literals: Vec<Vec<u8>>,
     /// Per literal: the regexes (indices into `regexes`) it starts.
     starts: Vec<Vec<u32>>,
-    /// The anchored regexes, with the caller's index of each.
-    regexes: Vec<(meta::Regex, usize)>,
+    /// Per literal: every regex it starts begins at a word boundary, after a non-word byte.
+    after_non_word: Vec<bool>,
+    /// The anchored regexes, each compiled on the first hit of one of its literals (as
+    /// [`super::trigger`] does: packs were compiled once when loaded), with the caller's index.
+    regexes: Vec<(Lazy, usize)>,
 }
 
 impl Prefiltered {
     /// Builds the prefilter over `(pattern, prefixes, caller index)`; patterns are in the form
     /// the caller compiles them (case-insensitive is applied here).
-    pub fn new(items: Vec<(String, Vec<Vec<u8>>, usize)>) -> Result<Option<Prefiltered>, String> {
+    pub fn new(
+        items: Vec<(String, Vec<Vec<u8>>, usize, bool)>,
+    ) -> Result<Option<Prefiltered>, String> {
         if items.is_empty() {
             return Ok(None);
         }
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut starts: Vec<Vec<u32>> = Vec::new();
+        let mut after_non_word: Vec<bool> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut regexes = Vec::with_capacity(items.len());
-        for (pattern, prefixes, caller) in items {
-            let re = meta::Regex::builder()
-                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-                .configure(
-                    meta::Config::new()
-                        .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
-                        .hybrid_cache_capacity(ANCHORED_CACHE),
-                )
-                .build(&pattern)
-                .map_err(|e| format!("regex {pattern:?}: {e}"))?;
-            let r = regexes.len() as u32;
-            regexes.push((re, caller));
+        for (pattern, prefixes, caller, flag) in items {
+            regexes.push((Lazy::new(pattern, ANCHORED_CACHE), caller));
+            let r = regexes.len() as u32 - 1;
             for lit in prefixes {
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit);
                     starts.push(Vec::new());
+                    after_non_word.push(true);
                     starts.len() - 1
                 });
                 starts[slot].push(r);
+                after_non_word[slot] &= flag;
             }
         }
         Ok(Some(Prefiltered {
             literals,
             starts,
+            after_non_word,
             regexes,
         }))
     }
@@ -71,6 +73,11 @@ impl Prefiltered {
     /// The literals, in the order [`Prefiltered::hit`] numbers them.
     pub fn literals(&self) -> &[Vec<u8>] {
         &self.literals
+    }
+
+    /// Per literal: a hit right after an ASCII word byte starts no match of its regexes.
+    pub fn after_non_word(&self) -> &[bool] {
+        &self.after_non_word
     }
 
     /// Literal `lit` occurs at `start`: its regexes become candidates there.
@@ -88,7 +95,8 @@ impl Prefiltered {
         candidates.sort_unstable();
         candidates.dedup();
         for (start, r) in candidates {
-            let (re, caller) = &self.regexes[r as usize];
+            let (lazy, caller) = &self.regexes[r as usize];
+            let Some(re) = lazy.get() else { continue };
             let input = Input::new(text).range(start..).anchored(Anchored::Yes);
             if let Some(m) = re.search(&input) {
                 out.push((*caller, m.start(), m.end()));
@@ -119,6 +127,7 @@ mod tests {
             r"(?-u:\b)(?:shop|buy)\s+now\b".to_string(),
             crate::pattern::prefixes(r"(?-u:\b)(?:shop|buy)\s+now\b").unwrap(),
             7,
+            true,
         )];
         let pf = Prefiltered::new(items).unwrap().unwrap();
         let mut out = Vec::new();

@@ -14,7 +14,9 @@
 //! the whole text, and only in texts where its trigger occurs.
 
 use aho_corasick::AhoCorasick;
-use regex_automata::{Input, meta};
+use regex_automata::Input;
+
+use super::lazy::Lazy;
 
 /// Lazy-DFA cache of one triggered regex (per thread): windows are short.
 const WINDOW_CACHE: usize = 512 << 10;
@@ -36,54 +38,64 @@ pub struct Triggered {
     ac: std::sync::OnceLock<Option<AhoCorasick>>,
     /// Per literal: the regexes (indices into `regexes`) it triggers.
     fires: Vec<Vec<u32>>,
+    /// Per literal: every match of each of its regexes holds a trigger hit right after a byte
+    /// that is not an ASCII word byte ([`crate::pattern::derive_flagged`]).
+    after_non_word: Vec<bool>,
     regexes: Vec<Windowed>,
 }
 
 #[derive(Debug)]
 struct Windowed {
     /// The prepared pattern, compiled on the first hit of its trigger: a scan of a few
-    /// documents compiles only the regexes whose triggers occur. Loaded packs were compiled
-    /// once when validated, so `None` (a pattern that does not compile) does not happen.
-    pattern: String,
-    re: std::sync::OnceLock<Option<meta::Regex>>,
+    /// documents compiles only the regexes whose triggers occur.
+    re: Lazy,
     /// Longest match in bytes, `a + b * W` for a text whose longest white space run is `W`
     /// ([`crate::pattern::max_len`]); `None` runs over the whole text.
     max_len: Option<(usize, usize)>,
+    /// Where every match starts, when at the start of the text or of a line: a hit farther
+    /// than the longest match from there is passed over.
+    anchor: Option<crate::pattern::Anchor>,
     /// The caller's index of this regex.
     caller: usize,
 }
 
 impl Triggered {
     /// Builds the automaton over `(prepared pattern, trigger, caller index)`.
-    pub fn new(items: Vec<(String, Vec<Vec<u8>>, usize)>) -> Result<Option<Triggered>, String> {
+    pub fn new(
+        items: Vec<(String, Vec<Vec<u8>>, usize, bool)>,
+    ) -> Result<Option<Triggered>, String> {
         if items.is_empty() {
             return Ok(None);
         }
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut fires: Vec<Vec<u32>> = Vec::new();
+        let mut after_non_word: Vec<bool> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut regexes = Vec::with_capacity(items.len());
-        for (pattern, trigger, caller) in items {
+        for (pattern, trigger, caller, flag) in items {
             let r = regexes.len() as u32;
             regexes.push(Windowed {
                 max_len: crate::pattern::max_len(&pattern),
-                re: std::sync::OnceLock::new(),
-                pattern,
+                anchor: crate::pattern::anchor(&pattern),
+                re: Lazy::new(pattern, WINDOW_CACHE),
                 caller,
             });
             for lit in trigger {
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit);
                     fires.push(Vec::new());
+                    after_non_word.push(true);
                     fires.len() - 1
                 });
                 fires[slot].push(r);
+                after_non_word[slot] &= flag;
             }
         }
         Ok(Some(Triggered {
             literals,
             ac: std::sync::OnceLock::new(),
             fires,
+            after_non_word,
             regexes,
         }))
     }
@@ -91,6 +103,11 @@ impl Triggered {
     /// The literals, in the order [`Triggered::hit`] numbers them.
     pub fn literals(&self) -> &[Vec<u8>] {
         &self.literals
+    }
+
+    /// Per literal: a hit right after an ASCII word byte can be passed over.
+    pub fn after_non_word(&self) -> &[bool] {
+        &self.after_non_word
     }
 
     /// Every match `(caller index, start, end)` of the triggered regexes in `text`, the same
@@ -102,7 +119,11 @@ impl Triggered {
         let Some(ac) = ac else { return };
         let mut hits = Hits::default();
         for m in ac.find_overlapping_iter(text) {
-            self.hit(text, m.pattern().as_usize(), m.start(), m.end(), &mut hits);
+            let (lit, start) = (m.pattern().as_usize(), m.start());
+            let after_word = start > 0 && super::is_word_byte(text.as_bytes()[start - 1]);
+            if !(self.after_non_word[lit] && after_word) {
+                self.hit(text, lit, start, m.end(), &mut hits);
+            }
         }
         self.run_windows(text, hits, out);
     }
@@ -120,7 +141,11 @@ impl Triggered {
                             .get_or_insert_with(|| crate::pattern::white_space_run(text))
                     };
                     let l = fixed.saturating_add(runs.saturating_mul(w));
-                    (end.saturating_sub(l), start.saturating_add(l))
+                    let lo = end.saturating_sub(l);
+                    if !may_start_in(text, self.regexes[r as usize].anchor, lo, start) {
+                        continue;
+                    }
+                    (lo, start.saturating_add(l))
                 }
                 None => (0, text.len()),
             };
@@ -153,7 +178,7 @@ impl Triggered {
         windows: &[(u32, usize, usize)],
         out: &mut Vec<(usize, usize, usize)>,
     ) {
-        let Some(re) = w.re.get_or_init(|| compile(&w.pattern)) else {
+        let Some(re) = w.re.get() else {
             return;
         };
         let mut pos = 0;
@@ -178,17 +203,23 @@ impl Triggered {
     }
 }
 
-/// Compiles a prepared pattern for window searches.
-fn compile(pattern: &str) -> Option<meta::Regex> {
-    meta::Regex::builder()
-        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
-                .hybrid_cache_capacity(WINDOW_CACHE),
-        )
-        .build(pattern)
-        .ok()
+/// False when a regex whose matches start at `anchor` can have no match starting in
+/// `lo..=start` (the starts a match holding a trigger hit at `start` may have): no line starts
+/// there, or, for the text start, `lo > 0`.
+fn may_start_in(
+    text: &str,
+    anchor: Option<crate::pattern::Anchor>,
+    lo: usize,
+    start: usize,
+) -> bool {
+    match anchor {
+        None => true,
+        Some(crate::pattern::Anchor::Text) => lo == 0,
+        // A line starts at `p` in `lo..=start` when `p == 0` or `text[p - 1]` is `\n`.
+        Some(crate::pattern::Anchor::Line) => {
+            lo == 0 || memchr::memrchr(b'\n', &text.as_bytes()[lo - 1..start]).is_some()
+        }
+    }
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {
@@ -223,6 +254,8 @@ mod tests {
             r"\b\w{2,6}\s?(?:free)\b",
             r"\bonly\s+\d{1,3}\s+left\b",
             r"(?m)^[ \t]*(?:deal|offer)s?[ \t]*$",
+            r"^\s*(?:deal|only)\b",
+            r"[;,]\s?only\s+\d",
         ];
         let texts = [
             "only 3 left! just  12 left; only 9 lefty, only 1 left",
@@ -232,11 +265,13 @@ mod tests {
             "gluten free, freely, sugarfree free free",
             "ünïcödé only 3 left ünï 20% off",
             "only      3    left and only\u{a0}\u{a0}4\u{2003}left\n deal  \n\t offer \t\n",
+            // Trigger words inside words (passed over after a word byte) and at line starts.
+            "unsave 10 xonly 3 left;only 3 left ideal\ndeal  deals\n\ndeal\nsave 5",
         ];
         for p in patterns {
             let prepared = crate::pattern::prepared(p);
-            let trigger = crate::pattern::derive(&prepared).unwrap();
-            let t = Triggered::new(vec![(prepared.clone(), trigger, 0)])
+            let (trigger, flag) = crate::pattern::derive_flagged(&prepared).unwrap();
+            let t = Triggered::new(vec![(prepared.clone(), trigger, 0, flag)])
                 .unwrap()
                 .unwrap();
             let full = crate::pattern::compile_regex(p).unwrap();

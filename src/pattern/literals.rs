@@ -11,7 +11,7 @@
 //! with every variant listed it finds every place a match can be.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// Shortest literal worth prefiltering on: shorter ones ("a", "we") occur everywhere.
 const MIN_LITERAL: usize = 3;
@@ -88,15 +88,142 @@ struct Info {
     exact: Lits,
     /// A set of literals every match contains one of.
     required: Lits,
+    /// True when, in every match, an occurrence of one of `required` stands right after a byte
+    /// that is not an ASCII word byte (or at the start of the text).
+    after_non_word: bool,
 }
 
 /// The trigger of a prepared pack regex (the form [`super::compile_regex`] compiles): the
 /// literals (ASCII lower-case) every match contains one of, each at least [`MIN_TRIGGER`]
 /// bytes, or `None` when the regex has none.
 pub fn derive(prepared: &str) -> Option<Vec<Vec<u8>>> {
+    derive_flagged(prepared).map(|(set, _)| set)
+}
+
+/// [`derive`], and whether every match holds an occurrence of a trigger literal right after a
+/// byte that is not an ASCII word byte (`[0-9A-Za-z_]`) or at the start of the text: then a
+/// trigger hit after a word byte ("ad" in "read") can be passed over.
+pub fn derive_flagged(prepared: &str) -> Option<(Vec<Vec<u8>>, bool)> {
     let hir = parse(prepared)?;
-    let set = best(info(&hir))?;
-    usable(&set).then_some(set)
+    let (set, flag) = best(info(&hir));
+    let set = set?;
+    usable(&set).then_some((set, flag))
+}
+
+/// True when every match of a prepared regex starts at a word boundary and each of its
+/// `prefixes` starts with an ASCII word byte: the byte before a match is then not a word byte,
+/// so a prefix hit right after a word byte ("ver" in "every") cannot start a match.
+pub fn prefix_after_non_word(prepared: &str, prefixes: &[Vec<u8>]) -> bool {
+    parse(prepared).is_some_and(|h| starts_with_boundary(&h))
+        && prefixes
+            .iter()
+            .all(|l| l.first().is_some_and(|b| is_word_byte(*b)))
+}
+
+/// Where every match of a regex starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// At the start of the text (`^` without `(?m)`).
+    Text,
+    /// At the start of a line (`(?m)^`: the text's start or right after `\n`).
+    Line,
+}
+
+/// `Some` when every match of a prepared regex starts at the start of the text or of a line.
+pub fn anchor(prepared: &str) -> Option<Anchor> {
+    first_anchor(&parse(prepared)?)
+}
+
+fn first_anchor(h: &Hir) -> Option<Anchor> {
+    match h.kind() {
+        HirKind::Look(Look::Start) => Some(Anchor::Text),
+        HirKind::Look(Look::StartLF) => Some(Anchor::Line),
+        HirKind::Concat(subs) => first_anchor(subs.first()?),
+        HirKind::Capture(c) => first_anchor(&c.sub),
+        HirKind::Alternation(subs) => {
+            subs.iter()
+                .try_fold(Anchor::Text, |acc, s| match (acc, first_anchor(s)?) {
+                    (Anchor::Text, Anchor::Text) => Some(Anchor::Text),
+                    _ => Some(Anchor::Line),
+                })
+        }
+        _ => None,
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn is_boundary(l: Look) -> bool {
+    matches!(
+        l,
+        Look::WordAscii
+            | Look::WordUnicode
+            | Look::WordStartAscii
+            | Look::WordStartUnicode
+            | Look::WordStartHalfAscii
+            | Look::WordStartHalfUnicode
+    )
+}
+
+fn starts_with_boundary(h: &Hir) -> bool {
+    match h.kind() {
+        HirKind::Look(l) => is_boundary(*l),
+        HirKind::Concat(subs) => subs.first().is_some_and(starts_with_boundary),
+        HirKind::Capture(c) => starts_with_boundary(&c.sub),
+        HirKind::Alternation(subs) => subs.iter().all(starts_with_boundary),
+        _ => false,
+    }
+}
+
+/// True when, in every match, the byte before part `i` of the concatenation `subs` (where a
+/// literal of `set` starts) is not an ASCII word byte, or the text starts there.
+fn stands_after_non_word(subs: &[Hir], i: usize, set: &[Vec<u8>]) -> bool {
+    for h in subs[..i].iter().rev() {
+        if !ends_non_word(h, set) {
+            return false;
+        }
+        // A part that matches at least one byte (or asserts) decides; an empty one passes on.
+        if matches!(h.kind(), HirKind::Look(_))
+            || h.properties().minimum_len().is_some_and(|m| m >= 1)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// True when every non-empty match of `h` ends with a byte that is not an ASCII word byte; for
+/// a look-around, when it asserts that before a literal of `set` (a word boundary before a
+/// literal starting with a word byte, a line start).
+fn ends_non_word(h: &Hir, set: &[Vec<u8>]) -> bool {
+    let no_word = |c: &Class| match c {
+        Class::Unicode(u) => u
+            .ranges()
+            .iter()
+            .all(|r| (r.start()..=r.end().min('\x7f')).all(|ch| !is_word_byte(ch as u8))),
+        Class::Bytes(b) => b
+            .ranges()
+            .iter()
+            .all(|r| (r.start()..=r.end()).all(|x| !is_word_byte(x))),
+    };
+    match h.kind() {
+        HirKind::Look(l) => {
+            matches!(l, Look::Start | Look::StartLF | Look::StartCRLF)
+                || is_boundary(*l)
+                    && set
+                        .iter()
+                        .all(|x| x.first().is_some_and(|b| is_word_byte(*b)))
+        }
+        HirKind::Literal(l) => l.0.last().is_some_and(|b| !is_word_byte(*b)),
+        HirKind::Class(c) => no_word(c),
+        HirKind::Repetition(r) => ends_non_word(&r.sub, set),
+        HirKind::Capture(c) => ends_non_word(&c.sub, set),
+        HirKind::Concat(subs) => stands_after_non_word(subs, subs.len(), set),
+        HirKind::Alternation(subs) => subs.iter().all(|s| ends_non_word(s, set)),
+        HirKind::Empty => true,
+    }
 }
 
 /// Shortest literal of a trigger a rule gives (`trigger = ["uk", ...]`): a rule author may list a
@@ -209,15 +336,20 @@ fn score(set: &[Vec<u8>]) -> (bool, usize, std::cmp::Reverse<usize>) {
     (usable(set) && !common, min, std::cmp::Reverse(set.len()))
 }
 
-fn better(a: Lits, b: Lits) -> Lits {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(if score(&b) > score(&a) { b } else { a }),
-        (a, b) => a.or(b),
+/// The better of two candidate sets, each with its `after_non_word` flag; `a` on a tie. The
+/// same set found at two places (a run from a look-around and from the part after it) keeps
+/// the flag either place gives: each is true of every match.
+fn better(a: (Lits, bool), b: (Lits, bool)) -> (Lits, bool) {
+    match (&a.0, &b.0) {
+        (Some(x), Some(y)) if x == y => (a.0, a.1 || b.1),
+        (Some(x), Some(y)) if score(y) > score(x) => b,
+        (Some(_), _) => a,
+        (None, _) => b,
     }
 }
 
-fn best(i: Info) -> Lits {
-    better(i.exact, i.required)
+fn best(i: Info) -> (Lits, bool) {
+    better((i.exact, false), (i.required, i.after_non_word))
 }
 
 fn lower(bytes: &[u8]) -> Vec<u8> {
@@ -273,14 +405,17 @@ fn info(h: &Hir) -> Info {
         HirKind::Empty | HirKind::Look(_) => Info {
             exact: Some(vec![Vec::new()]),
             required: None,
+            after_non_word: false,
         },
         HirKind::Literal(l) => Info {
             exact: Some(vec![lower(&l.0)]),
             required: None,
+            after_non_word: false,
         },
         HirKind::Class(c) => Info {
             exact: class(c),
             required: None,
+            after_non_word: false,
         },
         HirKind::Capture(c) => info(&c.sub),
         HirKind::Repetition(r) => {
@@ -292,8 +427,12 @@ fn info(h: &Hir) -> Info {
                 }
                 _ => None,
             };
-            let required = if r.min >= 1 { best(sub) } else { None };
-            Info { exact, required }
+            let (required, after_non_word) = if r.min >= 1 { best(sub) } else { (None, false) };
+            Info {
+                exact,
+                required,
+                after_non_word,
+            }
         }
         HirKind::Concat(subs) => concat(subs),
         HirKind::Alternation(subs) => {
@@ -303,12 +442,18 @@ fn info(h: &Hir) -> Info {
                 .map(|i| i.exact.clone())
                 .collect::<Option<Vec<_>>>()
                 .and_then(|sets| normalize(sets.concat()));
-            let required = infos
+            let bests: Vec<(Lits, bool)> = infos.into_iter().map(best).collect();
+            let after_non_word = bests.iter().all(|b| b.1);
+            let required = bests
                 .into_iter()
-                .map(best)
+                .map(|b| b.0)
                 .collect::<Option<Vec<_>>>()
                 .and_then(|sets| normalize(sets.concat()));
-            Info { exact, required }
+            Info {
+                exact,
+                required,
+                after_non_word,
+            }
         }
     }
 }
@@ -318,25 +463,32 @@ fn info(h: &Hir) -> Info {
 /// the run's strings).
 fn concat(subs: &[Hir]) -> Info {
     let infos: Vec<Info> = subs.iter().map(info).collect();
-    let mut required: Lits = None;
+    let mut required: (Lits, bool) = (None, false);
     for (i, first) in infos.iter().enumerate() {
+        // A run starting here stands right after the part before it.
+        let flag = |set: &[Vec<u8>]| stands_after_non_word(subs, i, set);
         let mut run = first.exact.clone();
         for next in &infos[i + 1..] {
             let Some(r) = &run else { break };
-            required = better(required, Some(r.clone()));
+            required = better(required, (Some(r.clone()), flag(r)));
             run = next.exact.as_ref().and_then(|e| product(r, e));
         }
         if let Some(r) = run {
-            required = better(required, Some(r));
+            let f = flag(&r);
+            required = better(required, (Some(r), f));
         }
     }
     let exact = infos
         .iter()
         .try_fold(vec![Vec::new()], |acc, i| product(&acc, i.exact.as_ref()?));
     for i in infos {
-        required = better(required, i.required);
+        required = better(required, (i.required, i.after_non_word));
     }
-    Info { exact, required }
+    Info {
+        exact,
+        required: required.0,
+        after_non_word: required.1,
+    }
 }
 
 #[cfg(test)]
@@ -390,6 +542,50 @@ mod tests {
         assert_eq!(d(r"\bonly\s+\d+\s+left\b").unwrap(), ["only"]);
         assert!(d(r"\d+%").is_none(), "no literal of 3 bytes");
         assert!(d(r"\w+ly").is_none());
+    }
+
+    #[test]
+    fn trigger_hits_after_a_word_byte_can_be_passed_over_only_where_no_match_needs_them() {
+        let f = |p: &str| derive_flagged(&super::super::prepared(p)).unwrap().1;
+        assert!(f(r"\bonly\s+\d+\s+left\b"), "after \\b");
+        assert!(f(r"\d+\s+(?:sold|bought)\b"), "after white space");
+        assert!(
+            f(r"[;,]\s?(?:only|just)\s+\d"),
+            "after a class without word characters"
+        );
+        assert!(
+            f(r"\d+\s*%\s*(?:off|rabatt)\b"),
+            "after `%`, or white space after it"
+        );
+        assert!(
+            !f(r"\d+\s*(?:off|rabatt)\b"),
+            "`\\s*` may be empty: `20off`"
+        );
+        assert!(!f(r"(?:x|\b)sold\b"), "one branch ends in a word byte");
+        assert!(
+            !f(r"(?:paid\s+)?sponsored\s+by"),
+            "the match may start with the trigger"
+        );
+        let p = |re: &str| {
+            let src = super::super::prepared(re);
+            prefix_after_non_word(&src, &prefixes(&src).unwrap())
+        };
+        assert!(p(r"\b(?:shop|buy)\s+now"));
+        assert!(!p(r"(?:shop|buy)\s+now"), "no \\b");
+        assert!(
+            !p(r"\b(?:#1|shop)\s+now"),
+            "`#1` starts with a non-word byte"
+        );
+    }
+
+    #[test]
+    fn anchors_of_line_start_regexes() {
+        let a = |p: &str| anchor(&super::super::prepared(p));
+        assert_eq!(a(r"(?m)^[ \t]*ad[ \t]*$"), Some(Anchor::Line));
+        assert_eq!(a(r"^x|^y"), Some(Anchor::Text));
+        assert_eq!(a(r"(?m)^x|^y"), Some(Anchor::Line));
+        assert_eq!(a(r"(?m)(?:^|\|)x"), None);
+        assert_eq!(a(r"\bx"), None);
     }
 
     #[test]
