@@ -200,7 +200,7 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Items), Error> {
             let src = prepare(re);
             match plan(re, &r.rule.trigger).map_err(err)? {
                 Plan::Prefixes(l) => {
-                    let flag = crate::pattern::prefix_after_non_word(&src, &l);
+                    let flag = crate::pattern::prefix_after_non_word(&src);
                     prefixed.push((src, l, idx, flag));
                 }
                 Plan::Trigger { literals, derived } => {

@@ -52,6 +52,7 @@ impl Prefiltered {
             regexes.push((Lazy::new(pattern, ANCHORED_CACHE), caller));
             let r = regexes.len() as u32 - 1;
             for lit in prefixes {
+                let lit0 = lit.first().copied().unwrap_or(b' ');
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit);
                     starts.push(Vec::new());
@@ -59,7 +60,7 @@ impl Prefiltered {
                     starts.len() - 1
                 });
                 starts[slot].push(r);
-                after_non_word[slot] &= flag;
+                after_non_word[slot] &= flag && super::is_word_byte(lit0);
             }
         }
         Ok(Some(Prefiltered {

@@ -81,6 +81,7 @@ impl Triggered {
                 caller,
             });
             for lit in trigger {
+                let lit0 = lit.first().copied().unwrap_or(b' ');
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit);
                     fires.push(Vec::new());
@@ -88,7 +89,7 @@ impl Triggered {
                     fires.len() - 1
                 });
                 fires[slot].push(r);
-                after_non_word[slot] &= flag;
+                after_non_word[slot] &= flag && super::is_word_byte(lit0);
             }
         }
         Ok(Some(Triggered {

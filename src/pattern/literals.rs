@@ -82,15 +82,23 @@ const COMMON: &[&[u8]] = &[
 /// A set of literals, lower-cased in ASCII; `None` where there is no short finite set.
 type Lits = Option<Vec<Vec<u8>>>;
 
+/// A set of literals every match contains one of, and what is known of where.
+#[derive(Clone, Default)]
+struct Cand {
+    set: Lits,
+    /// In every match, an occurrence of one of `set` stands right after a byte that is not an
+    /// ASCII word byte (or at the start of the text).
+    after_non_word: bool,
+    /// Every match starts with an occurrence of one of `set`.
+    at_start: bool,
+}
+
 /// What a sub-pattern tells about its matches.
 struct Info {
     /// Every string it matches, when that is a short finite set.
     exact: Lits,
     /// A set of literals every match contains one of.
-    required: Lits,
-    /// True when, in every match, an occurrence of one of `required` stands right after a byte
-    /// that is not an ASCII word byte (or at the start of the text).
-    after_non_word: bool,
+    required: Cand,
 }
 
 /// The trigger of a prepared pack regex (the form [`super::compile_regex`] compiles): the
@@ -101,23 +109,22 @@ pub fn derive(prepared: &str) -> Option<Vec<Vec<u8>>> {
 }
 
 /// [`derive`], and whether every match holds an occurrence of a trigger literal right after a
-/// byte that is not an ASCII word byte (`[0-9A-Za-z_]`) or at the start of the text: then a
-/// trigger hit after a word byte ("ad" in "read") can be passed over.
+/// byte that is not an ASCII word byte (`[0-9A-Za-z_]`), or at the start of the text, where that
+/// literal starts with a word byte: then a hit of such a literal right after a word byte ("ad"
+/// in "read") can be passed over. (After `\b` only literals starting with a word byte are
+/// known to follow a non-word byte: `\bſhop`, the long-s form of "shop", follows a word byte.)
 pub fn derive_flagged(prepared: &str) -> Option<(Vec<Vec<u8>>, bool)> {
     let hir = parse(prepared)?;
-    let (set, flag) = best(info(&hir));
-    let set = set?;
-    usable(&set).then_some((set, flag))
+    let c = best(info(&hir));
+    let set = c.set?;
+    usable(&set).then_some((set, c.after_non_word))
 }
 
-/// True when every match of a prepared regex starts at a word boundary and each of its
-/// `prefixes` starts with an ASCII word byte: the byte before a match is then not a word byte,
-/// so a prefix hit right after a word byte ("ver" in "every") cannot start a match.
-pub fn prefix_after_non_word(prepared: &str, prefixes: &[Vec<u8>]) -> bool {
+/// True when every match of a prepared regex starts at a word boundary: a prefix literal that
+/// starts with an ASCII word byte then cannot start a match right after a word byte ("ver" in
+/// "every"), so such a hit can be passed over.
+pub fn prefix_after_non_word(prepared: &str) -> bool {
     parse(prepared).is_some_and(|h| starts_with_boundary(&h))
-        && prefixes
-            .iter()
-            .all(|l| l.first().is_some_and(|b| is_word_byte(*b)))
 }
 
 /// Where every match of a regex starts.
@@ -177,11 +184,12 @@ fn starts_with_boundary(h: &Hir) -> bool {
     }
 }
 
-/// True when, in every match, the byte before part `i` of the concatenation `subs` (where a
-/// literal of `set` starts) is not an ASCII word byte, or the text starts there.
-fn stands_after_non_word(subs: &[Hir], i: usize, set: &[Vec<u8>]) -> bool {
+/// True when, in every match, the byte before part `i` of the concatenation `subs` is not an
+/// ASCII word byte, or the text starts there, or (a word boundary) the part starts with a
+/// non-word byte: for a literal starting with a word byte there, the first holds.
+fn stands_after_non_word(subs: &[Hir], i: usize) -> bool {
     for h in subs[..i].iter().rev() {
-        if !ends_non_word(h, set) {
+        if !ends_non_word(h) {
             return false;
         }
         // A part that matches at least one byte (or asserts) decides; an empty one passes on.
@@ -195,9 +203,9 @@ fn stands_after_non_word(subs: &[Hir], i: usize, set: &[Vec<u8>]) -> bool {
 }
 
 /// True when every non-empty match of `h` ends with a byte that is not an ASCII word byte; for
-/// a look-around, when it asserts that before a literal of `set` (a word boundary before a
-/// literal starting with a word byte, a line start).
-fn ends_non_word(h: &Hir, set: &[Vec<u8>]) -> bool {
+/// a look-around, when it asserts that before a literal starting with a word byte (a word
+/// boundary, a line start).
+fn ends_non_word(h: &Hir) -> bool {
     let no_word = |c: &Class| match c {
         Class::Unicode(u) => u
             .ranges()
@@ -210,18 +218,14 @@ fn ends_non_word(h: &Hir, set: &[Vec<u8>]) -> bool {
     };
     match h.kind() {
         HirKind::Look(l) => {
-            matches!(l, Look::Start | Look::StartLF | Look::StartCRLF)
-                || is_boundary(*l)
-                    && set
-                        .iter()
-                        .all(|x| x.first().is_some_and(|b| is_word_byte(*b)))
+            matches!(l, Look::Start | Look::StartLF | Look::StartCRLF) || is_boundary(*l)
         }
         HirKind::Literal(l) => l.0.last().is_some_and(|b| !is_word_byte(*b)),
         HirKind::Class(c) => no_word(c),
-        HirKind::Repetition(r) => ends_non_word(&r.sub, set),
-        HirKind::Capture(c) => ends_non_word(&c.sub, set),
-        HirKind::Concat(subs) => stands_after_non_word(subs, subs.len(), set),
-        HirKind::Alternation(subs) => subs.iter().all(|s| ends_non_word(s, set)),
+        HirKind::Repetition(r) => ends_non_word(&r.sub),
+        HirKind::Capture(c) => ends_non_word(&c.sub),
+        HirKind::Concat(subs) => stands_after_non_word(subs, subs.len()),
+        HirKind::Alternation(subs) => subs.iter().all(ends_non_word),
         HirKind::Empty => true,
     }
 }
@@ -301,17 +305,25 @@ fn white_space_only(h: &Hir) -> bool {
     }
 }
 
-/// An upper bound of the longest run of white space in `text`, in bytes: the longest run of
-/// ASCII white space and non-ASCII bytes (a non-ASCII white space character is one of those).
+/// The longest run of white space in `text`, in bytes: ASCII white space and the non-ASCII
+/// characters `\s` matches (`char::is_whitespace`, the Unicode White_Space property).
 pub fn white_space_run(text: &str) -> usize {
-    let (mut best, mut run) = (0, 0);
-    for &b in text.as_bytes() {
-        if b >= 0x80 || b.is_ascii_whitespace() || b == 0x0b {
-            run += 1;
+    let bytes = text.as_bytes();
+    let (mut best, mut run, mut i) = (0, 0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // Branch-free for ASCII: one space every few bytes defeats a branch predictor.
+            let white = usize::from(b.is_ascii_whitespace() | (b == 0x0b));
+            run = (run + 1) * white;
             best = best.max(run);
-        } else {
-            run = 0;
+            i += 1;
+            continue;
         }
+        let c = text[i..].chars().next().unwrap_or('x');
+        run = if c.is_whitespace() { run + c.len_utf8() } else { 0 };
+        best = best.max(run);
+        i += c.len_utf8();
     }
     best
 }
@@ -336,20 +348,30 @@ fn score(set: &[Vec<u8>]) -> (bool, usize, std::cmp::Reverse<usize>) {
     (usable(set) && !common, min, std::cmp::Reverse(set.len()))
 }
 
-/// The better of two candidate sets, each with its `after_non_word` flag; `a` on a tie. The
-/// same set found at two places (a run from a look-around and from the part after it) keeps
-/// the flag either place gives: each is true of every match.
-fn better(a: (Lits, bool), b: (Lits, bool)) -> (Lits, bool) {
-    match (&a.0, &b.0) {
-        (Some(x), Some(y)) if x == y => (a.0, a.1 || b.1),
+/// The better of two candidate sets; `a` on a tie. The same set found at two places (a run
+/// from a look-around and from the part after it) keeps what either place tells: each is true
+/// of every match.
+fn better(a: Cand, b: Cand) -> Cand {
+    match (&a.set, &b.set) {
+        (Some(x), Some(y)) if x == y => Cand {
+            after_non_word: a.after_non_word || b.after_non_word,
+            at_start: a.at_start || b.at_start,
+            ..a
+        },
         (Some(x), Some(y)) if score(y) > score(x) => b,
         (Some(_), _) => a,
         (None, _) => b,
     }
 }
 
-fn best(i: Info) -> (Lits, bool) {
-    better((i.exact, false), (i.required, i.after_non_word))
+/// The better of a part's exact set (a whole match, so at its start) and its required set.
+fn best(i: Info) -> Cand {
+    let exact = Cand {
+        set: i.exact,
+        after_non_word: false,
+        at_start: true,
+    };
+    better(exact, i.required)
 }
 
 fn lower(bytes: &[u8]) -> Vec<u8> {
@@ -404,18 +426,15 @@ fn info(h: &Hir) -> Info {
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => Info {
             exact: Some(vec![Vec::new()]),
-            required: None,
-            after_non_word: false,
+            required: Cand::default(),
         },
         HirKind::Literal(l) => Info {
             exact: Some(vec![lower(&l.0)]),
-            required: None,
-            after_non_word: false,
+            required: Cand::default(),
         },
         HirKind::Class(c) => Info {
             exact: class(c),
-            required: None,
-            after_non_word: false,
+            required: Cand::default(),
         },
         HirKind::Capture(c) => info(&c.sub),
         HirKind::Repetition(r) => {
@@ -427,12 +446,12 @@ fn info(h: &Hir) -> Info {
                 }
                 _ => None,
             };
-            let (required, after_non_word) = if r.min >= 1 { best(sub) } else { (None, false) };
-            Info {
-                exact,
-                required,
-                after_non_word,
-            }
+            let required = if r.min >= 1 {
+                best(sub)
+            } else {
+                Cand::default()
+            };
+            Info { exact, required }
         }
         HirKind::Concat(subs) => concat(subs),
         HirKind::Alternation(subs) => {
@@ -442,18 +461,17 @@ fn info(h: &Hir) -> Info {
                 .map(|i| i.exact.clone())
                 .collect::<Option<Vec<_>>>()
                 .and_then(|sets| normalize(sets.concat()));
-            let bests: Vec<(Lits, bool)> = infos.into_iter().map(best).collect();
-            let after_non_word = bests.iter().all(|b| b.1);
-            let required = bests
-                .into_iter()
-                .map(|b| b.0)
-                .collect::<Option<Vec<_>>>()
-                .and_then(|sets| normalize(sets.concat()));
-            Info {
-                exact,
-                required,
-                after_non_word,
-            }
+            let bests: Vec<Cand> = infos.into_iter().map(best).collect();
+            let required = Cand {
+                after_non_word: bests.iter().all(|b| b.after_non_word),
+                at_start: bests.iter().all(|b| b.at_start),
+                set: bests
+                    .into_iter()
+                    .map(|b| b.set)
+                    .collect::<Option<Vec<_>>>()
+                    .and_then(|sets| normalize(sets.concat())),
+            };
+            Info { exact, required }
         }
     }
 }
@@ -463,32 +481,47 @@ fn info(h: &Hir) -> Info {
 /// the run's strings).
 fn concat(subs: &[Hir]) -> Info {
     let infos: Vec<Info> = subs.iter().map(info).collect();
-    let mut required: (Lits, bool) = (None, false);
+    let mut required = Cand::default();
     for (i, first) in infos.iter().enumerate() {
-        // A run starting here stands right after the part before it.
-        let flag = |set: &[Vec<u8>]| stands_after_non_word(subs, i, set);
+        // A run starting here stands right after the part before it, and at the start of the
+        // match when only look-arounds come before.
+        let at_start = subs[..i]
+            .iter()
+            .all(|h| matches!(h.kind(), HirKind::Look(_) | HirKind::Empty));
+        let cand = |set: Vec<Vec<u8>>| Cand {
+            after_non_word: stands_after_non_word(subs, i),
+            at_start,
+            set: Some(set),
+        };
         let mut run = first.exact.clone();
         for next in &infos[i + 1..] {
             let Some(r) = &run else { break };
-            required = better(required, (Some(r.clone()), flag(r)));
+            required = better(required, cand(r.clone()));
             run = next.exact.as_ref().and_then(|e| product(r, e));
         }
         if let Some(r) = run {
-            let f = flag(&r);
-            required = better(required, (Some(r), f));
+            required = better(required, cand(r));
+        }
+        // The part's own required set: where it is at the part's start, it too stands after
+        // the part before.
+        let own = &first.required;
+        if let Some(set) = own.set.as_ref().filter(|_| own.at_start) {
+            let mut c = cand(set.clone());
+            c.after_non_word |= own.after_non_word;
+            required = better(required, c);
         }
     }
     let exact = infos
         .iter()
         .try_fold(vec![Vec::new()], |acc, i| product(&acc, i.exact.as_ref()?));
     for i in infos {
-        required = better(required, (i.required, i.after_non_word));
+        let own = Cand {
+            at_start: false,
+            ..i.required
+        };
+        required = better(required, own);
     }
-    Info {
-        exact,
-        required: required.0,
-        after_non_word: required.1,
-    }
+    Info { exact, required }
 }
 
 #[cfg(test)]
@@ -502,6 +535,11 @@ mod tests {
         assert_eq!(m(r"(?m)^[ \t]*ad[ \t]*$"), Some((2, 2)));
         assert_eq!(m(r"\bsave\s+\d+"), None);
         assert_eq!(white_space_run("a  \t b\u{a0}\u{a0}c"), 4);
+        assert_eq!(
+            white_space_run("ünïcödé\u{3000} \u{3000}x"),
+            7,
+            "letters are not space"
+        );
     }
 
     #[test]
@@ -563,18 +601,23 @@ mod tests {
         );
         assert!(!f(r"(?:x|\b)sold\b"), "one branch ends in a word byte");
         assert!(
+            f(r"\b(?:shop|buy|pick\s+up)\s+(?:it|them)\s+(?:at|on)"),
+            "each branch starts with its literal, after \\b"
+        );
+        assert!(
+            !f(r"\b(?:shop|my\s+pick)\s+at"),
+            "`pick` is not at the branch start"
+        );
+        assert!(
             !f(r"(?:paid\s+)?sponsored\s+by"),
             "the match may start with the trigger"
         );
-        let p = |re: &str| {
-            let src = super::super::prepared(re);
-            prefix_after_non_word(&src, &prefixes(&src).unwrap())
-        };
+        let p = |re: &str| prefix_after_non_word(&super::super::prepared(re));
         assert!(p(r"\b(?:shop|buy)\s+now"));
         assert!(!p(r"(?:shop|buy)\s+now"), "no \\b");
         assert!(
-            !p(r"\b(?:#1|shop)\s+now"),
-            "`#1` starts with a non-word byte"
+            p(r"\b(?:#1|shop)\s+now"),
+            "for `shop`; `#1` follows a word byte"
         );
     }
 
