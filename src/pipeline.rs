@@ -7,7 +7,8 @@ use crate::scan::{BATCH_BYTES, BATCH_DOCS, DocInput, DocResult, Scanner};
 
 impl Scanner {
     /// Scans a stream of input items in order-preserving batches. A reader thread pulls items
-    /// and hands them over a bounded channel; each batch is what has arrived (at least one
+    /// and hands them over a bounded channel, reading ahead up to two batches' worth of bytes
+    /// (so decompression and record parsing run while a batch is scanned); each batch is what has arrived (at least one
     /// item, at most [`BATCH_DOCS`] documents or [`BATCH_BYTES`] bytes), so a trickling input
     /// (a pipeline writing one line and waiting for its answer) gets each answer at once and a
     /// flood gets large parallel batches. Each batch is scanned on `pool` (or rayon's global
@@ -32,20 +33,26 @@ impl Scanner {
         F: FnMut(Item, Option<DocResult>) -> Result<(), E>,
         G: FnMut() -> Result<(), E>,
     {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(16);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(READ_AHEAD_ITEMS);
+        let budget = std::sync::Arc::new(ReadAhead::default());
+        let reader_budget = budget.clone();
         let reader = std::thread::Builder::new()
             .name("puffery-reader".into())
             .spawn(move || {
                 for item in items {
-                    // A closed receiver means the sink stopped: stop reading.
-                    if tx.send(item).is_err() {
+                    // Wait while the items read ahead hold enough bytes; a closed consumer
+                    // (the sink stopped) ends the reader.
+                    if !reader_budget.take(item_bytes(&item)) || tx.send(item).is_err() {
                         break;
                     }
                 }
             })
             .expect("cannot start the reader thread");
-        // `rx` moves into the consumer and is dropped when it returns, error or not.
-        self.consume(rx, pool, sink, batch_done)?;
+        // `rx` moves into the consumer and is dropped when it returns, error or not; the guard
+        // wakes a reader waiting for room then.
+        let closing = CloseOnDrop(budget.clone());
+        self.consume(rx, &budget, pool, sink, batch_done)?;
+        drop(closing);
         // The channel said the reader dropped its sender: it has finished, or panicked (the
         // binary's per-input guards, `input::open_path_guarded`, turn that into error items).
         if let Err(panic) = reader.join() {
@@ -60,6 +67,7 @@ impl Scanner {
     fn consume<F, G, E>(
         &self,
         rx: std::sync::mpsc::Receiver<Item>,
+        budget: &ReadAhead,
         pool: Option<&rayon::ThreadPool>,
         mut sink: F,
         mut batch_done: G,
@@ -69,15 +77,14 @@ impl Scanner {
         G: FnMut() -> Result<(), E>,
     {
         while let Ok(first) = rx.recv() {
+            let mut bytes = item_bytes(&first);
             let mut batch = vec![first];
-            let mut bytes = 0;
             while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
                 let Ok(item) = rx.try_recv() else { break };
-                if let Item::Doc(r) = &item {
-                    bytes += r.body.len();
-                }
+                bytes += item_bytes(&item);
                 batch.push(item);
             }
+            budget.give(bytes);
             let results = match pool {
                 Some(p) => p.install(|| self.scan_batch(&batch)),
                 None => self.scan_batch(&batch),
@@ -134,6 +141,62 @@ impl Scanner {
                 _ => Ok(None),
             })
             .collect()
+    }
+}
+
+/// Most items the reader thread may have read ahead of the batch being scanned.
+const READ_AHEAD_ITEMS: usize = 4 * BATCH_DOCS;
+/// Most document bytes the reader thread may have read ahead of the batch being scanned: two
+/// full batches, so the scanners never wait for the reader (decompression and record parsing)
+/// between batches, and memory stays bounded by three batches.
+const READ_AHEAD_BYTES: usize = 2 * BATCH_BYTES;
+
+/// The bytes an item holds, for the read-ahead budget.
+fn item_bytes(item: &Item) -> usize {
+    match item {
+        Item::Doc(r) => r.body.len(),
+        _ => 0,
+    }
+}
+
+/// The document bytes read ahead and not yet taken into a batch. The reader waits for room
+/// (`take`), the consumer makes room (`give`); a closed budget lets the reader go at once.
+#[derive(Default)]
+struct ReadAhead {
+    state: std::sync::Mutex<(usize, bool)>,
+    room: std::sync::Condvar,
+}
+
+impl ReadAhead {
+    /// Waits until `n` more bytes fit (or nothing is queued: one large document always goes),
+    /// then counts them. False once the consumer has gone.
+    fn take(&self, n: usize) -> bool {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !s.1 && s.0 > 0 && s.0 + n > READ_AHEAD_BYTES {
+            s = self.room.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        s.0 += n;
+        !s.1
+    }
+
+    fn give(&self, n: usize) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.0 = s.0.saturating_sub(n);
+        self.room.notify_all();
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        self.room.notify_all();
+    }
+}
+
+/// Closes the read-ahead budget when the consumer returns, error or not.
+struct CloseOnDrop(std::sync::Arc<ReadAhead>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 

@@ -255,6 +255,11 @@ fn skip_lz4_skippable(raw: &mut RawBuf) -> io::Result<bool> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum GzState {
+    /// At the start of a member: libdeflate decodes it whole if it can, else flate2 streams it.
+    Start,
+    /// Serving a member libdeflate decoded whole (`Whole::block[pos..len]`).
+    Whole,
+    /// flate2 streams the current member.
     InMember,
     Between,
     Done,
@@ -264,8 +269,15 @@ enum GzState {
 const MAX_TRACKED_MEMBERS: usize = 1 << 16;
 
 /// Multi-member gzip decoder that reports and skips over damage.
+///
+/// Each member is first decoded whole by libdeflate (faster than zlib-rs; Common Crawl's members
+/// hold one record each, so a whole member is small); a member libdeflate cannot
+/// take (damaged, cut short, larger than [`WHOLE_MAX_OUT`] decompressed or [`WHOLE_MAX_IN`]
+/// compressed, or with a header CRC) is streamed by flate2 from its start, which reports damage
+/// and finds the next member as it always has.
 pub(crate) struct GzMembers {
     dec: GzDecoder<RawBuf>,
+    whole: Whole,
     state: GzState,
     /// Compressed offset where the current member starts.
     member_start: u64,
@@ -293,9 +305,14 @@ impl GzMembers {
     fn new(mut raw: RawBuf, track: bool) -> GzMembers {
         let member_start = raw.offset();
         raw.set_pin(Some(member_start));
+        // `GzDecoder::new` would parse the first header at once; `reset` leaves the bytes
+        // unread for libdeflate.
+        let mut dec = GzDecoder::new(empty_raw());
+        dec.reset(raw);
         GzMembers {
-            dec: GzDecoder::new(raw),
-            state: GzState::InMember,
+            dec,
+            whole: Whole::new(),
+            state: GzState::Start,
             member_start,
             out_pos: 0,
             member_started_output: false,
@@ -321,7 +338,51 @@ impl GzMembers {
         raw.set_pin(Some(self.member_start));
         self.member_started_output = false;
         self.dec.reset(raw);
+        self.state = GzState::Start;
+    }
+
+    /// At a member start: decodes the member whole with libdeflate into `whole.block` and
+    /// moves past it (`Whole`), or leaves it to flate2 (`InMember`).
+    ///
+    /// Each try uses only the bytes at hand, and more are read only after a try failed on
+    /// them: a pipe whose writer waits for the answer to the member it sent must not leave
+    /// the reader waiting for bytes that will not come.
+    fn try_whole(&mut self) {
         self.state = GzState::InMember;
+        let raw = self.dec.get_mut();
+        // Fewer bytes cannot hold a member, so waiting for them is safe. An I/O error or the
+        // end of the input leaves the member to flate2, which reports it as before.
+        if !matches!(raw.fill_at_least(GZIP_MIN_MEMBER), Ok(true)) {
+            return;
+        }
+        for _ in 0..=WHOLE_RETRIES {
+            let input = raw.available();
+            if input[3] & FHCRC != 0 {
+                // A header CRC, which flate2 checks and libdeflate does not.
+                return;
+            }
+            match self.whole.decode(input) {
+                Ok((used, len)) => {
+                    raw.consume_n(used);
+                    self.whole.pos = 0;
+                    self.whole.len = len;
+                    self.resyncing = false;
+                    self.state = if len == 0 {
+                        GzState::Between
+                    } else {
+                        GzState::Whole
+                    };
+                    return;
+                }
+                // Damaged, or longer than the bytes at hand: read more and try again.
+                Err(WholeFail::Bad) if input.len() < WHOLE_MAX_IN => {
+                    if !matches!(raw.fill_more(), Ok(n) if n > 0) {
+                        return;
+                    }
+                }
+                Err(_) => return,
+            }
+        }
     }
 
     /// Skips bytes up to the next plausible gzip header (or the end). Returns how many.
@@ -466,6 +527,18 @@ impl Read for GzMembers {
         loop {
             match self.state {
                 GzState::Done => return Ok(0),
+                GzState::Start => self.try_whole(),
+                GzState::Whole => {
+                    let w = &mut self.whole;
+                    let n = (w.len - w.pos).min(out.len());
+                    out[..n].copy_from_slice(&w.block[w.pos..w.pos + n]);
+                    w.pos += n;
+                    if w.pos == w.len {
+                        w.done_with_member();
+                        self.state = GzState::Between;
+                    }
+                    return Ok(self.produced(n));
+                }
                 GzState::InMember => match self.dec.read(out) {
                     Ok(0) => {
                         self.resyncing = false;
@@ -485,6 +558,161 @@ impl Read for GzMembers {
                     }
                 }
             }
+        }
+    }
+}
+
+/// A header flag: the gzip header carries a CRC16 of itself.
+const FHCRC: u8 = 0x02;
+/// The shortest gzip member: a 10-byte header, an empty deflate block, an 8-byte trailer.
+const GZIP_MIN_MEMBER: usize = 18;
+/// Tries of one member with more bytes read each time (a file read fills the buffer, which
+/// doubles when a member fills it; a pipe gives up to 64 KiB a read).
+const WHOLE_RETRIES: usize = 5;
+/// Longest member (compressed) decoded whole; longer ones are streamed by flate2.
+const WHOLE_MAX_IN: usize = 4 * 1024 * 1024;
+/// Output room for the first member; it doubles when a member needs more.
+const WHOLE_FIRST_OUT: usize = 1024 * 1024;
+/// Largest member (decompressed) decoded whole; larger ones are streamed by flate2, so memory
+/// stays bounded whatever a member holds.
+const WHOLE_MAX_OUT: usize = 64 * 1024 * 1024;
+/// Output room kept between members; after a larger member the block shrinks back to this.
+const WHOLE_KEEP_OUT: usize = 8 * 1024 * 1024;
+
+enum WholeFail {
+    /// Not a complete, valid member in the bytes given (damaged, or cut short).
+    Bad,
+    /// Decompressed, the member is larger than [`WHOLE_MAX_OUT`].
+    TooLarge,
+}
+
+/// Gzip members decoded whole by libdeflate, and the block holding the last one.
+struct Whole {
+    inflater: libdeflate::Inflater,
+    /// Output room; its length is the room (bytes past `len` are stale).
+    block: Vec<u8>,
+    /// Decoded bytes in `block`.
+    len: usize,
+    /// Bytes of `block` already handed out.
+    pos: usize,
+}
+
+impl Whole {
+    fn new() -> Whole {
+        Whole {
+            inflater: libdeflate::Inflater::new(),
+            block: Vec::new(),
+            len: 0,
+            pos: 0,
+        }
+    }
+
+    /// Decodes the gzip member at the start of `input` into `block`, growing it as needed.
+    /// Returns the compressed bytes the member took and the decompressed bytes it gave.
+    fn decode(&mut self, input: &[u8]) -> Result<(usize, usize), WholeFail> {
+        if self.block.is_empty() {
+            self.block.resize(WHOLE_FIRST_OUT, 0);
+        }
+        loop {
+            match self.inflater.gzip_member(input, &mut self.block) {
+                Ok(done) => return Ok(done),
+                Err(libdeflate::Fail::Bad) => return Err(WholeFail::Bad),
+                Err(libdeflate::Fail::NoRoom) if self.block.len() >= WHOLE_MAX_OUT => {
+                    return Err(WholeFail::TooLarge);
+                }
+                Err(libdeflate::Fail::NoRoom) => {
+                    let room = (self.block.len() * 2).min(WHOLE_MAX_OUT);
+                    self.block.resize(room, 0);
+                }
+            }
+        }
+    }
+
+    /// The member's bytes were all handed out: gives back the room a large member took.
+    fn done_with_member(&mut self) {
+        if self.block.len() > WHOLE_KEEP_OUT {
+            self.block = vec![0; WHOLE_KEEP_OUT];
+        }
+        self.len = 0;
+        self.pos = 0;
+    }
+}
+
+/// The one call puffery makes into libdeflate that its safe binding (`libdeflater`) lacks:
+/// `libdeflate_gzip_decompress_ex`, which says how many input bytes a member took, so the next
+/// member starts right after it.
+#[allow(unsafe_code)]
+mod libdeflate {
+    use std::ptr::NonNull;
+
+    use libdeflate_sys::{
+        libdeflate_alloc_decompressor, libdeflate_decompressor, libdeflate_free_decompressor,
+        libdeflate_gzip_decompress_ex, libdeflate_result_LIBDEFLATE_INSUFFICIENT_SPACE,
+        libdeflate_result_LIBDEFLATE_SUCCESS,
+    };
+
+    pub(super) enum Fail {
+        /// Not a valid gzip member (or one cut short by the end of the input given).
+        Bad,
+        /// The output does not fit in the room given.
+        NoRoom,
+    }
+
+    /// A libdeflate decompressor (about 32 KiB of tables).
+    pub(super) struct Inflater(NonNull<libdeflate_decompressor>);
+
+    // SAFETY: a decompressor is plain memory owned by this value, used by one thread at a time
+    // (`&mut self`).
+    unsafe impl Send for Inflater {}
+
+    impl Inflater {
+        pub(super) fn new() -> Inflater {
+            // SAFETY: no preconditions; a null result (out of memory) is checked.
+            let p = unsafe { libdeflate_alloc_decompressor() };
+            Inflater(NonNull::new(p).expect("out of memory allocating a libdeflate decompressor"))
+        }
+
+        /// Decodes the gzip member at the start of `input` (more bytes may follow it) into
+        /// `out`, checking its CRC32 and ISIZE. Returns (input bytes taken, output bytes).
+        pub(super) fn gzip_member(
+            &mut self,
+            input: &[u8],
+            out: &mut [u8],
+        ) -> Result<(usize, usize), Fail> {
+            let mut used = 0usize;
+            let mut produced = 0usize;
+            // SAFETY: the pointers and lengths come from live slices, `out` is writable and
+            // not aliased (`&mut`), the decompressor is owned by `self` (`&mut`), and the
+            // two results are written to locals. libdeflate reads at most `input.len()` bytes
+            // and writes at most `out.len()`.
+            let r = unsafe {
+                libdeflate_gzip_decompress_ex(
+                    self.0.as_ptr(),
+                    input.as_ptr().cast(),
+                    input.len(),
+                    out.as_mut_ptr().cast(),
+                    out.len(),
+                    &mut used,
+                    &mut produced,
+                )
+            };
+            #[allow(non_upper_case_globals)]
+            match r {
+                libdeflate_result_LIBDEFLATE_SUCCESS
+                    if used <= input.len() && produced <= out.len() =>
+                {
+                    Ok((used, produced))
+                }
+                libdeflate_result_LIBDEFLATE_INSUFFICIENT_SPACE => Err(Fail::NoRoom),
+                _ => Err(Fail::Bad),
+            }
+        }
+    }
+
+    impl Drop for Inflater {
+        fn drop(&mut self) {
+            // SAFETY: the pointer came from `libdeflate_alloc_decompressor` and is freed once.
+            unsafe { libdeflate_free_decompressor(self.0.as_ptr()) }
         }
     }
 }
