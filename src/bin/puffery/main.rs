@@ -14,9 +14,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 /// mimalloc: a scan allocates and frees many small strings per document (attributes, links,
-/// findings); with the system allocator malloc and free were ~9 % of a WARC scan's CPU. It
-/// keeps more memory: peak RSS of `-j 2` on the bench WARC.gz rose from 60 to ~150 MB
-/// (`MIMALLOC_ARENA_EAGER_COMMIT=0` in the environment brings it to ~87 MB; README).
+/// findings); with the system allocator malloc and free were ~9 % of a WARC scan's CPU. With
+/// transparent huge pages (mimalloc's default) peak RSS of `-j 2` on the bench WARC.gz was
+/// ~150-180 MB; without them (feature `no_thp`) ~112 MB, at the same CPU.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
