@@ -224,7 +224,8 @@ impl Scanner {
 
     /// Compiles `rules`.
     pub fn new(rules: RuleSet, opts: ScannerOptions) -> Result<Scanner, Error> {
-        let matcher = Matcher::new(&rules)?;
+        let (matcher, links) = rayon::join(|| Matcher::new(&rules), Classifier::builtin);
+        let matcher = matcher?;
         let mut names: Vec<&str> = Vec::new();
         let category_of = rules
             .rules
@@ -244,7 +245,7 @@ impl Scanner {
         Ok(Scanner {
             rules,
             matcher,
-            links: Classifier::builtin(),
+            links,
             opts,
             policy,
             roles,

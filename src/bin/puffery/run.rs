@@ -54,11 +54,12 @@ pub fn install_interrupt_handler() {
 }
 
 fn scan(a: ScanArgs) -> Result<ExitCode> {
-    let scanner = scanner(&a)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
+    // Built on the pool: its automata build side by side with `-j 2` and more.
+    let scanner = pool.install(|| scanner(&a))?;
     let dest = match &a.output {
         None => Destination::Stdout,
         Some(o) if o.is_dir() || o.to_string_lossy().ends_with('/') => Destination::Dir(o.clone()),
