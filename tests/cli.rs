@@ -1,18 +1,13 @@
 //! The `puffery` command as users and pipelines see it: the JSONL contract, exit codes,
 //! ordering across thread counts, rule-pack errors (closed pipes and full disks: tests/pipes.rs).
 
+mod common;
+use common::puffery;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn puffery(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_puffery"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("puffery runs")
-}
 
 fn lines(out: &Output) -> Vec<Value> {
     String::from_utf8(out.stdout.clone())

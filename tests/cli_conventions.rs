@@ -3,18 +3,11 @@
 //! options after subcommands, completions and the man page.
 
 mod common;
+use common::puffery;
 
 use std::process::{Command, Output};
 
 use common::user_pack;
-
-fn puffery(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_puffery"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("puffery runs")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -2,14 +2,14 @@
 //! selectable and ignorable like any rule; inline `puffery-ignore` suppression in the files a
 //! user maintains, never in crawl records. Every test runs the binary.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 use serde_json::Value;
 
 fn puffery(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_puffery"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    common::command(args)
         .env_remove("NO_COLOR")
         .output()
         .expect("puffery runs")

@@ -1,15 +1,10 @@
 //! The human format at length, and rule-pack errors, as a user reads them (issue 17), through
 //! the binary.
 
-use std::process::{Command, Output};
+mod common;
+use common::puffery;
 
-fn puffery(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_puffery"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("puffery runs")
-}
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -3,20 +3,15 @@
 //! The expected numbers are computed here from the scan's JSONL, independently of the
 //! report's code, and compared with the tables of the page.
 
+mod common;
+use common::puffery;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-
-fn puffery(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_puffery"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("runs")
-}
 
 fn ok(out: &Output) {
     assert!(

@@ -4,17 +4,11 @@
 //! had a stray `]` that no regex engine but JavaScript's accepts, replaced by the pattern of the
 //! final OASIS schema), and says what a code-scanning user sees.
 
-use std::process::Command;
+mod common;
+use common::puffery;
+
 
 use serde_json::Value;
-
-fn puffery(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_puffery"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("runs")
-}
 
 fn validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(include_str!("sarif-2.1.0-rtm.5.schema.json"))

@@ -6,16 +6,16 @@
 //! After an intended change: `INSTA_UPDATE=always cargo test --test snapshots`, then review
 //! the diff of `tests/snapshots/` before committing it (or use `cargo insta review`).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
 fn puffery(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_puffery"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    common::command(args)
         .env_remove("NO_COLOR")
         .output()
         .expect("puffery runs")

@@ -225,3 +225,15 @@ examples.ok = ["Soup of the day", "please order soup"]
     .unwrap();
     path.display().to_string()
 }
+
+/// The `puffery` binary with `args`, run in the crate directory.
+pub fn command(args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_puffery"));
+    c.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// Runs the `puffery` binary with `args` in the crate directory.
+pub fn puffery(args: &[&str]) -> std::process::Output {
+    command(args).output().expect("puffery runs")
+}
