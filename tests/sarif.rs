@@ -7,7 +7,6 @@
 mod common;
 use common::puffery;
 
-
 use serde_json::Value;
 
 fn validator() -> jsonschema::Validator {
