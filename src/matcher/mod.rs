@@ -59,23 +59,29 @@ struct Target {
 pub struct Matcher {
     ac: Option<AhoCorasick>,
     targets: Vec<Target>,
-    /// Regexes whose matches start with known literals, behind one literal automaton.
-    prefiltered: Option<prefix::Prefiltered>,
-    /// The other regexes, each run in windows around the hits of its trigger.
-    triggered: Option<trigger::Triggered>,
-    /// The prefix literals, then the trigger literals, in one automaton: one pass finds both.
-    literals: Option<AhoCorasick>,
-    /// The number of prefix literals: automaton patterns from here on are trigger literals.
-    split: usize,
-    /// Per automaton pattern: a hit right after an ASCII word byte can start no match.
-    after_non_word: Vec<bool>,
-    /// The rule index of every regex.
-    regexes: Vec<u32>,
+    /// The regexes, behind their literal automaton.
+    re: Regexes,
     rules: usize,
 }
 
-pub(crate) fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// True when a hit of literal `lit` at `start` can be passed over: the literal starts with a
+/// word byte that no match has right after another (`after_non_word[lit]`), and one is there.
+fn passed_over(after_non_word: &[bool], text: &str, lit: usize, start: usize) -> bool {
+    after_non_word[lit] && start > 0 && crate::pattern::is_word_byte(text.as_bytes()[start - 1])
+}
+
+/// Folds the after-non-word `flag` of one regex using literal `lit` (automaton slot `slot`, a
+/// new slot when it equals `flags.len()`) into `flags`: every regex sharing a literal must
+/// allow it, and the literal must start with a word byte (after `\b`, the long-s form of
+/// "shop" follows a word byte).
+fn literal_flags(slot: usize, lit: &[u8], flag: bool, flags: &mut Vec<bool>) {
+    if slot == flags.len() {
+        flags.push(true);
+    }
+    flags[slot] &= flag
+        && lit
+            .first()
+            .is_some_and(|&b| crate::pattern::is_word_byte(b));
 }
 
 fn is_word(c: char) -> bool {
@@ -216,12 +222,19 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Items), Error> {
 }
 
 /// The regex side of a [`Matcher`]: both engines and the literal automaton in front of them.
+#[derive(Debug)]
 struct Regexes {
+    /// Regexes whose matches start with known literals, behind one literal automaton.
     prefiltered: Option<prefix::Prefiltered>,
+    /// The other regexes, each run in windows around the hits of its trigger.
     triggered: Option<trigger::Triggered>,
+    /// The prefix literals, then the trigger literals, in one automaton: one pass finds both.
     literals: Option<AhoCorasick>,
+    /// The number of prefix literals: automaton patterns from here on are trigger literals.
     split: usize,
+    /// Per automaton pattern: a hit right after an ASCII word byte can start no match.
     after_non_word: Vec<bool>,
+    /// The rule index of every regex.
     regexes: Vec<u32>,
 }
 
@@ -266,16 +279,10 @@ impl Matcher {
         // time every `-j N` run pays).
         let (phrases, regex_side) = rayon::join(|| build_phrases(rules), || Regexes::new(rules));
         let (ac, targets) = phrases?;
-        let r = regex_side?;
         Ok(Matcher {
             ac,
             targets,
-            prefiltered: r.prefiltered,
-            triggered: r.triggered,
-            literals: r.literals,
-            split: r.split,
-            after_non_word: r.after_non_word,
-            regexes: r.regexes,
+            re: regex_side?,
             rules: rules.rules.len(),
         })
     }
@@ -304,30 +311,30 @@ impl Matcher {
         }
         // Regex matches: (index in `regexes`, start, end).
         let mut raw: Vec<(usize, usize, usize)> = Vec::new();
-        if let Some(lits) = &self.literals {
+        let re = &self.re;
+        if let Some(lits) = &re.literals {
             let mut candidates = Vec::new();
             let mut windows = trigger::Hits::default();
-            let bytes = text.as_bytes();
             for m in lits.find_overlapping_iter(text) {
                 let lit = m.pattern().as_usize();
-                if self.after_non_word[lit] && m.start() > 0 && is_word_byte(bytes[m.start() - 1]) {
+                if passed_over(&re.after_non_word, text, lit, m.start()) {
                     continue;
                 }
-                match (&self.prefiltered, &self.triggered) {
-                    (Some(pf), _) if lit < self.split => pf.hit(lit, m.start(), &mut candidates),
-                    (_, Some(t)) => t.hit(text, lit - self.split, m.start(), m.end(), &mut windows),
+                match (&re.prefiltered, &re.triggered) {
+                    (Some(pf), _) if lit < re.split => pf.hit(lit, m.start(), &mut candidates),
+                    (_, Some(t)) => t.hit(text, lit - re.split, m.start(), m.end(), &mut windows),
                     _ => {}
                 }
             }
-            if let Some(pf) = &self.prefiltered {
+            if let Some(pf) = &re.prefiltered {
                 pf.run(text, candidates, &mut raw);
             }
-            if let Some(t) = &self.triggered {
+            if let Some(t) = &re.triggered {
                 t.run_windows(text, windows, &mut raw);
             }
         }
         for (idx, s, e) in raw {
-            let rule = self.regexes[idx];
+            let rule = self.re.regexes[idx];
             // A match is the text it flags: white space a pattern consumed at its edges (line
             // anchors, `\s*`) is not part of it.
             let m = &text[s..e];

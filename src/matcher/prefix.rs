@@ -52,15 +52,13 @@ impl Prefiltered {
             regexes.push((Lazy::new(pattern, ANCHORED_CACHE), caller));
             let r = regexes.len() as u32 - 1;
             for lit in prefixes {
-                let lit0 = lit.first().copied().unwrap_or(b' ');
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
-                    literals.push(lit);
+                    literals.push(lit.clone());
                     starts.push(Vec::new());
-                    after_non_word.push(true);
                     starts.len() - 1
                 });
                 starts[slot].push(r);
-                after_non_word[slot] &= flag && super::is_word_byte(lit0);
+                super::literal_flags(slot, &lit, flag, &mut after_non_word);
             }
         }
         Ok(Some(Prefiltered {

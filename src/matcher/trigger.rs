@@ -81,15 +81,13 @@ impl Triggered {
                 caller,
             });
             for lit in trigger {
-                let lit0 = lit.first().copied().unwrap_or(b' ');
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
-                    literals.push(lit);
+                    literals.push(lit.clone());
                     fires.push(Vec::new());
-                    after_non_word.push(true);
                     fires.len() - 1
                 });
                 fires[slot].push(r);
-                after_non_word[slot] &= flag && super::is_word_byte(lit0);
+                super::literal_flags(slot, &lit, flag, &mut after_non_word);
             }
         }
         Ok(Some(Triggered {
@@ -121,8 +119,7 @@ impl Triggered {
         let mut hits = Hits::default();
         for m in ac.find_overlapping_iter(text) {
             let (lit, start) = (m.pattern().as_usize(), m.start());
-            let after_word = start > 0 && super::is_word_byte(text.as_bytes()[start - 1]);
-            if !(self.after_non_word[lit] && after_word) {
+            if !super::passed_over(&self.after_non_word, text, lit, start) {
                 self.hit(text, lit, start, m.end(), &mut hits);
             }
         }

@@ -158,7 +158,8 @@ fn first_anchor(h: &Hir) -> Option<Anchor> {
     }
 }
 
-fn is_word_byte(b: u8) -> bool {
+/// An ASCII word byte (`[0-9A-Za-z_]`): what an ASCII `\b` looks at.
+pub fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
