@@ -9,9 +9,10 @@
 //! the next start: every match of the whole text starts inside exactly one merged window and
 //! lies wholly in it, and look-around (`\b`, `^`) sees the text outside the window, so the
 //! matches are exactly those of `find_iter` over the whole text. The bound `L` of a regex with
-//! `\s+` counts the text's longest white space run for each such repetition
-//! ([`crate::pattern::max_len`]); a regex with another unbounded repetition (`\w+`) runs over
-//! the whole text, and only in texts where its trigger occurs.
+//! `\s+` counts the text's longest white space run for each such repetition, and with `[0-9]+`
+//! or `\w+` (a class without white space) its longest run without white space
+//! ([`crate::pattern::max_len`]); a regex with another unbounded repetition (`[^\n]+`, `.*`)
+//! runs over the whole text, and only in texts where its trigger occurs.
 
 use aho_corasick::AhoCorasick;
 use regex_automata::Input;
@@ -22,11 +23,11 @@ use super::lazy::Lazy;
 const WINDOW_CACHE: usize = 512 << 10;
 
 /// The trigger hits of one text: `(regex, window start, window end)` each, and the text's
-/// longest white space run once a window needed it.
+/// longest runs once a window needed them.
 #[derive(Debug, Default)]
 pub struct Hits {
     windows: Vec<(u32, usize, usize)>,
-    run: Option<usize>,
+    runs: Option<crate::pattern::Runs>,
 }
 
 /// Regexes behind one trigger automaton, each run in windows around its trigger hits.
@@ -49,9 +50,8 @@ struct Windowed {
     /// The prepared pattern, compiled on the first hit of its trigger: a scan of a few
     /// documents compiles only the regexes whose triggers occur.
     re: Lazy,
-    /// Longest match in bytes, `a + b * W` for a text whose longest white space run is `W`
-    /// ([`crate::pattern::max_len`]); `None` runs over the whole text.
-    max_len: Option<(usize, usize)>,
+    /// Longest match in bytes ([`crate::pattern::max_len`]); `None` runs over the whole text.
+    max_len: Option<crate::pattern::Bound>,
     /// Where every match starts, when at the start of the text or of a line: a hit farther
     /// than the longest match from there is passed over.
     anchor: Option<crate::pattern::Anchor>,
@@ -130,15 +130,12 @@ impl Triggered {
     pub fn hit(&self, text: &str, lit: usize, start: usize, end: usize, hits: &mut Hits) {
         for &r in &self.fires[lit] {
             let (a, b) = match self.regexes[r as usize].max_len {
-                Some((fixed, runs)) => {
-                    let w = if runs == 0 {
-                        0
+                Some(bound) => {
+                    let l = if bound.space == 0 && bound.token == 0 {
+                        bound.fixed
                     } else {
-                        *hits
-                            .run
-                            .get_or_insert_with(|| crate::pattern::white_space_run(text))
+                        bound.of(*hits.runs.get_or_insert_with(|| crate::pattern::runs(text)))
                     };
-                    let l = fixed.saturating_add(runs.saturating_mul(w));
                     let lo = end.saturating_sub(l);
                     if !may_start_in(text, self.regexes[r as usize].anchor, lo, start) {
                         continue;
@@ -254,6 +251,10 @@ mod tests {
             r"(?m)^[ \t]*(?:deal|offer)s?[ \t]*$",
             r"^\s*(?:deal|only)\b",
             r"[;,]\s?only\s+\d",
+            // Unbounded repetitions of classes without white space: bounded by the longest run.
+            r"\bfor\s+only\s+\$?[0-9]+(?:\.[0-9]{2})?\s+a\s+week",
+            r"\b[a-z]+\s+(?:magazine|media)\s+(?:may\s+)?earn",
+            r"\bthe\s+best\s+(?:[a-z0-9-]+\s+){1,3}on\s+the\s+market\b",
         ];
         let texts = [
             "only 3 left! just  12 left; only 9 lefty, only 1 left",
@@ -265,6 +266,9 @@ mod tests {
             "only      3    left and only\u{a0}\u{a0}4\u{2003}left\n deal  \n\t offer \t\n",
             // Trigger words inside words (passed over after a word byte) and at line starts.
             "unsave 10 xonly 3 left;only 3 left ideal\ndeal  deals\n\ndeal\nsave 5",
+            "for only $12345678901234.99 a week; for only 5 a week, for  only\t$7.5 a week",
+            "supercalifragilisticexpialidocious media may earn; x magazine earn, media earn",
+            "the best super-duper-long-adjective-here vitamin pills on the market; the best on the market",
         ];
         for p in patterns {
             let prepared = crate::pattern::prepared(p);

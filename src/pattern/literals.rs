@@ -256,78 +256,158 @@ pub fn explicit(list: &[String]) -> Result<Vec<Vec<u8>>, String> {
     Ok(out)
 }
 
-/// The longest match of a prepared regex in bytes as `(a, b)`: at most `a + b * W` bytes in a
-/// text whose longest run of white space is `W` bytes. Each unbounded repetition of white space
-/// alone (`\s+`, `[ \t]*`) stays inside one such run, so counts `W` once; `None` when another
-/// repetition is unbounded (`\w+`, `[a-z]*`).
-pub fn max_len(prepared: &str) -> Option<(usize, usize)> {
+/// The longest match of a regex, in bytes, in a text whose longest runs of white space and of
+/// anything else are known ([`Runs`]): `fixed + space * W + token * N` bytes, where `W` is the
+/// text's longest run of white space and `N` its longest run without white space.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bound {
+    /// Bytes of literals, classes and bounded repetitions.
+    pub fixed: usize,
+    /// Unbounded repetitions of white space alone (`\s+`, `[ \t]*`): each stays inside one run
+    /// of white space, so counts `W` once.
+    pub space: usize,
+    /// Unbounded repetitions of classes without white space (`[0-9]+`, `[a-z]+`, `\w+`): each
+    /// stays inside one run without white space, so counts `N` once.
+    pub token: usize,
+}
+
+impl Bound {
+    /// The bound in a text with these runs.
+    pub fn of(self, runs: Runs) -> usize {
+        self.fixed
+            .saturating_add(self.space.saturating_mul(runs.space))
+            .saturating_add(self.token.saturating_mul(runs.token))
+    }
+
+    fn plus(self, o: Bound) -> Bound {
+        Bound {
+            fixed: self.fixed + o.fixed,
+            space: self.space + o.space,
+            token: self.token + o.token,
+        }
+    }
+
+    fn max(self, o: Bound) -> Bound {
+        Bound {
+            fixed: self.fixed.max(o.fixed),
+            space: self.space.max(o.space),
+            token: self.token.max(o.token),
+        }
+    }
+
+    fn times(self, m: usize) -> Bound {
+        Bound {
+            fixed: self.fixed * m,
+            space: self.space * m,
+            token: self.token * m,
+        }
+    }
+}
+
+/// The longest match of a prepared regex ([`Bound`]); `None` when a repetition of something
+/// that may hold white space and other characters is unbounded (`.*`, `[^\n]+`).
+pub fn max_len(prepared: &str) -> Option<Bound> {
     bound(&parse(prepared)?)
 }
 
-fn bound(h: &Hir) -> Option<(usize, usize)> {
+fn bound(h: &Hir) -> Option<Bound> {
+    let fixed = |n| Bound {
+        fixed: n,
+        ..Bound::default()
+    };
     match h.kind() {
-        HirKind::Empty | HirKind::Look(_) => Some((0, 0)),
-        HirKind::Literal(l) => Some((l.0.len(), 0)),
-        HirKind::Class(_) => Some((h.properties().maximum_len()?, 0)),
+        HirKind::Empty | HirKind::Look(_) => Some(Bound::default()),
+        HirKind::Literal(l) => Some(fixed(l.0.len())),
+        HirKind::Class(_) => Some(fixed(h.properties().maximum_len()?)),
         HirKind::Capture(c) => bound(&c.sub),
-        HirKind::Concat(subs) => subs.iter().try_fold((0, 0), |(a, b), s| {
-            let (x, y) = bound(s)?;
-            Some((a + x, b + y))
-        }),
-        HirKind::Alternation(subs) => subs.iter().try_fold((0, 0), |(a, b), s| {
-            let (x, y) = bound(s)?;
-            Some((a.max(x), b.max(y)))
-        }),
+        HirKind::Concat(subs) => subs
+            .iter()
+            .try_fold(Bound::default(), |acc, s| Some(acc.plus(bound(s)?))),
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .try_fold(Bound::default(), |acc, s| Some(acc.max(bound(s)?))),
         HirKind::Repetition(r) => match r.max {
-            Some(m) => {
-                let (x, y) = bound(&r.sub)?;
-                Some((x * m as usize, y * m as usize))
-            }
-            None if white_space_only(&r.sub) => Some((0, 1)),
-            None => None,
+            Some(m) => Some(bound(&r.sub)?.times(m as usize)),
+            None => match class_space(&r.sub)? {
+                true => Some(Bound {
+                    space: 1,
+                    ..Bound::default()
+                }),
+                false => Some(Bound {
+                    token: 1,
+                    ..Bound::default()
+                }),
+            },
         },
     }
 }
 
-/// True for a class of white space characters only (every one `char::is_whitespace`, the
-/// Unicode White_Space property `\s` stands for).
-fn white_space_only(h: &Hir) -> bool {
-    match h.kind() {
-        HirKind::Class(Class::Unicode(u)) => u
+/// `Some(true)` for a class of white space characters only (each one `char::is_whitespace`,
+/// the Unicode White_Space property `\s` stands for), `Some(false)` for a class without any
+/// (in byte classes, ASCII bytes only: a byte of 0x80 or more may be part of a white space
+/// character), `None` for anything else.
+fn class_space(h: &Hir) -> Option<bool> {
+    let ranges: Vec<(char, char)> = match h.kind() {
+        HirKind::Class(Class::Unicode(u)) => {
+            u.ranges().iter().map(|r| (r.start(), r.end())).collect()
+        }
+        HirKind::Class(Class::Bytes(b)) if b.ranges().iter().all(|r| r.end().is_ascii()) => b
             .ranges()
             .iter()
-            .all(|r| (r.start()..=r.end()).all(char::is_whitespace)),
-        HirKind::Class(Class::Bytes(b)) => b
-            .ranges()
+            .map(|r| (r.start() as char, r.end() as char))
+            .collect(),
+        HirKind::Capture(c) => return class_space(&c.sub),
+        _ => return None,
+    };
+    let all = |white: bool| {
+        ranges
             .iter()
-            .all(|r| (r.start()..=r.end()).all(|x| x.is_ascii() && (x as char).is_whitespace())),
-        HirKind::Capture(c) => white_space_only(&c.sub),
-        _ => false,
+            .all(|&(a, b)| (a..=b).all(|c| c.is_whitespace() == white))
+    };
+    if all(true) {
+        Some(true)
+    } else {
+        all(false).then_some(false)
     }
 }
 
-/// The longest run of white space in `text`, in bytes: ASCII white space and the non-ASCII
-/// characters `\s` matches (`char::is_whitespace`, the Unicode White_Space property).
-pub fn white_space_run(text: &str) -> usize {
+/// The longest runs of a text, in bytes, that bound the matches of unbounded repetitions
+/// ([`Bound`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Runs {
+    /// The longest run of white space: ASCII white space and the non-ASCII characters `\s`
+    /// matches (`char::is_whitespace`, the Unicode White_Space property).
+    pub space: usize,
+    /// The longest run of characters that are not white space.
+    pub token: usize,
+}
+
+/// The longest runs of white space and of other characters in `text` ([`Runs`]).
+pub fn runs(text: &str) -> Runs {
     let bytes = text.as_bytes();
-    let (mut best, mut run, mut i) = (0, 0, 0);
+    let (mut best, mut space, mut token, mut i) = (Runs::default(), 0, 0, 0);
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
             // Branch-free for ASCII: one space every few bytes defeats a branch predictor.
             let white = usize::from(b.is_ascii_whitespace() | (b == 0x0b));
-            run = (run + 1) * white;
-            best = best.max(run);
+            space = (space + 1) * white;
+            token = (token + 1) * (1 - white);
+            best.space = best.space.max(space);
+            best.token = best.token.max(token);
             i += 1;
             continue;
         }
         let c = text[i..].chars().next().unwrap_or('x');
-        run = if c.is_whitespace() {
-            run + c.len_utf8()
+        if c.is_whitespace() {
+            space += c.len_utf8();
+            token = 0;
         } else {
-            0
-        };
-        best = best.max(run);
+            token += c.len_utf8();
+            space = 0;
+        }
+        best.space = best.space.max(space);
+        best.token = best.token.max(token);
         i += c.len_utf8();
     }
     best
@@ -534,17 +614,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bounds_count_white_space_runs() {
+    fn bounds_count_white_space_and_token_runs() {
         let m = |p: &str| max_len(&super::super::prepared(p));
-        assert_eq!(m(r"\bonly\s+\d{1,3}\s+left\b"), Some((20, 2)));
-        assert_eq!(m(r"(?m)^[ \t]*ad[ \t]*$"), Some((2, 2)));
-        assert_eq!(m(r"\bsave\s+\d+"), None);
-        assert_eq!(white_space_run("a  \t b\u{a0}\u{a0}c"), 4);
+        let b = |fixed, space, token| {
+            Some(Bound {
+                fixed,
+                space,
+                token,
+            })
+        };
+        assert_eq!(m(r"\bonly\s+\d{1,3}\s+left\b"), b(20, 2, 0));
+        assert_eq!(m(r"(?m)^[ \t]*ad[ \t]*$"), b(2, 2, 0));
+        assert_eq!(m(r"\bsave\s+\d+"), b(5, 1, 1));
+        assert_eq!(m(r"(?:[a-z0-9-]+\s+){1,3}on"), b(2, 3, 3));
+        assert_eq!(m(r"\w+é"), b(2, 0, 1));
         assert_eq!(
-            white_space_run("ünïcödé\u{3000} \u{3000}x"),
-            7,
+            m(r"from[^\n]+"),
+            None,
+            "a class with white space and other characters"
+        );
+        assert_eq!(m(r"a.*b"), None);
+        let r = |space, token| Runs { space, token };
+        assert_eq!(runs("a  \t b\u{a0}\u{a0}c"), r(4, 1));
+        assert_eq!(
+            runs("ünïcödé\u{3000} \u{3000}x"),
+            r(7, 11),
             "letters are not space"
         );
+        assert_eq!(runs(""), r(0, 0));
+        assert_eq!(b(1, 2, 3).unwrap().of(r(10, 100)), 321);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use regex::{Regex, RegexBuilder};
 mod literals;
 
 pub use literals::{
-    Anchor, MIN_EXPLICIT, MIN_TRIGGER, anchor, derive, derive_flagged, explicit, is_word_byte,
-    max_len, prefix_after_non_word, prefixes, white_space_run,
+    Anchor, Bound, MIN_EXPLICIT, MIN_TRIGGER, Runs, anchor, derive, derive_flagged, explicit,
+    is_word_byte, max_len, prefix_after_non_word, prefixes, runs,
 };
 
 /// Compiled size limit of one regex (bytes of program); a pathological pattern is refused.
