@@ -4,8 +4,12 @@
 //! not compile (`None`) does not happen; the built-in packs are compiled by the tests.
 
 use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
 
-/// A prepared pattern and, once asked for, its compiled regex.
+/// A prepared pattern and, once asked for, its compiled regex: match bounds only (no capture
+/// groups), and no prefilter of its own: it runs where its literals were found, anchored or in
+/// a window of a few hundred bytes, where a prefilter search first only adds work (measured
+/// with `examples/match_cost.rs` under cachegrind: 17 % fewer instructions without).
 #[derive(Debug)]
 pub struct Lazy {
     pattern: String,
@@ -33,7 +37,9 @@ impl Lazy {
                     .configure(
                         meta::Config::new()
                             .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
-                            .hybrid_cache_capacity(self.cache),
+                            .hybrid_cache_capacity(self.cache)
+                            .which_captures(WhichCaptures::Implicit)
+                            .auto_prefilter(false),
                     )
                     .build(&self.pattern)
                     .ok()
