@@ -514,7 +514,7 @@ impl Scanner {
         let rules = &self.rules.rules;
         let mut hits: Vec<TextHit> = self
             .matcher
-            .find(&ex.text)
+            .find_lower(&ex.text, &ex.lower_text())
             .into_iter()
             .filter_map(|h| {
                 let r = &rules[h.rule as usize].rule;

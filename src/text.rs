@@ -320,6 +320,9 @@ pub struct RawLink {
 pub struct Extracted {
     /// Normalized visible text.
     pub text: String,
+    /// `text` lower-cased in ASCII (the same offsets): what the case-sensitive automata of
+    /// lower-case phrases search ([`crate::matcher::Matcher::find_lower`]).
+    pub lower: String,
     /// Text offsets to source offsets.
     pub map: OffsetMap,
     /// `(text offset, scope)` where the scope changes, sorted; text before the first is `text`.
@@ -456,6 +459,16 @@ impl Extracted {
             .filter(|_| self.article.is_none() && self.recipe.is_none())
     }
 
+    /// [`Extracted::lower`], or `text` lower-cased now where it was not filled in (an
+    /// `Extracted` built by hand).
+    pub fn lower_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.lower.len() == self.text.len() {
+            std::borrow::Cow::Borrowed(&self.lower)
+        } else {
+            std::borrow::Cow::Owned(self.text.to_ascii_lowercase())
+        }
+    }
+
     /// True when text offset `pos` lies in a footer.
     pub fn in_footer(&self, pos: usize) -> bool {
         self.footer.iter().any(|&(s, e)| s <= pos && pos < e)
@@ -525,6 +538,7 @@ pub fn extract_text(doc: &str) -> Extracted {
         .collect();
     let ignore_comments = text_ignore_comments(doc, &map);
     Extracted {
+        lower: text.to_ascii_lowercase(),
         text,
         map,
         links,

@@ -310,6 +310,7 @@ impl<'a> Extractor<'a> {
         };
         out.title = clamp(out.title);
         out.h1 = clamp(out.h1);
+        out.lower = text.to_ascii_lowercase();
         out.text = text;
         out.map = map;
         out

@@ -114,18 +114,19 @@ fn regex_error(rules: &RuleSet, message: String) -> Error {
     Error::Rules { message }
 }
 
-/// One overlapping automaton over regex literals (lower-case; ASCII case folded).
+/// One overlapping automaton over regex literals, lower-cased in ASCII: it searches a text
+/// lower-cased in ASCII ([`Matcher::find_lower`]), which is ASCII case folding at the same
+/// offsets, with half the letter classes and no case folding in the automaton.
 fn literal_automaton(literals: &[Vec<u8>]) -> Result<AhoCorasick, String> {
+    let lower: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
     AhoCorasick::builder()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
-        .build(literals)
+        .build(&lower)
         .or_else(|_| {
             AhoCorasick::builder()
-                .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
-                .build(literals)
+                .build(&lower)
         })
         .map_err(|e| format!("regex literals: {e}"))
 }
@@ -165,15 +166,15 @@ fn build_phrases(rules: &RuleSet) -> Result<Phrases, Error> {
     if phrases.is_empty() {
         return Ok((None, targets));
     }
+    // Normalized phrases are lower-case in ASCII, and the automaton searches the text
+    // lower-cased in ASCII ([`Matcher::find_lower`]).
     let ac = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(AhoCorasickKind::DFA))
         .build(&phrases)
         .or_else(|_| {
             // A DFA too large for the state limits: fall back to the automatic kind.
             AhoCorasick::builder()
-                .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&phrases)
         })
@@ -290,10 +291,18 @@ impl Matcher {
     /// Finds every rule match in `text`, sorted by position. Matches hidden by a rule's
     /// exception are dropped; two rules may match the same span.
     pub fn find(&self, text: &str) -> Vec<Hit> {
+        self.find_lower(text, &text.to_ascii_lowercase())
+    }
+
+    /// [`Matcher::find`] given `lower`, `text` lower-cased in ASCII (`str::to_ascii_lowercase`,
+    /// the same offsets), which the automata search: phrases and literals match ASCII case
+    /// insensitively, as the automata were built lower-case.
+    pub fn find_lower(&self, text: &str, lower: &str) -> Vec<Hit> {
+        debug_assert_eq!(text.len(), lower.len());
         let mut hits = Vec::new();
         let mut hidden: Vec<Hit> = Vec::new();
         if let Some(ac) = &self.ac {
-            for m in ac.find_iter(text) {
+            for m in ac.find_iter(lower) {
                 let (start, end) = (m.start(), m.end());
                 if !on_word_boundaries(text, start, end) {
                     continue;
@@ -315,7 +324,7 @@ impl Matcher {
         if let Some(lits) = &re.literals {
             let mut candidates = Vec::new();
             let mut windows = trigger::Hits::default();
-            for m in lits.find_overlapping_iter(text) {
+            for m in lits.find_overlapping_iter(lower) {
                 let lit = m.pattern().as_usize();
                 if passed_over(&re.after_non_word, text, lit, m.start()) {
                     continue;

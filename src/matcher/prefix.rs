@@ -109,7 +109,7 @@ impl Prefiltered {
     pub fn find(&self, text: &str, out: &mut Vec<(usize, usize, usize)>) {
         let ac: AhoCorasick = super::literal_automaton(&self.literals).unwrap();
         let mut candidates = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
+        for m in ac.find_overlapping_iter(&text.to_ascii_lowercase()) {
             self.hit(m.pattern().as_usize(), m.start(), &mut candidates);
         }
         self.run(text, candidates, out);

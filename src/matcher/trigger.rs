@@ -117,7 +117,7 @@ impl Triggered {
             .get_or_init(|| super::literal_automaton(&self.literals).ok());
         let Some(ac) = ac else { return };
         let mut hits = Hits::default();
-        for m in ac.find_overlapping_iter(text) {
+        for m in ac.find_overlapping_iter(&text.to_ascii_lowercase()) {
             let (lit, start) = (m.pattern().as_usize(), m.start());
             if !super::passed_over(&self.after_non_word, text, lit, start) {
                 self.hit(text, lit, start, m.end(), &mut hits);

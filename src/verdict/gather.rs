@@ -384,7 +384,7 @@ fn advertorial(
     }
     // A statement that the post is paid for, anywhere but the footer.
     if let Some(m) = spec.statement_matcher.as_ref().and_then(|ac| {
-        ac.find_iter(ex.text.as_str())
+        ac.find_iter(ex.lower_text().as_ref())
             .find(|m| !ex.in_footer(m.start()))
     }) {
         return Some(("statement", m.start(), m.end()));
