@@ -565,39 +565,42 @@ impl<'a> Extractor<'a> {
             && (self
                 .attr(from, "type")
                 .is_some_and(|t| t.eq_ignore_ascii_case("tel"))
-                || ["name", "id"].iter().any(|a| {
-                    self.attr(from, a)
-                        .is_some_and(|v| v.to_ascii_lowercase().contains("phone"))
-                }))
+                || ["name", "id"]
+                    .iter()
+                    .any(|a| self.attr(from, a).is_some_and(|v| contains_ci(&v, "phone"))))
         {
             self.out.lead_form = Some(span);
         }
     }
 
     /// True when an `id`, `name`, `class`, `data-action` or form `action` of the tag names a
-    /// cart or checkout control.
+    /// cart or checkout control (ASCII case folded: one automaton, no lower-cased copy; every
+    /// tag is asked until one names a cart).
     fn names_cart(&self, from: usize) -> bool {
-        const CART: &[&str] = &[
-            "addtocart",
-            "add-to-cart",
-            "add_to_cart",
-            "addtobasket",
-            "add-to-basket",
-            "add_to_basket",
-            "add-to-bag",
-            "addtobag",
-            "buy-now",
-            "buynow",
-            "buy_now",
-            "/cart/add",
-        ];
+        static CART: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+            std::sync::LazyLock::new(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build([
+                        "addtocart",
+                        "add-to-cart",
+                        "add_to_cart",
+                        "addtobasket",
+                        "add-to-basket",
+                        "add_to_basket",
+                        "add-to-bag",
+                        "addtobag",
+                        "buy-now",
+                        "buynow",
+                        "buy_now",
+                        "/cart/add",
+                    ])
+                    .expect("cart names build")
+            });
         ["id", "name", "class", "data-action", "action"]
             .iter()
             .filter_map(|a| self.attr(from, a))
-            .any(|v| {
-                let v = v.to_ascii_lowercase();
-                CART.iter().any(|c| v.contains(c))
-            })
+            .any(|v| CART.is_match(v.as_ref()))
     }
 
     /// Handles a start tag; returns where scanning resumes.
@@ -735,25 +738,23 @@ impl<'a> Extractor<'a> {
         let name = tag.name.as_str();
         let hidden = self.is_hidden(from, name);
         let class = self.attr(from, "class");
+        // A class token holds a word (without white space) when the class value does.
         let class_has = |words: &[&str]| {
-            class.as_deref().is_some_and(|c| {
-                c.split_ascii_whitespace().any(|t| {
-                    let t = t.to_ascii_lowercase();
-                    words.iter().any(|w| t.contains(w))
-                })
-            })
+            class
+                .as_deref()
+                .is_some_and(|c| words.iter().any(|w| contains_ci(c, w)))
         };
-        let role = self.attr(from, "role").map(|r| r.to_ascii_lowercase());
-        let button = name == "button"
-            || role.as_deref() == Some("button")
-            || (name == "a" && class_has(&["btn", "button"]));
-        let id_has_footer = self
-            .attr(from, "id")
-            .is_some_and(|i| i.to_ascii_lowercase().contains("footer"));
+        let role = self.attr(from, "role");
+        let role_is = |r: &str| role.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(r));
+        let button =
+            name == "button" || role_is("button") || (name == "a" && class_has(&["btn", "button"]));
         let footer = name == "footer"
-            || role.as_deref() == Some("contentinfo")
+            || role_is("contentinfo")
             || (matches!(name, "div" | "section" | "aside")
-                && (id_has_footer || class_has(&["footer"])));
+                && (self
+                    .attr(from, "id")
+                    .is_some_and(|i| contains_ci(&i, "footer"))
+                    || class_has(&["footer"])));
         let link = if name == "a"
             && let Some(href) = self.attr(from, "href")
         {
@@ -955,9 +956,27 @@ fn raw_text_end(b: &[u8], from: usize, name: &str) -> usize {
     b.len()
 }
 
+/// True when `hay` holds `needle` (lower-case ASCII) with ASCII case folded, without a
+/// lower-cased copy.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    hay.as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contains_ci_folds_ascii_case_only() {
+        assert!(contains_ci("site-FOOTER wide", "footer"));
+        assert!(contains_ci("Footer", "footer"));
+        assert!(!contains_ci("foot er", "footer"));
+        assert!(!contains_ci("", "btn"));
+        assert!(!contains_ci("ʙtn", "btn"), "no Unicode folding");
+    }
 
     fn text(doc: &str) -> String {
         extract_html(doc).text
