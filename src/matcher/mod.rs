@@ -70,6 +70,19 @@ fn passed_over(after_non_word: &[bool], text: &str, lit: usize, start: usize) ->
     after_non_word[lit] && start > 0 && crate::pattern::is_word_byte(text.as_bytes()[start - 1])
 }
 
+/// Longest literal the literal automaton holds: a longer one is cut to its first bytes, which
+/// every occurrence of it starts with. A hit then stands for every literal with that start, a
+/// superset the regexes decide (a prefix literal still starts where its match may; a trigger
+/// window reaches farther left, never less far). Measured on the bench JSONL: the automaton
+/// of the built-in packs has half the states (3.3 -> 1.8 MB), builds in half the time and
+/// searches faster, for 0.6 % more hits.
+const MAX_LITERAL: usize = 8;
+
+/// `lit` cut to [`MAX_LITERAL`] bytes.
+fn cut(lit: &[u8]) -> Vec<u8> {
+    lit[..lit.len().min(MAX_LITERAL)].to_vec()
+}
+
 /// Folds the after-non-word `flag` of one regex using literal `lit` (automaton slot `slot`, a
 /// new slot when it equals `flags.len()`) into `flags`: every regex sharing a literal must
 /// allow it, and the literal must start with a word byte (after `\b`, the long-s form of

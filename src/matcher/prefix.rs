@@ -51,7 +51,7 @@ impl Prefiltered {
         for (pattern, prefixes, caller, flag) in items {
             regexes.push((Lazy::new(pattern, ANCHORED_CACHE), caller));
             let r = regexes.len() as u32 - 1;
-            for lit in prefixes {
+            for lit in prefixes.iter().map(|l| super::cut(l)) {
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit.clone());
                     starts.push(Vec::new());
@@ -133,5 +133,29 @@ mod tests {
         pf.find("Workshop now. SHOP NOW or buy  now", &mut out);
         let spans: Vec<(usize, usize, usize)> = out;
         assert_eq!(spans, [(7, 14, 22), (7, 26, 34)]);
+    }
+
+    /// Prefixes longer than the automaton holds are cut to their first bytes; the regex still
+    /// decides ("advertisements" starts like "advertisement" and is no match).
+    #[test]
+    fn long_prefixes_are_cut_and_decided_by_the_regex() {
+        let re = r"(?-u:\b)(?:sponsored|advertisement)\s+content\b";
+        let items = vec![(
+            re.to_string(),
+            crate::pattern::prefixes(re).unwrap(),
+            3,
+            true,
+        )];
+        let pf = Prefiltered::new(items).unwrap().unwrap();
+        assert!(
+            pf.literals()
+                .iter()
+                .all(|l| l.len() <= super::super::MAX_LITERAL)
+        );
+        let mut out = Vec::new();
+        let text = "Sponsored content; advertisements content, ADVERTISEMENT  content";
+        pf.find(text, &mut out);
+        let spans: Vec<&str> = out.iter().map(|&(_, s, e)| &text[s..e]).collect();
+        assert_eq!(spans, ["Sponsored content", "ADVERTISEMENT  content"]);
     }
 }

@@ -80,7 +80,7 @@ impl Triggered {
                 re: Lazy::new(pattern, WINDOW_CACHE),
                 caller,
             });
-            for lit in trigger {
+            for lit in trigger.iter().map(|l| super::cut(l)) {
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit.clone());
                     fires.push(Vec::new());
@@ -255,6 +255,8 @@ mod tests {
             r"\bfor\s+only\s+\$?[0-9]+(?:\.[0-9]{2})?\s+a\s+week",
             r"\b[a-z]+\s+(?:magazine|media)\s+(?:may\s+)?earn",
             r"\bthe\s+best\s+(?:[a-z0-9-]+\s+){1,3}on\s+the\s+market\b",
+            // Literals longer than the automaton holds (cut to their first bytes).
+            r"\b(?:commission|compensation)\s+(?:earned|received)\b",
         ];
         let texts = [
             "only 3 left! just  12 left; only 9 lefty, only 1 left",
@@ -269,6 +271,7 @@ mod tests {
             "for only $12345678901234.99 a week; for only 5 a week, for  only\t$7.5 a week",
             "supercalifragilisticexpialidocious media may earn; x magazine earn, media earn",
             "the best super-duper-long-adjective-here vitamin pills on the market; the best on the market",
+            "commission earned; commissioner earned, compensation  received; commissions earned",
         ];
         for p in patterns {
             let prepared = crate::pattern::prepared(p);
