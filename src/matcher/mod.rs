@@ -127,19 +127,24 @@ fn regex_error(rules: &RuleSet, message: String) -> Error {
     Error::Rules { message }
 }
 
-/// One overlapping automaton over regex literals, lower-cased in ASCII: it searches a text
-/// lower-cased in ASCII ([`Matcher::find_lower`]), which is ASCII case folding at the same
-/// offsets, with half the letter classes and no case folding in the automaton.
+/// One overlapping automaton over regex literals, which `crate::pattern` gives lower-cased in
+/// ASCII: it searches a text lower-cased in ASCII ([`Matcher::find_lower`]), which is ASCII
+/// case folding at the same offsets, with half the letter classes and no case folding in the
+/// automaton.
 fn literal_automaton(literals: &[Vec<u8>]) -> Result<AhoCorasick, String> {
-    let lower: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+    debug_assert!(
+        literals
+            .iter()
+            .all(|l| !l.iter().any(u8::is_ascii_uppercase))
+    );
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
-        .build(&lower)
+        .build(literals)
         .or_else(|_| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .build(&lower)
+                .build(literals)
         })
         .map_err(|e| format!("regex literals: {e}"))
 }
