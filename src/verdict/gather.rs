@@ -296,7 +296,15 @@ fn words(text: &str) -> usize {
     if t.is_empty() {
         0
     } else {
-        memchr::memchr2_iter(b' ', b'\n', t.as_bytes()).count() + 1
+        // A plain count the compiler vectorizes: one call per word (`memchr2_iter`) cost 6 %
+        // of a scan of short text documents.
+        let blank = |c: &[u8]| {
+            c.iter()
+                .map(|&b| u8::from(b == b' ' || b == b'\n'))
+                .sum::<u8>()
+        };
+        let chunks = t.as_bytes().chunks(64);
+        chunks.map(|c| usize::from(blank(c))).sum::<usize>() + 1
     }
 }
 
@@ -383,10 +391,17 @@ fn advertorial(
         return Some(b);
     }
     // A statement that the post is paid for, anywhere but the footer.
-    if let Some(m) = spec.statement_matcher.as_ref().and_then(|ac| {
-        ac.find_iter(ex.lower_text().as_ref())
-            .find(|m| !ex.in_footer(m.start()))
-    }) {
+    let lower = ex.lower_text();
+    let anchored = (spec.statement_anchors.as_ref()).is_none_or(|a| a.is_match(lower.as_ref()));
+    if let Some(m) = spec
+        .statement_matcher
+        .as_ref()
+        .filter(|_| anchored)
+        .and_then(|ac| {
+            ac.find_iter(lower.as_ref())
+                .find(|m| !ex.in_footer(m.start()))
+        })
+    {
         return Some(("statement", m.start(), m.end()));
     }
     // Bracketed labels in the running text ("Shampoo (Werbung)"), enough of them.
@@ -484,6 +499,36 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn statements_that_a_post_is_paid_for_are_found_outside_the_footer() {
+        assert_eq!(
+            advert("<h1>Gifts</h1><p>Note: THIS POST WAS SPONSORED by Acme. Gifts.</p>").as_deref(),
+            Some("statement: THIS POST WAS SPONSORED")
+        );
+        assert_eq!(
+            advert("<h1>Shampoo</h1><p>Dieser Beitrag enthält Werbung für Acme.</p>").as_deref(),
+            Some("statement: Dieser Beitrag enthält Werbung")
+        );
+        // The anchor word without its statement, the statement only in the footer.
+        assert_eq!(
+            advert("<h1>Race</h1><p>This post is about a sponsored race.</p>"),
+            None
+        );
+        assert_eq!(
+            advert("<h1>Gifts</h1><p>Text</p><footer>This post was sponsored.</footer>"),
+            None
+        );
+    }
+
+    #[test]
+    fn statement_anchors_are_their_longest_words() {
+        use crate::verdict::policy::anchor_word;
+        assert_eq!(anchor_word("this post was sponsored"), "sponsored");
+        assert_eq!(anchor_word("i was compensated for"), "compensated");
+        assert_eq!(anchor_word("dieser beitrag enthält werbung"), "enthält");
+        assert_eq!(anchor_word("  "), "");
     }
 
     #[test]
