@@ -237,18 +237,7 @@ impl TextBuilder {
                     && let Some((decoded, len)) = decode(&raw[i..])
                 {
                     self.push_copy(&raw[copy_from..i], src + copy_from);
-                    let c = fold_char(decoded.0).unwrap_or(decoded.0);
-                    if c == ' ' {
-                        if !self.ends_blank() {
-                            self.push_replace(" ", src + i, len);
-                        }
-                    } else if !is_invisible(c) {
-                        let mut buf = [0u8; 8];
-                        let n = c.encode_utf8(&mut buf).len();
-                        let n = n + decoded.1.map_or(0, |d| d.encode_utf8(&mut buf[n..]).len());
-                        let s = std::str::from_utf8(&buf[..n]).unwrap_or(" ");
-                        self.push_replace(s, src + i, len);
-                    }
+                    self.push_entity(decoded, src + i, len);
                     i += len;
                     copy_from = i;
                     continue;
@@ -276,6 +265,22 @@ impl TextBuilder {
             i += len;
         }
         self.push_copy(&raw[copy_from..], src + copy_from);
+    }
+
+    /// Appends the character(s) of a character reference of `len` bytes at `src`, folded.
+    fn push_entity(&mut self, decoded: (char, Option<char>), src: usize, len: usize) {
+        let c = fold_char(decoded.0).unwrap_or(decoded.0);
+        if c == ' ' {
+            if !self.ends_blank() {
+                self.push_replace(" ", src, len);
+            }
+        } else if !is_invisible(c) {
+            let mut buf = [0u8; 8];
+            let n = c.encode_utf8(&mut buf).len();
+            let n = n + decoded.1.map_or(0, |d| d.encode_utf8(&mut buf[n..]).len());
+            let s = std::str::from_utf8(&buf[..n]).unwrap_or(" ");
+            self.push_replace(s, src, len);
+        }
     }
 
     /// The finished text and map, without trailing white space.
