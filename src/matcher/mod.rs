@@ -33,6 +33,7 @@ pub use crate::pattern::{
 mod lazy;
 mod prefix;
 pub mod trigger;
+mod walk;
 
 /// One match in the scanned text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,7 +58,7 @@ struct Target {
 /// All rules, compiled.
 #[derive(Debug)]
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    ac: Option<walk::Automata>,
     targets: Vec<Target>,
     /// The regexes, behind their literal automaton.
     re: Regexes,
@@ -150,7 +151,7 @@ fn literal_automaton(literals: &[Vec<u8>]) -> Result<AhoCorasick, String> {
 }
 
 /// The phrase automaton and what each of its patterns stands for.
-type Phrases = (Option<AhoCorasick>, Vec<Target>);
+type Phrases = (Option<walk::Automata>, Vec<Target>);
 
 /// Collects every phrase and exception of `rules`, normalized and deduplicated, and builds the
 /// phrase automaton.
@@ -186,17 +187,8 @@ fn build_phrases(rules: &RuleSet) -> Result<Phrases, Error> {
     }
     // Normalized phrases are lower-case in ASCII, and the automaton searches the text
     // lower-cased in ASCII ([`Matcher::find_lower`]).
-    let ac = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&phrases)
-        .or_else(|_| {
-            // A DFA too large for the state limits: fall back to the automatic kind.
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&phrases)
-        })
-        .map_err(|e| Error::Rules {
+    let ac =
+        walk::Automata::new(&phrases, MatchKind::LeftmostLongest).map_err(|e| Error::Rules {
             message: format!("phrase automaton: {e}"),
         })?;
     Ok((Some(ac), targets))
@@ -248,7 +240,7 @@ struct Regexes {
     /// The other regexes, each run in windows around the hits of its trigger.
     triggered: Option<trigger::Triggered>,
     /// The prefix literals, then the trigger literals, in one automaton: one pass finds both.
-    literals: Option<AhoCorasick>,
+    literals: Option<walk::Automata>,
     /// The number of prefix literals: automaton patterns from here on are trigger literals.
     split: usize,
     /// Per automaton pattern: a hit right after an ASCII word byte can start no match.
@@ -277,7 +269,9 @@ impl Regexes {
         let literals = if all.is_empty() {
             None
         } else {
-            Some(literal_automaton(&all).map_err(all_packs)?)
+            debug_assert!(all.iter().all(|l| !l.iter().any(u8::is_ascii_uppercase)));
+            let ac = walk::Automata::new(&all, MatchKind::Standard);
+            Some(ac.map_err(|e| all_packs(format!("regex literals: {e}")))?)
         };
         Ok(Regexes {
             prefiltered,
@@ -320,12 +314,11 @@ impl Matcher {
         let mut hits = Vec::new();
         let mut hidden: Vec<Hit> = Vec::new();
         if let Some(ac) = &self.ac {
-            for m in ac.find_iter(lower) {
-                let (start, end) = (m.start(), m.end());
+            ac.leftmost(lower.as_bytes(), |start, end, pattern| {
                 if !on_word_boundaries(text, start, end) {
-                    continue;
+                    return;
                 }
-                let t = &self.targets[m.pattern().as_usize()];
+                let t = &self.targets[pattern];
                 for &rule in &t.rules {
                     if !t.exceptions.contains(&rule) {
                         hits.push(Hit { start, end, rule });
@@ -334,7 +327,7 @@ impl Matcher {
                 for &rule in &t.exceptions {
                     hidden.push(Hit { start, end, rule });
                 }
-            }
+            });
         }
         // Regex matches: (index in `regexes`, start, end).
         let mut raw: Vec<(usize, usize, usize)> = Vec::new();
@@ -342,17 +335,16 @@ impl Matcher {
         if let Some(lits) = &re.literals {
             let mut candidates = Vec::new();
             let mut windows = trigger::Hits::default();
-            for m in lits.find_overlapping_iter(lower) {
-                let lit = m.pattern().as_usize();
-                if passed_over(&re.after_non_word, text, lit, m.start()) {
-                    continue;
+            lits.overlapping(lower.as_bytes(), |start, end, lit| {
+                if passed_over(&re.after_non_word, text, lit, start) {
+                    return;
                 }
                 match (&re.prefiltered, &re.triggered) {
-                    (Some(pf), _) if lit < re.split => pf.hit(lit, m.start(), &mut candidates),
-                    (_, Some(t)) => t.hit(text, lit - re.split, m.start(), m.end(), &mut windows),
+                    (Some(pf), _) if lit < re.split => pf.hit(lit, start, &mut candidates),
+                    (_, Some(t)) => t.hit(text, lit - re.split, start, end, &mut windows),
                     _ => {}
                 }
-            }
+            });
             if let Some(pf) = &re.prefiltered {
                 pf.run(text, candidates, &mut raw);
             }
