@@ -384,8 +384,9 @@ pub struct Runs {
 
 /// The longest runs of white space and of other characters in `text` ([`Runs`]).
 ///
-/// 64 bytes at a time where they are all ASCII ([`block_runs`]); other bytes one character
-/// at a time. Each scan of a text with trigger hits pays this once.
+/// Up to 64 bytes at a time: the ASCII bytes at the start of the next 64 ([`block_runs`]),
+/// then the non-ASCII characters there are one at a time. Each scan of a text with trigger
+/// hits pays this once.
 pub fn runs(text: &str) -> Runs {
     let bytes = text.as_bytes();
     let mut best = Runs::default();
@@ -393,27 +394,24 @@ pub fn runs(text: &str) -> Runs {
     let (mut white, mut len) = (false, 0usize);
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(block) = bytes.get(i..i + 64)
-            && block.is_ascii()
-        {
-            block_runs(white_mask(block), &mut white, &mut len, &mut best);
-            i += 64;
+        let block = &bytes[i..bytes.len().min(i + 64)];
+        let (w, high) = masks(block);
+        let ascii = (high.trailing_zeros() as usize).min(block.len());
+        if ascii > 0 {
+            block_runs(w, ascii as u32, &mut white, &mut len, &mut best);
+            i += ascii;
             continue;
         }
-        let (is_white, n) = match bytes[i] {
-            b if b < 0x80 => (b.is_ascii_whitespace() || b == 0x0b, 1),
-            _ => {
-                let c = text[i..].chars().next().unwrap_or('x');
-                (c.is_whitespace(), c.len_utf8())
+        while let Some(c) = text[i..].chars().next().filter(|c| !c.is_ascii()) {
+            let (is_white, n) = (c.is_whitespace(), c.len_utf8());
+            if is_white != white && len > 0 {
+                best.end_run(white, len);
+                len = 0;
             }
-        };
-        if is_white != white && len > 0 {
-            best.end_run(white, len);
-            len = 0;
+            white = is_white;
+            len += n;
+            i += n;
         }
-        white = is_white;
-        len += n;
-        i += n;
     }
     best.end_run(white, len);
     best
@@ -431,25 +429,30 @@ impl Runs {
     }
 }
 
-/// One block of 64 ASCII bytes, `w` its white-space mask, for [`runs`]: the run in progress
-/// (`white`, `len`) ends at the block's first change of class, the block's last run is the new
-/// one in progress, and the runs between count only when one is longer than the longest so
-/// far, which a few shift-and steps rule out ([`has_run`]) in nearly every block of prose. A
-/// walk from one change of class to the next (about one per three bytes) cost ~8 instructions
-/// a byte; this costs about one.
-fn block_runs(w: u64, white: &mut bool, len: &mut usize, best: &mut Runs) {
-    let class = |white: bool| if white { w } else { !w };
-    let lead = (!class(*white)).trailing_zeros();
-    if lead == 64 {
-        *len += 64;
+/// The first `n` (1 to 64) bytes of a block, all ASCII, `w` their white-space mask, for
+/// [`runs`]: the run in progress (`white`, `len`) ends at the first change of class, the last
+/// run is the new one in progress, and the runs between count only when one is longer than
+/// the longest so far, which a few shift-and steps rule out ([`has_run`]) in nearly every
+/// block of prose. A walk from one change of class to the next (about one per three bytes)
+/// cost ~8 instructions a byte; this costs about one.
+fn block_runs(w: u64, n: u32, white: &mut bool, len: &mut usize, best: &mut Runs) {
+    // Bits below `k`.
+    let below = |k: u32| if k >= 64 { u64::MAX } else { (1u64 << k) - 1 };
+    let class = |white: bool| (if white { w } else { !w }) & below(n);
+    let lead = class(!*white).trailing_zeros().min(n);
+    if lead == n {
+        *len += n as usize;
         return;
     }
     best.end_run(*white, *len + lead as usize);
-    let last_white = w >> 63 == 1;
-    let trail = (!class(last_white)).leading_zeros();
-    // Bits below `n`.
-    let below = |n: u32| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
-    let inner = below(64 - trail) & !below(lead);
+    let last_white = (w >> (n - 1)) & 1 == 1;
+    let others = class(!last_white);
+    let trail = if others == 0 {
+        n
+    } else {
+        others.leading_zeros() - (64 - n)
+    };
+    let inner = below(n - trail) & !below(lead);
     for (is_white, longest) in [(true, best.space), (false, best.token)] {
         let x = class(is_white) & inner;
         if has_run(x, longest + 1) {
@@ -484,23 +487,27 @@ fn longest_run(mut x: u64) -> usize {
     n
 }
 
-/// Bit `j` set where `block[j]` is ASCII white space (`\t`, `\n`, `\x0b`, `\x0c`, `\r`, space):
-/// a flag byte per byte (which the compiler vectorizes), then the flags' high bits gathered
-/// eight at a time by one multiplication.
-fn white_mask(block: &[u8]) -> u64 {
-    let mut flags = [0u8; 64];
-    for (f, &b) in flags.iter_mut().zip(block) {
+/// Bit `j` set where `block[j]` (up to 64 bytes) is ASCII white space (`\t`, `\n`, `\x0b`,
+/// `\x0c`, `\r`, space), and where it is not ASCII: a flag byte per byte (which the compiler
+/// vectorizes), then the flags' high bits gathered eight at a time by one multiplication.
+fn masks(block: &[u8]) -> (u64, u64) {
+    let (mut white, mut high) = ([0u8; 64], [0u8; 64]);
+    for ((f, h), &b) in white.iter_mut().zip(high.iter_mut()).zip(block) {
         *f = if b == b' ' || b.wrapping_sub(9) < 5 {
             0x80
         } else {
             0
         };
+        *h = b & 0x80;
     }
-    flags.chunks_exact(8).enumerate().fold(0u64, |m, (k, c)| {
-        let x = u64::from_le_bytes(c.try_into().unwrap_or_default());
-        let bits = x.wrapping_mul(0x0002_0408_1020_4081) >> 56;
-        m | bits << (8 * k)
-    })
+    let gather = |flags: &[u8; 64]| {
+        flags.chunks_exact(8).enumerate().fold(0u64, |m, (k, c)| {
+            let x = u64::from_le_bytes(c.try_into().unwrap_or_default());
+            let bits = x.wrapping_mul(0x0002_0408_1020_4081) >> 56;
+            m | bits << (8 * k)
+        })
+    };
+    (gather(&white), gather(&high))
 }
 
 fn parse(prepared: &str) -> Option<Hir> {
@@ -788,7 +795,7 @@ mod tests {
             // Every other text ASCII only: whole blocks of 64 ASCII bytes.
             let ascii = round % 2 == 0;
             let mut text = String::new();
-            for _ in 0..next(60) {
+            for _ in 0..next(200) {
                 let p = pieces[next(pieces.len())];
                 if !ascii || p.is_ascii() {
                     text.push_str(p);
