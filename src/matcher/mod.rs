@@ -215,15 +215,9 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Items), Error> {
                 message: format!("rule {}: {m}", r.rule.id),
             };
             let src = prepare(re);
-            match plan(re, &r.rule.trigger).map_err(err)? {
-                Plan::Prefixes(l) => {
-                    let flag = crate::pattern::prefix_after_non_word(&src);
-                    prefixed.push((src, l, idx, flag));
-                }
-                Plan::Trigger { literals, derived } => {
-                    let flag = derived
-                        && crate::pattern::derive_flagged(&src)
-                            .is_some_and(|(set, f)| f && set == literals);
+            match crate::pattern::plan_flagged(re, &r.rule.trigger).map_err(err)? {
+                (Plan::Prefixes(l), flag) => prefixed.push((src, l, idx, flag)),
+                (Plan::Trigger { literals, .. }, flag) => {
                     triggered.push((src, literals, idx, flag));
                 }
             }
