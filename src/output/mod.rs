@@ -60,8 +60,6 @@ struct DocumentLine<'a> {
     source: &'a str,
     record: u64,
     url: Option<&'a str>,
-    #[serde(flatten)]
-    result: &'a DocResult,
 }
 
 #[derive(Serialize)]
@@ -141,16 +139,23 @@ pub fn write_jsonl_document(
     meta: &DocMeta<'_>,
     result: &DocResult,
 ) -> io::Result<()> {
-    let line = DocumentLine {
+    let head = DocumentLine {
         kind: "document",
         id: meta.id,
         source: meta.source,
         record: meta.record,
         url: meta.url,
-        result,
     };
-    serde_json::to_writer(&mut *w, &line)?;
-    w.write_all(b"\n")
+    // The head's fields, then the result's in the same object: what `#[serde(flatten)]` wrote,
+    // without its map serializer (4 % of a scan of short text documents).
+    let mut line = serde_json::to_vec(&head)?;
+    line.pop();
+    line.push(b',');
+    let body = line.len();
+    serde_json::to_writer(&mut line, result)?;
+    line.remove(body);
+    line.push(b'\n');
+    w.write_all(&line)
 }
 
 /// Writes one `error` line.
