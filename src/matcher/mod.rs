@@ -21,7 +21,7 @@
 
 use crate::Error;
 use crate::rules::RuleSet;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::MatchKind;
 
 use crate::pattern::prepare;
 pub use crate::pattern::{
@@ -132,22 +132,13 @@ fn regex_error(rules: &RuleSet, message: String) -> Error {
 /// ASCII: it searches a text lower-cased in ASCII ([`Matcher::find_lower`]), which is ASCII
 /// case folding at the same offsets, with half the letter classes and no case folding in the
 /// automaton.
-fn literal_automaton(literals: &[Vec<u8>]) -> Result<AhoCorasick, String> {
+fn literal_automaton(literals: &[Vec<u8>]) -> Result<walk::Automata, String> {
     debug_assert!(
         literals
             .iter()
             .all(|l| !l.iter().any(u8::is_ascii_uppercase))
     );
-    AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(literals)
-        .or_else(|_| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(literals)
-        })
-        .map_err(|e| format!("regex literals: {e}"))
+    walk::Automata::new(literals, MatchKind::Standard).map_err(|e| format!("regex literals: {e}"))
 }
 
 /// The phrase automaton and what each of its patterns stands for.
@@ -263,9 +254,7 @@ impl Regexes {
         let literals = if all.is_empty() {
             None
         } else {
-            debug_assert!(all.iter().all(|l| !l.iter().any(u8::is_ascii_uppercase)));
-            let ac = walk::Automata::new(&all, MatchKind::Standard);
-            Some(ac.map_err(|e| all_packs(format!("regex literals: {e}")))?)
+            Some(literal_automaton(&all).map_err(all_packs)?)
         };
         Ok(Regexes {
             prefiltered,

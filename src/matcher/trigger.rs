@@ -14,7 +14,6 @@
 //! ([`crate::pattern::max_len`]); a regex with another unbounded repetition (`[^\n]+`, `.*`)
 //! runs over the whole text, and only in texts where its trigger occurs.
 
-use aho_corasick::AhoCorasick;
 use regex_automata::Input;
 
 use super::lazy::Lazy;
@@ -36,7 +35,7 @@ pub struct Triggered {
     /// The trigger literals; the matcher finds them in one pass with the prefixes.
     literals: Vec<Vec<u8>>,
     /// An automaton of `literals` alone, for [`Triggered::find`].
-    ac: std::sync::OnceLock<Option<AhoCorasick>>,
+    ac: std::sync::OnceLock<Option<super::walk::Automata>>,
     /// Per literal: the regexes (indices into `regexes`) it triggers.
     fires: Vec<Vec<u32>>,
     /// Per literal: every match of each of its regexes holds a trigger hit right after a byte
@@ -117,12 +116,12 @@ impl Triggered {
             .get_or_init(|| super::literal_automaton(&self.literals).ok());
         let Some(ac) = ac else { return };
         let mut hits = Hits::default();
-        for m in ac.find_overlapping_iter(&text.to_ascii_lowercase()) {
-            let (lit, start) = (m.pattern().as_usize(), m.start());
+        let lower = text.to_ascii_lowercase();
+        ac.overlapping(lower.as_bytes(), |start, end, lit| {
             if !super::passed_over(&self.after_non_word, text, lit, start) {
-                self.hit(text, lit, start, m.end(), &mut hits);
+                self.hit(text, lit, start, end, &mut hits);
             }
-        }
+        });
         self.run_windows(text, hits, out);
     }
 
