@@ -296,38 +296,44 @@ impl Matcher {
         debug_assert_eq!(text.len(), lower.len());
         let mut hits = Vec::new();
         let mut hidden: Vec<Hit> = Vec::new();
-        if let Some(ac) = &self.ac {
-            ac.leftmost(lower.as_bytes(), |start, end, pattern| {
-                if !on_word_boundaries(text, start, end) {
-                    return;
+        let on_phrase = |start: usize, end: usize, pattern: usize| {
+            if !on_word_boundaries(text, start, end) {
+                return;
+            }
+            let t = &self.targets[pattern];
+            for &rule in &t.rules {
+                if !t.exceptions.contains(&rule) {
+                    hits.push(Hit { start, end, rule });
                 }
-                let t = &self.targets[pattern];
-                for &rule in &t.rules {
-                    if !t.exceptions.contains(&rule) {
-                        hits.push(Hit { start, end, rule });
-                    }
-                }
-                for &rule in &t.exceptions {
-                    hidden.push(Hit { start, end, rule });
-                }
-            });
+            }
+            for &rule in &t.exceptions {
+                hidden.push(Hit { start, end, rule });
+            }
+        };
+        let re = &self.re;
+        let mut candidates = Vec::new();
+        let mut windows = trigger::Hits::default();
+        let on_literal = |start: usize, end: usize, lit: usize| {
+            if passed_over(&re.after_non_word, text, lit, start) {
+                return;
+            }
+            match (&re.prefiltered, &re.triggered) {
+                (Some(pf), _) if lit < re.split => pf.hit(lit, start, &mut candidates),
+                (_, Some(t)) => t.hit(text, lit - re.split, start, end, &mut windows),
+                _ => {}
+            }
+        };
+        // One pass of both automata over the text (their loads overlap, see `walk`).
+        let lower = lower.as_bytes();
+        match (&self.ac, &re.literals) {
+            (Some(p), Some(l)) => p.leftmost_and_overlapping(l, lower, on_phrase, on_literal),
+            (Some(p), None) => p.leftmost(lower, on_phrase),
+            (None, Some(l)) => l.overlapping(lower, on_literal),
+            (None, None) => {}
         }
         // Regex matches: (index in `regexes`, start, end).
         let mut raw: Vec<(usize, usize, usize)> = Vec::new();
-        let re = &self.re;
-        if let Some(lits) = &re.literals {
-            let mut candidates = Vec::new();
-            let mut windows = trigger::Hits::default();
-            lits.overlapping(lower.as_bytes(), |start, end, lit| {
-                if passed_over(&re.after_non_word, text, lit, start) {
-                    return;
-                }
-                match (&re.prefiltered, &re.triggered) {
-                    (Some(pf), _) if lit < re.split => pf.hit(lit, start, &mut candidates),
-                    (_, Some(t)) => t.hit(text, lit - re.split, start, end, &mut windows),
-                    _ => {}
-                }
-            });
+        if re.literals.is_some() {
             if let Some(pf) = &re.prefiltered {
                 pf.run(text, candidates, &mut raw);
             }
