@@ -192,6 +192,8 @@ impl Dense {
                 return None;
             }
         }
+        // The map is as large as the crate's table: gone before the copy is made.
+        drop(bfs);
         // Numbers, by place in `order`: 0 the dead state, then the match states, then the
         // rest, each in breadth-first order.
         let mut ids = vec![0u32; order.len()];
