@@ -333,13 +333,12 @@ impl Matcher {
         }
         // Regex matches: (index in `regexes`, start, end).
         let mut raw: Vec<(usize, usize, usize)> = Vec::new();
-        if re.literals.is_some() {
-            if let Some(pf) = &re.prefiltered {
-                pf.run(text, candidates, &mut raw);
-            }
-            if let Some(t) = &re.triggered {
-                t.run_windows(text, windows, &mut raw);
-            }
+        // Candidates and windows come only from the literal pass.
+        if let Some(pf) = &re.prefiltered {
+            pf.run(text, candidates, &mut raw);
+        }
+        if let Some(t) = &re.triggered {
+            t.run_windows(text, windows, &mut raw);
         }
         for (idx, s, e) in raw {
             let rule = self.re.regexes[idx];

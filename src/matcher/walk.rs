@@ -297,22 +297,43 @@ impl Walk for Dense {
     }
 }
 
-/// The leftmost-longest match starting the search at `at`: the last match state's match
-/// before the automaton dies or the text ends.
-fn leftmost_from<W: Walk>(a: &W, hay: &[u8], at: usize) -> Option<(usize, usize, usize)> {
-    let mut sid = a.start()?;
+/// A match: (start, end, pattern).
+type Mat = (usize, usize, usize);
+
+/// How a leftmost-longest walk ended ([`walk_from`]).
+enum Stop<S> {
+    /// The automaton died (or has no start state), with the last match seen.
+    Died(Option<Mat>),
+    /// The walk reached its end alive in this state, with the last match seen.
+    Reached(S, Option<Mat>),
+}
+
+/// The walk of a leftmost-longest automaton from the start state at `at` up to `to`,
+/// remembering the last match state's match.
+fn walk_from<W: Walk>(a: &W, hay: &[u8], at: usize, to: usize) -> Stop<W::State> {
+    let Some(mut sid) = a.start() else {
+        return Stop::Died(None);
+    };
     let mut mat = a.is_match(sid).then(|| a.get(sid, 0, at));
-    for (i, &b) in hay.iter().enumerate().skip(at) {
+    for (i, &b) in hay[..to].iter().enumerate().skip(at) {
         sid = a.next(sid, b);
         if a.is_special(sid) {
             if a.is_dead(sid) {
-                break;
+                return Stop::Died(mat);
             } else if a.is_match(sid) {
                 mat = Some(a.get(sid, 0, i + 1));
             }
         }
     }
-    mat
+    Stop::Reached(sid, mat)
+}
+
+/// The leftmost-longest match starting the search at `at`: the last match state's match
+/// before the automaton dies or the text ends.
+fn leftmost_from<W: Walk>(a: &W, hay: &[u8], at: usize) -> Option<Mat> {
+    match walk_from(a, hay, at, hay.len()) {
+        Stop::Died(m) | Stop::Reached(_, m) => m,
+    }
 }
 
 fn leftmost<W: Walk>(a: &W, hay: &[u8], f: impl FnMut(usize, usize, usize)) {
@@ -366,47 +387,31 @@ fn report<W: Walk>(a: &W, sid: W::State, end: usize, f: &mut impl FnMut(usize, u
 }
 
 /// Where the leftmost-longest walk stands in [`joint`].
-enum Leftmost<S> {
+enum Leftmost {
     /// Walking: the state after the bytes before the loop's position, and the longest match
     /// seen since the walk last started.
-    At(S, Option<(usize, usize, usize)>),
+    At(u32, Option<Mat>),
     /// Found nothing more to the end of the text.
     Done,
 }
 
-/// The walk of [`leftmost`] from `at` up to `to`, after reporting `first` and restarting at
-/// its end (and again after each match it ends in the same stretch).
-fn catch_up<W: Walk>(
-    a: &W,
+/// The walk of [`leftmost`] up to `to`, after reporting `first` and restarting at its end
+/// (and again after each match it ends in the same stretch).
+fn catch_up(
+    a: &Dense,
     hay: &[u8],
-    first: (usize, usize, usize),
+    first: Mat,
     to: usize,
     f: &mut impl FnMut(usize, usize, usize),
-) -> Leftmost<W::State> {
+) -> Leftmost {
     let mut m = first;
-    'restart: loop {
+    loop {
         f(m.0, m.1, m.2);
-        let Some(mut sid) = a.start() else {
-            return Leftmost::Done;
-        };
-        let mut mat = None;
-        for (i, &b) in hay[..to].iter().enumerate().skip(m.1) {
-            sid = a.next(sid, b);
-            if a.is_special(sid) {
-                if a.is_dead(sid) {
-                    match mat {
-                        Some(n) => {
-                            m = n;
-                            continue 'restart;
-                        }
-                        None => return Leftmost::Done,
-                    }
-                } else if a.is_match(sid) {
-                    mat = Some(a.get(sid, 0, i + 1));
-                }
-            }
+        match walk_from(a, hay, m.1, to) {
+            Stop::Died(Some(n)) => m = n,
+            Stop::Died(None) => return Leftmost::Done,
+            Stop::Reached(sid, mat) => return Leftmost::At(sid, mat),
         }
-        return Leftmost::At(sid, mat);
     }
 }
 
@@ -414,20 +419,18 @@ fn catch_up<W: Walk>(
 /// match the empty string, so a leftmost match is never empty. When the leftmost walk dies
 /// at byte `i`, its match is reported and the walk restarts at the match's end and catches
 /// up to `i + 1` alone ([`catch_up`]); the overlapping walk never restarts.
-fn joint<L: Walk, O: Walk>(
-    l: &L,
-    o: &O,
+fn joint(
+    l: &Dense,
+    o: &Dense,
     hay: &[u8],
     mut fl: impl FnMut(usize, usize, usize),
     mut fo: impl FnMut(usize, usize, usize),
 ) {
-    let (Some(ls), Some(mut os)) = (l.start(), o.start()) else {
-        return leftmost_or_overlapping(l, o, hay, fl, fo);
-    };
+    let mut os = o.start;
     if o.is_match(os) {
         report(o, os, 0, &mut fo);
     }
-    let mut left = Leftmost::At(ls, None);
+    let mut left = Leftmost::At(l.start, None);
     for (i, &b) in hay.iter().enumerate() {
         os = o.next(os, b);
         if o.is_special(os) && o.is_match(os) {
@@ -453,18 +456,6 @@ fn joint<L: Walk, O: Walk>(
         fl(m.0, m.1, m.2);
         leftmost_at(l, hay, m.1, fl);
     }
-}
-
-/// [`joint`]'s results one walk after the other, for an automaton without a start state.
-fn leftmost_or_overlapping<L: Walk, O: Walk>(
-    l: &L,
-    o: &O,
-    hay: &[u8],
-    fl: impl FnMut(usize, usize, usize),
-    fo: impl FnMut(usize, usize, usize),
-) {
-    leftmost(l, hay, fl);
-    overlapping(o, hay, fo);
 }
 
 #[cfg(test)]
