@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use puffery::matcher::{Plan, compile_regex, plan, prepared, trigger::Triggered};
+use puffery::matcher::{Plan, compile_regex, prepared, trigger::Triggered};
 use puffery::rules::RuleSet;
 
 const PACK: &str = "[pack]\nname = \"mine\"\n\n[[rule]]\nid = \"cta.mine\"\ncategory = \"cta\"\n\
@@ -79,14 +79,21 @@ fn windows_match_the_whole_text_on_the_corpus() {
     let mut checked = 0;
     for r in &rules.rules {
         for re in &r.rule.regex {
-            let Plan::Trigger { literals, derived } = plan(re, &r.rule.trigger).unwrap() else {
+            // Planned as the matcher plans it, with its filter: hits right after a word byte
+            // passed over where every match allows.
+            let p = puffery::matcher::planned(re, &r.rule.trigger).unwrap();
+            let Plan::Trigger { literals, .. } = p.plan else {
                 continue;
             };
-            // With the filter the matcher uses: hits right after a word byte passed over.
-            let flag = derived && puffery::matcher::derive_flagged(&prepared(re)).unwrap().1;
-            let t = Triggered::new(vec![(prepared(re), literals, 0, flag)])
-                .unwrap()
-                .unwrap();
+            let item = puffery::matcher::trigger::Item {
+                pattern: prepared(re),
+                literals,
+                caller: 0,
+                after_non_word: p.after_non_word,
+                max_len: p.max_len,
+                anchor: p.anchor,
+            };
+            let t = Triggered::new(vec![item]).unwrap().unwrap();
             let full = compile_regex(re).unwrap();
             for text in &texts {
                 let want: Vec<(usize, usize, usize)> = full

@@ -25,9 +25,9 @@ use aho_corasick::MatchKind;
 
 use crate::pattern::prepare;
 pub use crate::pattern::{
-    Anchor, Plan, REGEX_DFA_LIMIT, REGEX_SIZE_LIMIT, anchor, compile_regex, derive_flagged,
-    fold_char, has_prefixes, no_trigger_message, normalize_phrase, plan, prefix_after_non_word,
-    prepared,
+    Anchor, Plan, Planned, REGEX_DFA_LIMIT, REGEX_SIZE_LIMIT, anchor, compile_regex,
+    derive_flagged, fold_char, has_prefixes, no_trigger_message, normalize_phrase, plan, planned,
+    prefix_after_non_word, prepared,
 };
 
 mod lazy;
@@ -193,7 +193,7 @@ type Items = Vec<(String, Vec<Vec<u8>>, usize, bool)>;
 /// Every regex of `rules` with its rule, split into those behind literal prefixes and those
 /// run around triggers; a regex that does not compile or has no trigger is an error naming
 /// its file, line and rule.
-fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Items), Error> {
+fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Vec<trigger::Item>), Error> {
     let mut regexes = Vec::new();
     let (mut prefixed, mut triggered) = (Vec::new(), Vec::new());
     for (i, r) in rules.rules.iter().enumerate() {
@@ -206,11 +206,18 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Items), Error> {
                 message: format!("rule {}: {m}", r.rule.id),
             };
             let src = prepare(re);
-            match crate::pattern::plan_flagged(re, &r.rule.trigger).map_err(err)? {
-                (Plan::Prefixes(l), flag) => prefixed.push((src, l, idx, flag)),
-                (Plan::Trigger { literals, .. }, flag) => {
-                    triggered.push((src, literals, idx, flag));
-                }
+            let p = crate::pattern::planned(re, &r.rule.trigger).map_err(err)?;
+            let flag = p.after_non_word;
+            match p.plan {
+                Plan::Prefixes(l) => prefixed.push((src, l, idx, flag)),
+                Plan::Trigger { literals, .. } => triggered.push(trigger::Item {
+                    pattern: src,
+                    literals,
+                    caller: idx,
+                    after_non_word: flag,
+                    max_len: p.max_len,
+                    anchor: p.anchor,
+                }),
             }
         }
     }

@@ -58,11 +58,45 @@ struct Windowed {
     caller: usize,
 }
 
+/// One regex to run around its trigger.
+pub struct Item {
+    /// The prepared pattern ([`crate::pattern::prepared`]).
+    pub pattern: String,
+    /// The trigger literals, lower-case.
+    pub literals: Vec<Vec<u8>>,
+    /// The caller's index of the regex.
+    pub caller: usize,
+    /// A hit right after an ASCII word byte can be passed over
+    /// ([`crate::pattern::derive_flagged`]).
+    pub after_non_word: bool,
+    /// Its longest match ([`crate::pattern::max_len`]).
+    pub max_len: Option<crate::pattern::Bound>,
+    /// Where every match starts ([`crate::pattern::anchor`]).
+    pub anchor: Option<crate::pattern::Anchor>,
+}
+
+impl Item {
+    /// The item of a prepared pattern with its trigger and flag, the rest derived from it.
+    pub fn of(
+        pattern: String,
+        literals: Vec<Vec<u8>>,
+        caller: usize,
+        after_non_word: bool,
+    ) -> Item {
+        Item {
+            max_len: crate::pattern::max_len(&pattern),
+            anchor: crate::pattern::anchor(&pattern),
+            pattern,
+            literals,
+            caller,
+            after_non_word,
+        }
+    }
+}
+
 impl Triggered {
-    /// Builds the automaton over `(prepared pattern, trigger, caller index)`.
-    pub fn new(
-        items: Vec<(String, Vec<Vec<u8>>, usize, bool)>,
-    ) -> Result<Option<Triggered>, String> {
+    /// Builds the automaton over the items.
+    pub fn new(items: Vec<Item>) -> Result<Option<Triggered>, String> {
         if items.is_empty() {
             return Ok(None);
         }
@@ -71,15 +105,16 @@ impl Triggered {
         let mut after_non_word: Vec<bool> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut regexes = Vec::with_capacity(items.len());
-        for (pattern, trigger, caller, flag) in items {
+        for item in items {
             let r = regexes.len() as u32;
+            let flag = item.after_non_word;
             regexes.push(Windowed {
-                max_len: crate::pattern::max_len(&pattern),
-                anchor: crate::pattern::anchor(&pattern),
-                re: Lazy::new(pattern, WINDOW_CACHE),
-                caller,
+                max_len: item.max_len,
+                anchor: item.anchor,
+                re: Lazy::new(item.pattern, WINDOW_CACHE),
+                caller: item.caller,
             });
-            for lit in trigger.iter().map(|l| super::cut(l)) {
+            for lit in item.literals.iter().map(|l| super::cut(l)) {
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
                     literals.push(lit.clone());
                     fires.push(Vec::new());
@@ -275,7 +310,7 @@ mod tests {
         for p in patterns {
             let prepared = crate::pattern::prepared(p);
             let (trigger, flag) = crate::pattern::derive_flagged(&prepared).unwrap();
-            let t = Triggered::new(vec![(prepared.clone(), trigger, 0, flag)])
+            let t = Triggered::new(vec![Item::of(prepared.clone(), trigger, 0, flag)])
                 .unwrap()
                 .unwrap();
             let full = crate::pattern::compile_regex(p).unwrap();

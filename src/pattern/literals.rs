@@ -114,10 +114,24 @@ pub fn derive(prepared: &str) -> Option<Vec<Vec<u8>>> {
 /// in "read") can be passed over. (After `\b` only literals starting with a word byte are
 /// known to follow a non-word byte: `\bſhop`, the long-s form of "shop", follows a word byte.)
 pub fn derive_flagged(prepared: &str) -> Option<(Vec<Vec<u8>>, bool)> {
-    let hir = parse(prepared)?;
-    let c = best(info(&hir));
+    derive_parsed(&parse(prepared)?)
+}
+
+/// [`derive_flagged`] of a regex already parsed ([`parse`]).
+pub(super) fn derive_parsed(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
+    let c = best(info(hir));
     let set = c.set?;
     usable(&set).then_some((set, c.after_non_word))
+}
+
+/// What the matcher needs of a prepared regex beyond its plan, from one parse ([`parse`]):
+/// every match starts at a word boundary ([`prefix_after_non_word`]), its longest match
+/// ([`max_len`]) and where every match starts ([`anchor`]).
+pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Bound>, Option<Anchor>) {
+    match hir {
+        Some(h) => (starts_with_boundary(h), bound(h), first_anchor(h)),
+        None => (false, None, None),
+    }
 }
 
 /// True when every match of a prepared regex starts at a word boundary: a prefix literal that
@@ -510,7 +524,8 @@ fn masks(block: &[u8]) -> (u64, u64) {
     (gather(&white), gather(&high))
 }
 
-fn parse(prepared: &str) -> Option<Hir> {
+/// A prepared regex parsed case-insensitively, the form every analysis here reads.
+pub(super) fn parse(prepared: &str) -> Option<Hir> {
     regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
