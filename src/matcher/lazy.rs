@@ -9,7 +9,10 @@ use regex_automata::nfa::thompson::WhichCaptures;
 /// A prepared pattern and, once asked for, its compiled regex: match bounds only (no capture
 /// groups), and no prefilter of its own: it runs where its literals were found, anchored or in
 /// a window of a few hundred bytes, where a prefilter search first only adds work (measured
-/// with `examples/match_cost.rs` under cachegrind: 17 % fewer instructions without).
+/// with `examples/match_cost.rs` under cachegrind: 17 % fewer instructions without). No
+/// one-pass DFA or bounded backtracker either: `meta` runs its lazy DFA first and those only
+/// where the lazy DFA gives up, where the PikeVM answers the same; not building them saves
+/// compile time a scan pays for each regex it meets.
 #[derive(Debug)]
 pub struct Lazy {
     pattern: String,
@@ -39,6 +42,8 @@ impl Lazy {
                             .nfa_size_limit(Some(crate::pattern::REGEX_SIZE_LIMIT))
                             .hybrid_cache_capacity(self.cache)
                             .which_captures(WhichCaptures::Implicit)
+                            .onepass(false)
+                            .backtrack(false)
                             .auto_prefilter(false),
                     )
                     .build(&self.pattern)

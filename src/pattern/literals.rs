@@ -125,13 +125,18 @@ pub(super) fn derive_parsed(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
 }
 
 /// What the matcher needs of a prepared regex beyond its plan, from one parse ([`parse`]):
-/// every match starts at a word boundary ([`prefix_after_non_word`]), its longest match
-/// ([`max_len`]) and where every match starts ([`anchor`]).
-pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Bound>, Option<Anchor>) {
+/// every match starts at a word boundary ([`prefix_after_non_word`]) and where every match
+/// starts ([`anchor`]).
+pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Anchor>) {
     match hir {
-        Some(h) => (starts_with_boundary(h), bound(h), first_anchor(h)),
-        None => (false, None, None),
+        Some(h) => (starts_with_boundary(h), first_anchor(h)),
+        None => (false, None),
     }
+}
+
+/// [`max_len`] of a regex already parsed.
+pub(super) fn max_len_parsed(hir: Option<&Hir>) -> Option<Bound> {
+    bound(hir?)
 }
 
 /// True when every match of a prepared regex starts at a word boundary: a prefix literal that

@@ -172,7 +172,8 @@ pub struct Planned {
     pub plan: Plan,
     /// The flag of [`plan_flagged`].
     pub after_non_word: bool,
-    /// Its longest match ([`max_len`]).
+    /// Its longest match ([`max_len`]) when it runs around a trigger; `None` for prefixes,
+    /// tried anchored, which need no bound.
     pub max_len: Option<Bound>,
     /// Where every match starts ([`anchor`]).
     pub anchor: Option<Anchor>,
@@ -187,8 +188,12 @@ pub fn planned(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
     {
         return Err(format!("regex {pattern:?}: {e}"));
     }
-    let (starts_at_boundary, max_len, anchor) = literals::facts(hir.as_ref());
-    let done = |plan, after_non_word| {
+    let (starts_at_boundary, anchor) = literals::facts(hir.as_ref());
+    let done = |plan: Plan, after_non_word| {
+        let max_len = match plan {
+            Plan::Prefixes(_) => None,
+            Plan::Trigger { .. } => literals::max_len_parsed(hir.as_ref()),
+        };
         Ok(Planned {
             plan,
             after_non_word,
@@ -220,7 +225,7 @@ mod tests {
     use super::*;
 
     /// One parse gives what the analyses of the pattern's text give, for every built-in
-    /// regex: the plan, the flag, the longest match and the anchor.
+    /// regex: the plan, the flag, the anchor and, for a trigger plan, the longest match.
     #[test]
     fn planned_from_one_parse_agrees_with_each_analysis() {
         let rules = crate::rules::RuleSet::builtin().unwrap();
@@ -229,8 +234,9 @@ mod tests {
             for re in &r.rule.regex {
                 let p = planned(re, &r.rule.trigger).unwrap();
                 let src = prepare(re);
-                assert_eq!(p.max_len, max_len(&src), "{re}");
                 assert_eq!(p.anchor, anchor(&src), "{re}");
+                let triggered = matches!(p.plan, Plan::Trigger { .. });
+                assert_eq!(p.max_len, max_len(&src).filter(|_| triggered), "{re}");
                 match p.plan {
                     Plan::Prefixes(l) => {
                         assert_eq!(Some(l), prefixes(&src), "{re}");
