@@ -75,6 +75,7 @@ pub struct Item {
     pub anchor: Option<crate::pattern::Anchor>,
 }
 
+#[cfg(test)]
 impl Item {
     /// The item of a prepared pattern with its trigger and flag, the rest derived from it.
     pub fn of(
