@@ -67,7 +67,7 @@ pub fn decode<'a>(bytes: &'a [u8], hint: Option<&str>, html: bool) -> Decoded<'a
             match declared {
                 Some(e) => (e, 0),
                 // Valid UTF-8 is checked once, not once to guess and again to decode.
-                None => match std::str::from_utf8(bytes) {
+                None => match utf8(bytes) {
                     Ok(s) => return valid_utf8(s, 0),
                     Err(_) => (guess_damaged(bytes), 0),
                 },
@@ -100,6 +100,13 @@ fn guess_damaged(bytes: &[u8]) -> &'static Encoding {
     }
 }
 
+/// `bytes` as a string when they are valid UTF-8: `simdutf8`'s check, 16 or 32 bytes at a time,
+/// which a scan pays on every document (the standard library's took 1.9 % of a JSONL scan's
+/// profile and 2.6 % of a WARC scan's).
+fn utf8(bytes: &[u8]) -> Result<&str, simdutf8::basic::Utf8Error> {
+    simdutf8::basic::from_utf8(bytes)
+}
+
 /// Valid UTF-8 after `skip` bytes of BOM: the text itself.
 fn valid_utf8(s: &str, skip: usize) -> Decoded<'_> {
     let map = (skip > 0).then(|| {
@@ -121,7 +128,7 @@ fn valid_utf8(s: &str, skip: usize) -> Decoded<'_> {
 }
 
 fn decode_utf8(body: &[u8], skip: usize) -> Decoded<'_> {
-    if let Ok(s) = std::str::from_utf8(body) {
+    if let Ok(s) = utf8(body) {
         return valid_utf8(s, skip);
     }
     let mut text = String::with_capacity(body.len() + 16);
