@@ -92,6 +92,7 @@ fn windows_match_the_whole_text_on_the_corpus() {
                 after_non_word: p.after_non_word,
                 max_len: p.max_len,
                 anchor: p.anchor,
+                at_start: p.at_start,
             };
             let t = Triggered::new(vec![item]).unwrap().unwrap();
             let full = compile_regex(re).unwrap();

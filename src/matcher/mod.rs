@@ -217,6 +217,7 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Vec<trigger::Item>)
                     after_non_word: flag,
                     max_len: p.max_len,
                     anchor: p.anchor,
+                    at_start: p.at_start,
                 }),
             }
         }

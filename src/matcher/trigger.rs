@@ -13,6 +13,11 @@
 //! or `\w+` (a class without white space) its longest run without white space
 //! ([`crate::pattern::max_len`]); a regex with another unbounded repetition (`[^\n]+`, `.*`)
 //! runs over the whole text, and only in texts where its trigger occurs.
+//!
+//! A regex whose every match starts with an occurrence of its trigger (`cta.retailer`'s
+//! verbs) is instead tried anchored at each hit, from the end of its last match on
+//! ([`Item::at_start`]): the same matches, and a try stops where the lazy DFA dies. On the bench
+//! JSONL that regex had 35,197 windows (~19 ms); `-j1` CPU 0.66 -> 0.63 s (medians of 7).
 
 use regex_automata::Input;
 
@@ -56,6 +61,8 @@ struct Windowed {
     anchor: Option<crate::pattern::Anchor>,
     /// The caller's index of this regex.
     caller: usize,
+    /// Every match starts with a trigger hit: tried anchored at the hits ([`Item::at_start`]).
+    at_start: bool,
 }
 
 /// One regex to run around its trigger.
@@ -73,6 +80,9 @@ pub struct Item {
     pub max_len: Option<crate::pattern::Bound>,
     /// Where every match starts ([`crate::pattern::anchor`]).
     pub anchor: Option<crate::pattern::Anchor>,
+    /// Every match starts with a trigger hit ([`crate::pattern::trigger_starts_match`]): the
+    /// regex is tried anchored at its hits instead of searched through windows.
+    pub at_start: bool,
 }
 
 #[cfg(test)]
@@ -87,6 +97,7 @@ impl Item {
         Item {
             max_len: crate::pattern::max_len(&pattern),
             anchor: crate::pattern::anchor(&pattern),
+            at_start: crate::pattern::trigger_starts_match(&pattern),
             pattern,
             literals,
             caller,
@@ -114,6 +125,7 @@ impl Triggered {
                 anchor: item.anchor,
                 re: Lazy::new(item.pattern, WINDOW_CACHE),
                 caller: item.caller,
+                at_start: item.at_start,
             });
             for lit in item.literals.iter().map(|l| super::cut(l)) {
                 let slot = *index.entry(lit.clone()).or_insert_with(|| {
@@ -164,7 +176,15 @@ impl Triggered {
     /// Trigger literal `lit` occurs at `start..end`: the window of each of its regexes.
     pub fn hit(&self, text: &str, lit: usize, start: usize, end: usize, hits: &mut Hits) {
         for &r in &self.fires[lit] {
-            let (a, b) = match self.regexes[r as usize].max_len {
+            let w = &self.regexes[r as usize];
+            if w.at_start {
+                // A match would start here: a line or the text must start here too.
+                if may_start_in(text, w.anchor, start, start) {
+                    hits.windows.push((r, start, start));
+                }
+                continue;
+            }
+            let (a, b) = match w.max_len {
                 Some(bound) => {
                     let l = if bound.space == 0 && bound.token == 0 {
                         bound.fixed
@@ -211,6 +231,9 @@ impl Triggered {
         let Some(re) = w.re.get() else {
             return;
         };
+        if w.at_start {
+            return run_at_starts(re, w.caller, text, windows, out);
+        }
         let mut pos = 0;
         let mut k = 0;
         while k < windows.len() {
@@ -229,6 +252,35 @@ impl Triggered {
                 // Every match holds a trigger, so none is empty; guard anyway.
                 start = if m.is_empty() { m.end() + 1 } else { m.end() };
             }
+        }
+    }
+}
+
+/// A regex whose every match starts with a trigger hit, tried anchored at each hit start
+/// (`windows` holds them, sorted) from the end of its last match on: the leftmost match is at
+/// the first start where an anchored try matches, and it is the match the unanchored search
+/// finds there, so these are `find_iter`'s matches. An anchored try stops where the lazy DFA
+/// dies; a window search went through twice the longest match.
+fn run_at_starts(
+    re: &regex_automata::meta::Regex,
+    caller: usize,
+    text: &str,
+    windows: &[(u32, usize, usize)],
+    out: &mut Vec<(usize, usize, usize)>,
+) {
+    let (mut pos, mut tried) = (0, None);
+    for &(_, start, _) in windows {
+        if start < pos || tried == Some(start) {
+            continue;
+        }
+        tried = Some(start);
+        let input = Input::new(text)
+            .range(start..)
+            .anchored(regex_automata::Anchored::Yes);
+        if let Some(m) = re.search(&input) {
+            out.push((caller, m.start(), m.end()));
+            // Every match holds a trigger, so none is empty.
+            pos = m.end().max(start + 1);
         }
     }
 }
@@ -292,6 +344,9 @@ mod tests {
             r"\bthe\s+best\s+(?:[a-z0-9-]+\s+){1,3}on\s+the\s+market\b",
             // Literals longer than the automaton holds (cut to their first bytes).
             r"\b(?:commission|compensation)\s+(?:earned|received)\b",
+            // Every match starts with its trigger: tried anchored at the hits, from the end of
+            // the last match on ("save save save 10" is two matches, not three).
+            r"\bsave\s+[a-z0-9]+",
         ];
         let texts = [
             "only 3 left! just  12 left; only 9 lefty, only 1 left",
@@ -307,7 +362,14 @@ mod tests {
             "supercalifragilisticexpialidocious media may earn; x magazine earn, media earn",
             "the best super-duper-long-adjective-here vitamin pills on the market; the best on the market",
             "commission earned; commissioner earned, compensation  received; commissions earned",
+            "save save save 10; unsave save",
         ];
+        assert!(
+            patterns
+                .iter()
+                .any(|p| crate::pattern::trigger_starts_match(&crate::pattern::prepared(p))),
+            "a pattern tried anchored at its hits"
+        );
         for p in patterns {
             let prepared = crate::pattern::prepared(p);
             let (trigger, flag) = crate::pattern::derive_flagged(&prepared).unwrap();

@@ -114,14 +114,23 @@ pub fn derive(prepared: &str) -> Option<Vec<Vec<u8>>> {
 /// in "read") can be passed over. (After `\b` only literals starting with a word byte are
 /// known to follow a non-word byte: `\bſhop`, the long-s form of "shop", follows a word byte.)
 pub fn derive_flagged(prepared: &str) -> Option<(Vec<Vec<u8>>, bool)> {
-    derive_parsed(&parse(prepared)?)
+    derive_parsed(&parse(prepared)?).map(|(set, flag, _)| (set, flag))
 }
 
-/// [`derive_flagged`] of a regex already parsed ([`parse`]).
-pub(super) fn derive_parsed(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
+/// True when every match of a prepared regex starts with an occurrence of its trigger
+/// ([`derive`]): the regex can be tried anchored where a trigger hit starts.
+pub fn trigger_starts_match(prepared: &str) -> bool {
+    parse(prepared)
+        .and_then(|h| derive_parsed(&h))
+        .is_some_and(|(_, _, at_start)| at_start)
+}
+
+/// [`derive_flagged`] of a regex already parsed ([`parse`]), and whether every match starts
+/// with an occurrence of the trigger.
+pub(super) fn derive_parsed(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool, bool)> {
     let c = best(info(hir));
     let set = c.set?;
-    usable(&set).then_some((set, c.after_non_word))
+    usable(&set).then_some((set, c.after_non_word, c.at_start))
 }
 
 /// What the matcher needs of a prepared regex beyond its plan, from one parse ([`parse`]):

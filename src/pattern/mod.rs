@@ -8,7 +8,7 @@ mod literals;
 
 pub use literals::{
     Anchor, Bound, MIN_EXPLICIT, MIN_TRIGGER, Runs, anchor, derive, derive_flagged, explicit,
-    is_word_byte, max_len, prefix_after_non_word, prefixes, runs,
+    is_word_byte, max_len, prefix_after_non_word, prefixes, runs, trigger_starts_match,
 };
 
 /// Compiled size limit of one regex (bytes of program); a pathological pattern is refused.
@@ -177,6 +177,8 @@ pub struct Planned {
     pub max_len: Option<Bound>,
     /// Where every match starts ([`anchor`]).
     pub anchor: Option<Anchor>,
+    /// A derived trigger with which every match starts ([`trigger_starts_match`]).
+    pub at_start: bool,
 }
 
 /// [`plan_flagged`], with the longest match and the anchor of the regex.
@@ -189,7 +191,7 @@ pub fn planned(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
         return Err(format!("regex {pattern:?}: {e}"));
     }
     let (starts_at_boundary, anchor) = literals::facts(hir.as_ref());
-    let done = |plan: Plan, after_non_word| {
+    let done = |plan: Plan, after_non_word, at_start| {
         let max_len = match plan {
             Plan::Prefixes(_) => None,
             Plan::Trigger { .. } => literals::max_len_parsed(hir.as_ref()),
@@ -199,14 +201,15 @@ pub fn planned(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
             after_non_word,
             max_len,
             anchor,
+            at_start,
         })
     };
     if let Some(lits) = literals::prefixes(&src) {
-        return done(Plan::Prefixes(lits), starts_at_boundary);
+        return done(Plan::Prefixes(lits), starts_at_boundary, false);
     }
-    if let Some((literals, flag)) = hir.as_ref().and_then(literals::derive_parsed) {
+    if let Some((literals, flag, at_start)) = hir.as_ref().and_then(literals::derive_parsed) {
         let derived = true;
-        return done(Plan::Trigger { literals, derived }, flag);
+        return done(Plan::Trigger { literals, derived }, flag, at_start);
     }
     match explicit {
         [] => Err(no_trigger_message(pattern)),
@@ -215,6 +218,7 @@ pub fn planned(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
                 literals: literals::explicit(list)?,
                 derived: false,
             },
+            false,
             false,
         ),
     }
@@ -229,7 +233,7 @@ mod tests {
     #[test]
     fn planned_from_one_parse_agrees_with_each_analysis() {
         let rules = crate::rules::RuleSet::builtin().unwrap();
-        let mut n = 0;
+        let (mut n, mut at_start) = (0, 0);
         for r in &rules.rules {
             for re in &r.rule.regex {
                 let p = planned(re, &r.rule.trigger).unwrap();
@@ -237,6 +241,9 @@ mod tests {
                 assert_eq!(p.anchor, anchor(&src), "{re}");
                 let triggered = matches!(p.plan, Plan::Trigger { .. });
                 assert_eq!(p.max_len, max_len(&src).filter(|_| triggered), "{re}");
+                let derived = matches!(p.plan, Plan::Trigger { derived: true, .. });
+                assert_eq!(p.at_start, derived && trigger_starts_match(&src), "{re}");
+                at_start += usize::from(p.at_start);
                 match p.plan {
                     Plan::Prefixes(l) => {
                         assert_eq!(Some(l), prefixes(&src), "{re}");
@@ -255,6 +262,11 @@ mod tests {
             }
         }
         assert!(n > 200, "{n} regexes");
+        // cta.retailer's verbs ("shop", "buy", "get" ...) start each of its matches.
+        assert!(
+            at_start >= 1,
+            "{at_start} regexes tried anchored at their triggers"
+        );
     }
 
     #[test]
