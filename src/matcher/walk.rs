@@ -433,15 +433,13 @@ fn catch_up(
 }
 
 /// The two walks of [`joint`] at one place of the text: the overlapping walk's state, the
-/// leftmost walk's state and the longest match it saw since it last started, and whether it
-/// is done (found nothing more to the end: its state stays the dead one). Kept in locals,
-/// which the loop holds in registers; two lanes equal at the same place go on alike.
+/// leftmost walk's state (the dead one, 0, once it found nothing more to the end) and the
+/// longest match it saw since it last started. Two lanes equal at the same place go on alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Lane {
     over: u32,
     left: u32,
     mat: Option<Mat>,
-    done: bool,
 }
 
 impl Lane {
@@ -451,26 +449,13 @@ impl Lane {
             over: o.start,
             left: l.start,
             mat: None,
-            done: false,
         }
-    }
-
-    /// Both walks take byte `b`.
-    #[inline(always)]
-    fn next(&mut self, (l, o): (&Dense, &Dense), b: u8) {
-        self.over = o.next(self.over, b);
-        self.left = l.next(self.left, b);
-    }
-
-    /// Either state is special.
-    #[inline(always)]
-    fn special(&self, (l, o): (&Dense, &Dense)) -> bool {
-        o.is_special(self.over) | l.is_special(self.left)
     }
 
     /// What a special state after byte `i` means: the overlapping walk's matches; the
     /// leftmost walk's longest match so far, or, when it died, its match reported and the walk
-    /// restarted at the match's end and caught up to `i + 1` ([`catch_up`]).
+    /// restarted at the match's end and caught up to `i + 1` ([`catch_up`]); dead with no
+    /// match, it stays dead (done).
     #[inline(never)]
     fn on_special(
         &mut self,
@@ -483,7 +468,7 @@ impl Lane {
         if o.is_special(self.over) && o.is_match(self.over) {
             report(o, self.over, i + 1, fo);
         }
-        if !l.is_special(self.left) || self.done {
+        if !l.is_special(self.left) {
             return;
         }
         if l.is_match(self.left) {
@@ -496,7 +481,7 @@ impl Lane {
         };
         match restarted {
             Leftmost::At(s, mat) => (self.left, self.mat) = (s, mat),
-            Leftmost::Done => (self.left, self.mat, self.done) = (0, None, true),
+            Leftmost::Done => (self.left, self.mat) = (0, None),
         }
     }
 
@@ -510,8 +495,10 @@ impl Lane {
         fl: &mut impl FnMut(usize, usize, usize),
         fo: &mut impl FnMut(usize, usize, usize),
     ) {
-        self.next(both, hay[i]);
-        if self.special(both) {
+        let (l, o) = both;
+        self.over = o.next(self.over, hay[i]);
+        self.left = l.next(self.left, hay[i]);
+        if o.is_special(self.over) | l.is_special(self.left) {
             self.on_special(both, hay, i, fl, fo);
         }
     }
@@ -519,13 +506,13 @@ impl Lane {
     /// Where the walks stand, to meet other walks at the same place: the two states, the
     /// leftmost one `u32::MAX` while that walk holds a match or is done.
     fn place(&self) -> (u32, u32) {
-        let idle = self.mat.is_none() && !self.done;
+        let idle = self.mat.is_none() && self.left != 0;
         (self.over, if idle { self.left } else { u32::MAX })
     }
 
     /// The text's end: the last match, and the leftmost walk on from its end.
     fn finish(self, l: &Dense, hay: &[u8], fl: &mut impl FnMut(usize, usize, usize)) {
-        if let (Some(m), false) = (self.mat, self.done) {
+        if let Some(m) = self.mat {
             fl(m.0, m.1, m.2);
             leftmost_at(l, hay, m.1, fl);
         }
@@ -617,9 +604,7 @@ fn joint_split(
                 }
                 if sb {
                     (b.over, b.left) = (b_o, b_l);
-                    let gl = &mut |s, e, p| bl.push((s, e, p));
-                    let go = &mut |s, e, p| bo.push((s, e, p));
-                    b.on_special(both, hay, m + i, gl, go);
+                    b.on_special(both, hay, m + i, &mut keep(&mut bl), &mut keep(&mut bo));
                     b_l = b.left;
                 }
             }
@@ -637,16 +622,18 @@ fn joint_split(
     (a.over, a.left, b.over, b.left) = (ao, al, b_o, b_l);
     // The second half's last byte when it is the longer by one.
     for i in m..n - m {
-        let (gl, go) = (&mut |s, e, p| bl.push((s, e, p)), &mut |s, e, p| {
-            bo.push((s, e, p))
-        });
-        b.step(both, hay, m + i, gl, go);
+        b.step(both, hay, m + i, &mut keep(&mut bl), &mut keep(&mut bo));
         if i < MEET {
             kept.push((b.place(), bl.len() as u32, bo.len() as u32));
         }
     }
-    b.finish(l, hay, &mut |s, e, p| bl.push((s, e, p)));
+    b.finish(l, hay, &mut keep(&mut bl));
     meet(both, hay, m, a, &kept, (&bl, &bo), &mut fl, &mut fo);
+}
+
+/// A callback that keeps each find in `found`.
+fn keep(found: &mut Vec<Mat>) -> impl FnMut(usize, usize, usize) + '_ {
+    |s, e, p| found.push((s, e, p))
 }
 
 /// What the second half's walks of [`joint_split`] kept after byte `m + i`: where they stood
