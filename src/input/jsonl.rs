@@ -140,6 +140,16 @@ fn cut_utf8(s: &mut String, max: usize) -> bool {
     true
 }
 
+/// The wanted fields of one JSON object, and nothing after it.
+fn fields_of<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    names: &[&str; N_FIELDS],
+) -> serde_json::Result<Wanted> {
+    ObjSeed(names)
+        .deserialize(&mut de)
+        .and_then(|f| de.end().map(|_| f))
+}
+
 struct LineCtx<'a> {
     source: &'a str,
     opts: &'a InputOptions,
@@ -214,8 +224,16 @@ impl LineCtx<'_> {
             &o.lang_field,
             "language",
         ];
+        // A line of valid UTF-8 (nearly every line) is checked once here by `simdutf8` and
+        // parsed as `str`, where serde_json checks no string again; other lines go through
+        // the byte parser, which names where the bad bytes are.
+        let valid = crate::encoding::utf8(bytes).ok();
         if o.keep_json {
-            return match serde_json::from_slice::<Value>(bytes) {
+            let value = match valid {
+                Some(s) => serde_json::from_str::<Value>(s),
+                None => serde_json::from_slice::<Value>(bytes),
+            };
+            return match value {
                 Ok(Value::Object(map)) => {
                     let mut f: Wanted = Default::default();
                     for (i, n) in names.iter().enumerate() {
@@ -229,11 +247,11 @@ impl LineCtx<'_> {
                 Err(e) => Err(Box::new(self.error(json_error(&e)))),
             };
         }
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        match ObjSeed(&names)
-            .deserialize(&mut de)
-            .and_then(|f| de.end().map(|_| f))
-        {
+        let fields = match valid {
+            Some(s) => fields_of(serde_json::Deserializer::from_str(s), &names),
+            None => fields_of(serde_json::Deserializer::from_slice(bytes), &names),
+        };
+        match fields {
             Ok(f) => Ok((f, None)),
             Err(e) => Err(Box::new(self.error(json_error(&e)))),
         }
