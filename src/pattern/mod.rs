@@ -5,6 +5,9 @@
 use regex::{Regex, RegexBuilder};
 
 mod literals;
+mod plans;
+#[rustfmt::skip]
+mod builtin_plans;
 
 pub use literals::{
     Anchor, Bound, MIN_EXPLICIT, MIN_TRIGGER, Runs, anchor, derive, derive_flagged, explicit,
@@ -136,6 +139,7 @@ pub fn no_trigger_message(pattern: &str) -> String {
 }
 
 /// How one pack regex runs: behind its literal prefixes, or in windows around its trigger.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Plan {
     /// Tried anchored where one of these literals (lower-case) starts.
     Prefixes(Vec<Vec<u8>>),
@@ -167,6 +171,7 @@ pub fn plan_flagged(pattern: &str, explicit: &[String]) -> Result<(Plan, bool), 
 
 /// A regex's [`Plan`] and what the matcher needs besides, from one case-insensitive parse
 /// (start-up parsed each regex four to five times: a fifth of it).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Planned {
     /// How it runs.
     pub plan: Plan,
@@ -181,8 +186,18 @@ pub struct Planned {
     pub at_start: bool,
 }
 
-/// [`plan_flagged`], with the longest match and the anchor of the regex.
+/// [`plan_flagged`], with the longest match and the anchor of the regex. The built-in packs'
+/// regexes were planned when the packs last changed ([`plans`]): their plans are looked up,
+/// not derived again at every start.
 pub fn planned(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
+    match plans::builtin(pattern, explicit) {
+        Some(p) => Ok(p),
+        None => plan_fresh(pattern, explicit),
+    }
+}
+
+/// [`planned`] derived from the regex's syntax tree.
+fn plan_fresh(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
     let src = prepare(pattern);
     let hir = literals::parse(&src);
     if hir.is_none()
