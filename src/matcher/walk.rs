@@ -218,7 +218,8 @@ impl Entry for u16 {
 }
 
 impl Entry for u32 {
-    const STATES: usize = 1 << 32;
+    // Every state number is a `u32` (and `1 << 32` would not compile for 32-bit targets).
+    const STATES: usize = u32::MAX as usize;
     fn of(n: u32) -> u32 {
         n
     }
@@ -231,7 +232,7 @@ impl Entry for u32 {
 impl<E: Entry> Dense<E> {
     /// The table of `a`, an unanchored automaton of `patterns` (the contiguous NFA, or the DFA
     /// the crate builds: the same transitions); `None` when it has more entries than 32 bits
-    /// count, or a state identifier beyond `a`'s memory use / 4.
+    /// count, more states than `E` numbers, or a state identifier beyond `a`'s memory use / 4.
     fn new<A: Automaton, P: AsRef<[u8]>>(a: &A, patterns: &[P]) -> Option<Dense<E>> {
         let (classes, reps) = byte_classes(patterns);
         let stride = reps.len();
@@ -256,7 +257,9 @@ impl<E: Entry> Dense<E> {
                 }
                 raw.push(*seen - 1);
             }
-            if (order.len() + 1) * stride > u32::MAX as usize {
+            // Past what `E` numbers, stop now: [`Automata::new`] tries 16 bits first, and an
+            // automaton too large for them must not be walked whole twice.
+            if (order.len() + 1) * stride > u32::MAX as usize || order.len() > E::STATES {
                 return None;
             }
         }
