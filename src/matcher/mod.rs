@@ -282,11 +282,15 @@ impl Matcher {
         // The two automata build side by side on the current rayon pool (start-up is serial
         // time every `-j N` run pays).
         let (phrases, regex_side) = rayon::join(|| build_phrases(rules), || Regexes::new(rules));
-        let (ac, targets) = phrases?;
+        let (mut ac, targets) = phrases?;
+        let mut re = regex_side?;
+        if let (Some(p), Some(l)) = (&mut ac, &mut re.literals) {
+            walk::share(p, l);
+        }
         Ok(Matcher {
             ac,
             targets,
-            re: regex_side?,
+            re,
             rules: rules.rules.len(),
         })
     }

@@ -22,6 +22,14 @@
 //! 1.9 ns a byte (1.5 with three parts), and the whole `-j1` scan from 0.73 to 0.69 s of CPU
 //! (median of 5 interleaved runs). The four states are kept in locals: in a struct behind a
 //! reference they went through memory each byte and the scan gained nothing.
+//!
+//! Even in locals, two of the four went through the stack every byte (wave 2, session 11): the
+//! loop held a call (a special state's handling), so every value live across it needed one of
+//! the six callee-saved registers, and the two tables' pointers and lengths took more. Now the
+//! loop up to a special state is a function of its own ([`quiet`]), with no call in it, and
+//! the two automata's tables are one allocation ([`share`]): one pointer and one length. All
+//! four states stay in registers; bench JSONL `-j1` CPU 1.35 -> 1.25 s (median of 9
+//! interleaved runs).
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind, dfa, nfa};
@@ -105,10 +113,10 @@ impl Automata {
         mut fo: impl FnMut(usize, usize, usize),
     ) {
         match (self, other) {
-            (Automata::Dense(l), Automata::Dense(o)) if !l.matches_empty() => {
+            (Automata::Dense(l), Automata::Dense(o)) if !l.matches_empty() && l.shares(o) => {
                 joint(l, o, hay, fl, fo);
             }
-            (Automata::Wide(l), Automata::Wide(o)) if !l.matches_empty() => {
+            (Automata::Wide(l), Automata::Wide(o)) if !l.matches_empty() && l.shares(o) => {
                 joint(l, o, hay, fl, fo);
             }
             _ => {
@@ -187,8 +195,9 @@ impl<A: Automaton> Walk for Crate<'_, A> {
 pub(crate) struct Dense<E> {
     /// Per byte: its class times the number of states, the start of the class's column.
     cols: [u32; 256],
-    /// Column-major: `table[class * states + state]` is the next state's number.
-    table: Vec<E>,
+    /// Column-major: `table[cols[byte] + state]` is the next state's number. Shared with a
+    /// second automaton after [`share`], which puts both in one allocation.
+    table: std::sync::Arc<[E]>,
     start: u32,
     last_match: u32,
     /// Matches of match state `s`: `match_list[match_at[s - 1]..match_at[s]]`, as (pattern,
@@ -306,7 +315,7 @@ impl<E: Entry> Dense<E> {
         }
         Some(Dense {
             cols,
-            table,
+            table: table.into(),
             start: ids[0],
             last_match,
             match_at,
@@ -317,6 +326,36 @@ impl<E: Entry> Dense<E> {
     /// True when the start state is a match state: the empty pattern.
     fn matches_empty(&self) -> bool {
         self.start != 0 && self.start <= self.last_match
+    }
+
+    /// True when `self` and `other` walk one table ([`share`]).
+    fn shares(&self, other: &Dense<E>) -> bool {
+        std::sync::Arc::ptr_eq(&self.table, &other.table)
+    }
+}
+
+/// Puts the tables of `a` and `b` in one allocation, when both are [`Dense`] of one width:
+/// [`Automata::leftmost_and_overlapping`] then walks both through one slice, which leaves two
+/// more registers for the walks' states (with two tables, two of the four states went through
+/// memory every byte).
+pub(crate) fn share(a: &mut Automata, b: &mut Automata) {
+    fn join<E: Entry>(a: &mut Dense<E>, b: &mut Dense<E>) {
+        let base = u32::try_from(a.table.len()).ok();
+        let total = a.table.len() + b.table.len();
+        let Some(base) = base.filter(|_| u32::try_from(total).is_ok()) else {
+            return;
+        };
+        let one: std::sync::Arc<[E]> = a.table.iter().chain(b.table.iter()).copied().collect();
+        for c in &mut b.cols {
+            *c += base;
+        }
+        a.table = one.clone();
+        b.table = one;
+    }
+    match (a, b) {
+        (Automata::Dense(a), Automata::Dense(b)) => join(a, b),
+        (Automata::Wide(a), Automata::Wide(b)) => join(a, b),
+        _ => {}
     }
 }
 
@@ -635,6 +674,10 @@ fn joint_split<E: Entry>(
     mut fo: impl FnMut(usize, usize, usize),
 ) {
     let both = (l, o);
+    // One slice for both automata ([`share`]): one pointer and one length in registers.
+    let t: &[E] = &l.table;
+    let (lc, oc) = (&l.cols, &o.cols);
+    let step = |c: &[u32; 256], s: u32, x: u8| t[s as usize + c[usize::from(x)] as usize].get();
     let (n, m) = (hay.len(), hay.len() / 2);
     let (mut a, mut b) = (Lane::new(l, o), Lane::new(l, o));
     let (mut bl, mut bo): (Vec<Mat>, Vec<Mat>) = (Vec::new(), Vec::new());
@@ -644,39 +687,49 @@ fn joint_split<E: Entry>(
     // The four states in locals, which stay in registers; a lane's other fields change only
     // where a state is special.
     let (mut ao, mut al, mut b_o, mut b_l) = (a.over, a.left, b.over, b.left);
-    macro_rules! pair {
-        ($i:expr, $x:expr, $y:expr) => {{
+    // What special states after byte `i` of the first half (and `m + i`) mean.
+    macro_rules! special {
+        ($i:expr) => {{
             let i = $i;
-            ao = o.next(ao, $x);
-            b_o = o.next(b_o, $y);
-            al = l.next(al, $x);
-            b_l = l.next(b_l, $y);
             let (sa, sb) = (
                 o.is_special(ao) | l.is_special(al),
                 o.is_special(b_o) | l.is_special(b_l),
             );
-            if sa | sb {
-                if sa {
-                    (a.over, a.left) = (ao, al);
-                    a.on_special(both, hay, i, &mut fl, &mut fo);
-                    al = a.left;
-                }
-                if sb {
-                    (b.over, b.left) = (b_o, b_l);
-                    b.on_special(both, hay, m + i, &mut keep(&mut bl), &mut keep(&mut bo));
-                    b_l = b.left;
-                }
+            if sa {
+                (a.over, a.left) = (ao, al);
+                a.on_special(both, hay, i, &mut fl, &mut fo);
+                al = a.left;
+            }
+            if sb {
+                (b.over, b.left) = (b_o, b_l);
+                b.on_special(both, hay, m + i, &mut keep(&mut bl), &mut keep(&mut bo));
+                b_l = b.left;
             }
         }};
     }
     let k = m.min(MEET);
     for (i, (&x, &y)) in hay[..k].iter().zip(&hay[m..m + k]).enumerate() {
-        pair!(i, x, y);
+        ao = step(oc, ao, x);
+        b_o = step(oc, b_o, y);
+        al = step(lc, al, x);
+        b_l = step(lc, b_l, y);
+        special!(i);
         (b.over, b.left) = (b_o, b_l);
         kept.push((b.place(), bl.len() as u32, bo.len() as u32));
     }
-    for (i, (&x, &y)) in hay[k..m].iter().zip(&hay[m + k..2 * m]).enumerate() {
-        pair!(k + i, x, y);
+    // The rest of the first half and its partner bytes: [`quiet`] runs the four walks in
+    // registers up to a special state, which is seen to here.
+    let (xs, ys) = (&hay[k..m], &hay[m + k..2 * m]);
+    let marks = (l.last_match, o.last_match);
+    let mut i = 0;
+    while i < xs.len() {
+        let (j, s) = quiet(t, (lc, oc), marks, (&xs[i..], &ys[i..]), [ao, al, b_o, b_l]);
+        [ao, al, b_o, b_l] = s;
+        i += j;
+        if i < xs.len() {
+            special!(k + i);
+            i += 1;
+        }
     }
     (a.over, a.left, b.over, b.left) = (ao, al, b_o, b_l);
     // The second half's last byte when it is the longer by one.
@@ -688,6 +741,32 @@ fn joint_split<E: Entry>(
     }
     b.finish(l, hay, &mut keep(&mut bl));
     meet(both, hay, m, a, &kept, (&bl, &bo), &mut fl, &mut fo);
+}
+
+/// The walks of [`joint_split`]: the overlapping and the leftmost walk in each half, states
+/// `[over, left, over 2, left 2]`, through bytes of `x` and `y` (as long) up to the first
+/// byte after which a state is special (at most `marks`, the automata's last match states):
+/// that byte's index and the states after it, or `x.len()` and the states at the end. No call
+/// in the loop: its values stay in registers.
+#[inline(never)]
+fn quiet<E: Entry>(
+    t: &[E],
+    (lc, oc): (&[u32; 256], &[u32; 256]),
+    (lm, om): (u32, u32),
+    (x, y): (&[u8], &[u8]),
+    [mut ao, mut al, mut bo, mut bl]: [u32; 4],
+) -> (usize, [u32; 4]) {
+    let step = |c: &[u32; 256], s: u32, b: u8| t[s as usize + c[usize::from(b)] as usize].get();
+    for (i, (&x, &y)) in x.iter().zip(y).enumerate() {
+        ao = step(oc, ao, x);
+        bo = step(oc, bo, y);
+        al = step(lc, al, x);
+        bl = step(lc, bl, y);
+        if (ao <= om) | (al <= lm) | (bo <= om) | (bl <= lm) {
+            return (i, [ao, al, bo, bl]);
+        }
+    }
+    (x.len(), [ao, al, bo, bl])
 }
 
 /// A callback that keeps each find in `found`.
@@ -805,9 +884,12 @@ mod tests {
                 .find_overlapping_iter(&hay)
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect();
-            let lefts = forms(set, MatchKind::LeftmostLongest);
-            let overs = forms(other, MatchKind::Standard);
-            for (l, o) in lefts.iter().zip(&overs) {
+            let mut lefts = forms(set, MatchKind::LeftmostLongest);
+            let mut overs = forms(other, MatchKind::Standard);
+            for (l, o) in lefts.iter_mut().zip(&mut overs) {
+                // One table for both, as the matcher has them ([`share`]).
+                share(l, o);
+                let (l, o) = (&*l, &*o);
                 let (mut got_ll, mut got_std) = (Found::new(), Found::new());
                 l.leftmost(&hay, |s, e, p| got_ll.push((s, e, p)));
                 o.overlapping(&hay, |s, e, p| got_std.push((s, e, p)));
@@ -875,15 +957,21 @@ mod tests {
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect();
             // Both widths of the dense table: the first two forms.
-            let lefts = forms(set, MatchKind::LeftmostLongest);
-            let overs = forms(other, MatchKind::Standard);
-            for (l, o) in lefts.iter().zip(&overs).take(2) {
+            let mut lefts = forms(set, MatchKind::LeftmostLongest);
+            let mut overs = forms(other, MatchKind::Standard);
+            for (l, o) in lefts.iter_mut().zip(&mut overs).take(2) {
+                share(l, o);
+                let (l, o) = (&*l, &*o);
                 assert!(hay.len() >= SPLIT);
-                assert!(matches!(
-                    (l, o),
-                    (Automata::Dense(_), Automata::Dense(_))
-                        | (Automata::Wide(_), Automata::Wide(_))
-                ));
+                assert!(
+                    matches!(
+                        (l, o),
+                        (Automata::Dense(l), Automata::Dense(o)) if l.shares(o)
+                    ) || matches!(
+                        (l, o),
+                        (Automata::Wide(l), Automata::Wide(o)) if l.shares(o)
+                    )
+                );
                 let (mut got_ll, mut got_std) = (Found::new(), Found::new());
                 l.leftmost_and_overlapping(
                     o,
