@@ -880,7 +880,7 @@ impl<'a> CharCounter<'a> {
     }
 
     fn count_to(&mut self, pos: usize) -> usize {
-        let count = |s: &[u8]| s.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        let count = code_points;
         let b = self.text.as_bytes();
         let pos = pos.min(b.len());
         if pos >= self.byte {
@@ -893,6 +893,17 @@ impl<'a> CharCounter<'a> {
     }
 }
 
+/// The code points of UTF-8 `s`: its bytes that do not continue a character (a continuation
+/// byte is `0b10xx_xxxx`, below -64 as `i8`). Counted 32 bytes at a time into a byte, which
+/// the compiler turns into vector sums; a plain `filter().count()` summed 64-bit lanes two
+/// bytes at a time and was ~4 % of a WARC scan (the offsets of findings in whole pages).
+fn code_points(s: &[u8]) -> usize {
+    let starts = |c: &[u8]| c.iter().map(|&b| u8::from(b as i8 >= -64)).sum::<u8>();
+    let mut chunks = s.chunks_exact(32);
+    let whole: usize = chunks.by_ref().map(|c| usize::from(starts(c))).sum();
+    whole + usize::from(starts(chunks.remainder()))
+}
+
 /// Most documents scanned in one parallel batch.
 pub const BATCH_DOCS: usize = 256;
 /// Most document bytes held in one batch (memory stays bounded by this, not the input size).
@@ -903,6 +914,19 @@ mod tests {
     use super::{
         SPEECH_AFTER, SPEECH_BEFORE, in_quotation, instruction_position, is_mention, speech,
     };
+
+    /// Code points counted 32 bytes at a time are those `chars()` counts, at every length and
+    /// with characters of each width across the 32-byte edges.
+    #[test]
+    fn code_points_are_the_chars_of_every_slice() {
+        let text = "a\u{e9}\u{20ac}\u{1f600}\u{bf}b ".repeat(16);
+        for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+            for end in (start..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let s = &text[start..end];
+                assert_eq!(super::code_points(s.as_bytes()), s.chars().count(), "{s:?}");
+            }
+        }
+    }
 
     fn instruction(text: &str, phrase: &str) -> bool {
         let s = text.find(phrase).unwrap();
