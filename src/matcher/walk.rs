@@ -197,7 +197,7 @@ pub(crate) struct Dense<E> {
     cols: [u32; 256],
     /// Column-major: `table[cols[byte] + state]` is the next state's number. Shared with a
     /// second automaton after [`share`], which puts both in one allocation.
-    table: std::sync::Arc<[E]>,
+    table: std::sync::Arc<Vec<E>>,
     start: u32,
     last_match: u32,
     /// Matches of match state `s`: `match_list[match_at[s - 1]..match_at[s]]`, as (pattern,
@@ -315,7 +315,7 @@ impl<E: Entry> Dense<E> {
         }
         Some(Dense {
             cols,
-            table: table.into(),
+            table: std::sync::Arc::new(table),
             start: ids[0],
             last_match,
             match_at,
@@ -345,7 +345,10 @@ pub(crate) fn share(a: &mut Automata, b: &mut Automata) {
         let Some(base) = base.filter(|_| u32::try_from(total).is_ok()) else {
             return;
         };
-        let one: std::sync::Arc<[E]> = a.table.iter().chain(b.table.iter()).copied().collect();
+        // `a`'s table is its own until now: taken, not copied.
+        let mut one = std::mem::take(std::sync::Arc::make_mut(&mut a.table));
+        one.extend_from_slice(&b.table);
+        let one = std::sync::Arc::new(one);
         for c in &mut b.cols {
             *c += base;
         }
