@@ -340,11 +340,11 @@ impl<E: Entry> Dense<E> {
 /// memory every byte).
 pub(crate) fn share(a: &mut Automata, b: &mut Automata) {
     fn join<E: Entry>(a: &mut Dense<E>, b: &mut Dense<E>) {
-        let base = u32::try_from(a.table.len()).ok();
-        let total = a.table.len() + b.table.len();
-        let Some(base) = base.filter(|_| u32::try_from(total).is_ok()) else {
+        // Every offset into the joined table must fit the columns' 32 bits.
+        if u32::try_from(a.table.len() + b.table.len()).is_err() {
             return;
-        };
+        }
+        let base = a.table.len() as u32;
         // `a`'s table is its own until now: taken, not copied.
         let mut one = std::mem::take(std::sync::Arc::make_mut(&mut a.table));
         one.extend_from_slice(&b.table);
@@ -386,6 +386,14 @@ fn byte_classes<P: AsRef<[u8]>>(patterns: &[P]) -> ([u8; 256], Vec<u8>) {
     (classes, reps)
 }
 
+/// One step of a [`Dense`] walk: the state after byte `b` in state `s`, from table `t` and its
+/// columns `cols`. The search loops that keep the table and columns in locals ([`joint_split`],
+/// [`quiet`]) call it as [`Dense::next`] does.
+#[inline(always)]
+fn step<E: Entry>(t: &[E], cols: &[u32; 256], s: u32, b: u8) -> u32 {
+    t[s as usize + cols[usize::from(b)] as usize].get()
+}
+
 impl<E: Entry> Walk for Dense<E> {
     type State = u32;
     fn start(&self) -> Option<u32> {
@@ -393,7 +401,7 @@ impl<E: Entry> Walk for Dense<E> {
     }
     #[inline(always)]
     fn next(&self, s: u32, b: u8) -> u32 {
-        self.table[s as usize + self.cols[usize::from(b)] as usize].get()
+        step(&self.table, &self.cols, s, b)
     }
     #[inline(always)]
     fn is_special(&self, s: u32) -> bool {
@@ -684,7 +692,6 @@ fn joint_split<E: Entry>(
     // One slice for both automata ([`share`]): one pointer and one length in registers.
     let t: &[E] = &l.table;
     let (lc, oc) = (&l.cols, &o.cols);
-    let step = |c: &[u32; 256], s: u32, x: u8| t[s as usize + c[usize::from(x)] as usize].get();
     let (n, m) = (hay.len(), hay.len() / 2);
     let (mut a, mut b) = (Lane::new(l, o), Lane::new(l, o));
     let (mut bl, mut bo): (Vec<Mat>, Vec<Mat>) = (Vec::new(), Vec::new());
@@ -716,10 +723,10 @@ fn joint_split<E: Entry>(
     }
     let k = m.min(MEET);
     for (i, (&x, &y)) in hay[..k].iter().zip(&hay[m..m + k]).enumerate() {
-        ao = step(oc, ao, x);
-        b_o = step(oc, b_o, y);
-        al = step(lc, al, x);
-        b_l = step(lc, b_l, y);
+        ao = step(t, oc, ao, x);
+        b_o = step(t, oc, b_o, y);
+        al = step(t, lc, al, x);
+        b_l = step(t, lc, b_l, y);
         special!(i);
         (b.over, b.left) = (b_o, b_l);
         kept.push((b.place(), bl.len() as u32, bo.len() as u32));
@@ -763,12 +770,11 @@ fn quiet<E: Entry>(
     (x, y): (&[u8], &[u8]),
     [mut ao, mut al, mut bo, mut bl]: [u32; 4],
 ) -> (usize, [u32; 4]) {
-    let step = |c: &[u32; 256], s: u32, b: u8| t[s as usize + c[usize::from(b)] as usize].get();
     for (i, (&x, &y)) in x.iter().zip(y).enumerate() {
-        ao = step(oc, ao, x);
-        bo = step(oc, bo, y);
-        al = step(lc, al, x);
-        bl = step(lc, bl, y);
+        ao = step(t, oc, ao, x);
+        bo = step(t, oc, bo, y);
+        al = step(t, lc, al, x);
+        bl = step(t, lc, bl, y);
         if (ao <= om) | (al <= lm) | (bo <= om) | (bl <= lm) {
             return (i, [ao, al, bo, bl]);
         }
