@@ -185,10 +185,11 @@ fn build_phrases(rules: &RuleSet) -> Result<Phrases, Error> {
     Ok((Some(ac), targets))
 }
 
-/// Regex items `(prepared pattern, literals, index in regexes, after non-word)` for the two
-/// engines; `after non-word` when every match holds one of its literals right after a byte
-/// that is not an ASCII word byte, so that a literal hit after a word byte can be passed over.
-type Items = Vec<(String, Vec<Vec<u8>>, usize, bool)>;
+/// Regex items `(prepared pattern, literals, index in regexes, after non-word, gate)` for the
+/// prefix engine; `after non-word` when every match holds one of its literals right after a
+/// byte that is not an ASCII word byte, so that a literal hit after a word byte can be passed
+/// over.
+type Items = Vec<prefix::Item>;
 
 /// Every regex of `rules` with its rule, split into those behind literal prefixes and those
 /// run around triggers; a regex that does not compile or has no trigger is an error naming
@@ -209,7 +210,7 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Vec<trigger::Item>)
             let p = crate::pattern::planned(re, &r.rule.trigger).map_err(err)?;
             let flag = p.after_non_word;
             match p.plan {
-                Plan::Prefixes(l) => prefixed.push((src, l, idx, flag)),
+                Plan::Prefixes(l) => prefixed.push((src, l, idx, flag, p.gate)),
                 Plan::Trigger { literals, .. } => triggered.push(trigger::Item {
                     pattern: src,
                     literals,
@@ -232,10 +233,14 @@ struct Regexes {
     prefiltered: Option<prefix::Prefiltered>,
     /// The other regexes, each run in windows around the hits of its trigger.
     triggered: Option<trigger::Triggered>,
-    /// The prefix literals, then the trigger literals, in one automaton: one pass finds both.
+    /// The prefix literals, the trigger literals and the gate literals, in one automaton: one
+    /// pass finds all.
     literals: Option<walk::Automata>,
     /// The number of prefix literals: automaton patterns from here on are trigger literals.
     split: usize,
+    /// The number of prefix and trigger literals: automaton patterns from here on are gate
+    /// literals.
+    gate_split: usize,
     /// Per automaton pattern: a hit right after an ASCII word byte can start no match.
     after_non_word: Vec<bool>,
     /// The rule index of every regex.
@@ -259,6 +264,11 @@ impl Regexes {
             all.extend(t.literals().iter().cloned());
             after_non_word.extend(t.after_non_word());
         }
+        let gate_split = all.len();
+        if let Some(p) = &prefiltered {
+            all.extend(p.gate_literals().iter().cloned());
+            after_non_word.extend(p.gate_after_non_word());
+        }
         let literals = if all.is_empty() {
             None
         } else {
@@ -269,10 +279,25 @@ impl Regexes {
             triggered,
             literals,
             split,
+            gate_split,
             after_non_word,
             regexes,
         })
     }
+}
+
+/// Sorts `hits` earlier first, longer first at the same start; then keeps one finding per rule
+/// per span: a phrase and a regex of the same rule that overlap report the earlier, longer one.
+fn one_per_rule(hits: &mut Vec<Hit>, rules: usize) {
+    hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
+    let mut last_end = vec![0usize; rules];
+    hits.retain(|h| {
+        let keep = h.start >= last_end[h.rule as usize];
+        if keep {
+            last_end[h.rule as usize] = h.end;
+        }
+        keep
+    });
 }
 
 impl Matcher {
@@ -323,7 +348,7 @@ impl Matcher {
             }
         };
         let re = &self.re;
-        let mut candidates = Vec::new();
+        let (mut candidates, mut gate_hits) = (Vec::new(), Vec::new());
         let mut windows = trigger::Hits::default();
         let on_literal = |start: usize, end: usize, lit: usize| {
             if passed_over(&re.after_non_word, text, lit, start) {
@@ -331,6 +356,9 @@ impl Matcher {
             }
             match (&re.prefiltered, &re.triggered) {
                 (Some(pf), _) if lit < re.split => pf.hit(lit, start, &mut candidates),
+                (Some(pf), _) if lit >= re.gate_split => {
+                    pf.gate_hit(lit - re.gate_split, start, &mut gate_hits)
+                }
                 (_, Some(t)) => t.hit(text, lit - re.split, start, end, &mut windows),
                 _ => {}
             }
@@ -347,7 +375,7 @@ impl Matcher {
         let mut raw: Vec<(usize, usize, usize)> = Vec::new();
         // Candidates and windows come only from the literal pass.
         if let Some(pf) = &re.prefiltered {
-            pf.run(text, candidates, &mut raw);
+            pf.run(text, candidates, gate_hits, windows.runs(), &mut raw);
         }
         if let Some(t) = &re.triggered {
             t.run_windows(text, windows, &mut raw);
@@ -370,17 +398,7 @@ impl Matcher {
                 hits.push(Hit { start, end, rule });
             }
         }
-        // Earlier first, longer first at the same start; then one finding per rule per span:
-        // a phrase and a regex of the same rule that overlap report the earlier, longer one.
-        hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
-        let mut last_end = vec![0usize; self.rules];
-        hits.retain(|h| {
-            let keep = h.start >= last_end[h.rule as usize];
-            if keep {
-                last_end[h.rule as usize] = h.end;
-            }
-            keep
-        });
+        one_per_rule(&mut hits, self.rules);
         hits
     }
 }

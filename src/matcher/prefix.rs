@@ -13,6 +13,7 @@
 use regex_automata::{Anchored, Input};
 
 use super::lazy::Lazy;
+use crate::pattern::{Bound, Gate, Runs};
 
 /// Lazy-DFA cache of one prefiltered regex (per thread): anchored tries are short, and ~110
 /// regexes with the default cache each would cost hundreds of MB of memory.
@@ -27,44 +28,89 @@ pub struct Prefiltered {
     starts: Vec<Vec<u32>>,
     /// Per literal: every regex it starts begins at a word boundary, after a non-word byte.
     after_non_word: Vec<bool>,
+    /// The gate literals ([`crate::pattern::Gate`]), found in the same pass.
+    gate_literals: Vec<Vec<u8>>,
+    /// Per gate literal: the regexes it gates.
+    gates: Vec<Vec<u32>>,
+    /// Per gate literal: a hit right after an ASCII word byte can be passed over.
+    gate_after_non_word: Vec<bool>,
     /// The anchored regexes, each compiled on the first hit of one of its literals (as
-    /// [`super::trigger`] does: packs were compiled once when loaded), with the caller's index.
-    regexes: Vec<(Lazy, usize)>,
+    /// [`super::trigger`] does: packs were compiled once when loaded).
+    regexes: Vec<Tried>,
+}
+
+#[derive(Debug)]
+struct Tried {
+    re: Lazy,
+    /// The caller's index of the regex.
+    caller: usize,
+    /// Tried only where a gate hit follows within reach: `Some(None)` anywhere after,
+    /// `Some(Some(bound))` within its longest match.
+    gate: Option<Option<Bound>>,
+}
+
+/// One prefixed regex: `(prepared pattern, prefixes, caller index, after non-word, gate)`.
+pub type Item = (String, Vec<Vec<u8>>, usize, bool, Option<Gate>);
+
+/// Adds `lit` (cut to the automaton's longest literal) for regex `r` to a literal list with
+/// its per-literal regexes and flags.
+fn add_literal(
+    index: &mut std::collections::HashMap<Vec<u8>, usize>,
+    lists: (&mut Vec<Vec<u8>>, &mut Vec<Vec<u32>>, &mut Vec<bool>),
+    lit: &[u8],
+    r: u32,
+    flag: bool,
+) {
+    let (literals, regexes, flags) = lists;
+    let lit = super::cut(lit);
+    let slot = *index.entry(lit.clone()).or_insert_with(|| {
+        literals.push(lit.clone());
+        regexes.push(Vec::new());
+        regexes.len() - 1
+    });
+    regexes[slot].push(r);
+    super::literal_flags(slot, &lit, flag, flags);
 }
 
 impl Prefiltered {
-    /// Builds the prefilter over `(pattern, prefixes, caller index)`; patterns are in the form
-    /// the caller compiles them (case-insensitive is applied here).
-    pub fn new(
-        items: Vec<(String, Vec<Vec<u8>>, usize, bool)>,
-    ) -> Result<Option<Prefiltered>, String> {
+    /// Builds the prefilter over the items; patterns are in the form the caller compiles them
+    /// (case-insensitive is applied here).
+    pub fn new(items: Vec<Item>) -> Result<Option<Prefiltered>, String> {
         if items.is_empty() {
             return Ok(None);
         }
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut starts: Vec<Vec<u32>> = Vec::new();
-        let mut after_non_word: Vec<bool> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        let mut regexes = Vec::with_capacity(items.len());
-        for (pattern, prefixes, caller, flag) in items {
-            regexes.push((Lazy::new(pattern, ANCHORED_CACHE), caller));
-            let r = regexes.len() as u32 - 1;
-            for lit in prefixes.iter().map(|l| super::cut(l)) {
-                let slot = *index.entry(lit.clone()).or_insert_with(|| {
-                    literals.push(lit.clone());
-                    starts.push(Vec::new());
-                    starts.len() - 1
-                });
-                starts[slot].push(r);
-                super::literal_flags(slot, &lit, flag, &mut after_non_word);
+        let mut p = Prefiltered {
+            literals: Vec::new(),
+            starts: Vec::new(),
+            after_non_word: Vec::new(),
+            gate_literals: Vec::new(),
+            gates: Vec::new(),
+            gate_after_non_word: Vec::new(),
+            regexes: Vec::with_capacity(items.len()),
+        };
+        let (mut index, mut gate_index) = Default::default();
+        for (pattern, prefixes, caller, flag, gate) in items {
+            let r = p.regexes.len() as u32;
+            p.regexes.push(Tried {
+                re: Lazy::new(pattern, ANCHORED_CACHE),
+                caller,
+                gate: gate.as_ref().map(|g| g.max_len),
+            });
+            for lit in &prefixes {
+                let lists = (&mut p.literals, &mut p.starts, &mut p.after_non_word);
+                add_literal(&mut index, lists, lit, r, flag);
+            }
+            for lit in gate.iter().flat_map(|g| &g.literals) {
+                let flag = gate.as_ref().is_some_and(|g| g.after_non_word);
+                let lists = (
+                    &mut p.gate_literals,
+                    &mut p.gates,
+                    &mut p.gate_after_non_word,
+                );
+                add_literal(&mut gate_index, lists, lit, r, flag);
             }
         }
-        Ok(Some(Prefiltered {
-            literals,
-            starts,
-            after_non_word,
-            regexes,
-        }))
+        Ok(Some(p))
     }
 
     /// The literals, in the order [`Prefiltered::hit`] numbers them.
@@ -77,41 +123,85 @@ impl Prefiltered {
         &self.after_non_word
     }
 
+    /// The gate literals, in the order [`Prefiltered::gate_hit`] numbers them.
+    pub fn gate_literals(&self) -> &[Vec<u8>] {
+        &self.gate_literals
+    }
+
+    /// Per gate literal: a hit right after an ASCII word byte can be passed over.
+    pub fn gate_after_non_word(&self) -> &[bool] {
+        &self.gate_after_non_word
+    }
+
     /// Literal `lit` occurs at `start`: its regexes become candidates there.
     pub fn hit(&self, lit: usize, start: usize, candidates: &mut Vec<(usize, u32)>) {
         candidates.extend(self.starts[lit].iter().map(|&r| (start, r)));
     }
 
-    /// Tries each candidate regex anchored at its literal.
+    /// Gate literal `lit` occurs at `start`: `(regex, start)` for each regex it gates.
+    pub fn gate_hit(&self, lit: usize, start: usize, gate_hits: &mut Vec<(u32, usize)>) {
+        gate_hits.extend(self.gates[lit].iter().map(|&r| (r, start)));
+    }
+
+    /// Tries each candidate regex anchored at its literal, where its gate lets it: a gated
+    /// regex only where one of its gate hits (`gate_hits`, `(regex, start)`) follows within its
+    /// longest match in this text (`runs`, computed once if a bound needs them).
     pub fn run(
         &self,
         text: &str,
         mut candidates: Vec<(usize, u32)>,
+        mut gate_hits: Vec<(u32, usize)>,
+        runs: &mut Option<Runs>,
         out: &mut Vec<(usize, usize, usize)>,
     ) {
         candidates.sort_unstable();
         candidates.dedup();
+        gate_hits.sort_unstable();
         for (start, r) in candidates {
-            let (lazy, caller) = &self.regexes[r as usize];
-            let Some(re) = lazy.get() else { continue };
+            let a = &self.regexes[r as usize];
+            if let Some(reach) = a.gate {
+                let i = gate_hits.partition_point(|&g| g < (r, start));
+                let open = match gate_hits.get(i) {
+                    Some(&(g, at)) if g == r => {
+                        reach.is_none_or(|b| at - start < b.in_text(text, runs))
+                    }
+                    _ => false,
+                };
+                if !open {
+                    continue;
+                }
+            }
+            let Some(re) = a.re.get() else { continue };
             let input = Input::new(text).range(start..).anchored(Anchored::Yes);
             if let Some(m) = re.search(&input) {
-                out.push((*caller, m.start(), m.end()));
+                out.push((a.caller, m.start(), m.end()));
             }
         }
     }
 
     /// Every match `(caller index, start, end)` of the prefiltered regexes in `text`: each
-    /// regex tried anchored where one of its literals starts.
+    /// regex tried anchored where one of its literals starts and its gate lets it.
     #[cfg(test)]
     pub fn find(&self, text: &str, out: &mut Vec<(usize, usize, usize)>) {
-        let ac = super::literal_automaton(&self.literals).unwrap();
-        let mut candidates = Vec::new();
+        let all = [self.literals.clone(), self.gate_literals.clone()].concat();
+        let flags = [
+            self.after_non_word.clone(),
+            self.gate_after_non_word.clone(),
+        ]
+        .concat();
+        let ac = super::literal_automaton(&all).unwrap();
+        let (mut candidates, mut gate_hits) = (Vec::new(), Vec::new());
         let lower = text.to_ascii_lowercase();
         ac.overlapping(lower.as_bytes(), |start, _, lit| {
-            self.hit(lit, start, &mut candidates)
+            if super::passed_over(&flags, text, lit, start) {
+                return;
+            }
+            match lit.checked_sub(self.literals.len()) {
+                None => self.hit(lit, start, &mut candidates),
+                Some(g) => self.gate_hit(g, start, &mut gate_hits),
+            }
         });
-        self.run(text, candidates, out);
+        self.run(text, candidates, gate_hits, &mut None, out);
     }
 }
 
@@ -126,6 +216,7 @@ mod tests {
             crate::pattern::prefixes(r"(?-u:\b)(?:shop|buy)\s+now\b").unwrap(),
             7,
             true,
+            None,
         )];
         let pf = Prefiltered::new(items).unwrap().unwrap();
         let mut out = Vec::new();
@@ -144,6 +235,7 @@ mod tests {
             crate::pattern::prefixes(re).unwrap(),
             3,
             true,
+            None,
         )];
         let pf = Prefiltered::new(items).unwrap().unwrap();
         assert!(
@@ -156,5 +248,62 @@ mod tests {
         pf.find(text, &mut out);
         let spans: Vec<&str> = out.iter().map(|&(_, s, e)| &text[s..e]).collect();
         assert_eq!(spans, ["Sponsored content", "ADVERTISEMENT  content"]);
+    }
+
+    /// A gated regex ([`crate::pattern::Gate`]) is tried only where a gate hit follows within
+    /// its longest match, and finds what it finds ungated: gate literals at the edge of reach,
+    /// beyond it, before the prefix, inside words and in long white space runs.
+    #[test]
+    fn gated_regexes_find_what_ungated_ones_find() {
+        let patterns = [
+            r"\bas\s+an?\s+amazon\s+(?:associate|affiliate)\b",
+            r"\bas\s+(?:seen|featured)\s+(?:in|on)\s*:",
+            r"\b(?:buy|order)\s+(?:it|one)\s+(?:now|today)\b",
+            r"\b(?:sale|offer)\s+(?:[a-z]+\s+){0,2}ends\s+(?:soon|today)\b",
+        ];
+        let texts = [
+            "as an amazon associate; as a  amazon affiliate, as an\n\n\n\namazon associate",
+            "amazon as an associate; as an amazonian associate; as an Amazon Associate",
+            "as seen on: as featured in : as seen\ton:as seen in tv",
+            "seen as seen; featured as; as  featured   on   :",
+            "buy it now, order one today; buy it nowhere; now buy it",
+            "sale ends soon; offer big summer ends today; sale a b c ends soon; ends sale",
+            "offer\u{3000}ends\u{a0}today, sale        ends         soon",
+        ];
+        let mut gated = 0;
+        for p in patterns {
+            let mut found = 0;
+            let prepared = crate::pattern::prepared(p);
+            let planned = crate::pattern::planned(p, &[]).unwrap();
+            let crate::pattern::Plan::Prefixes(prefixes) = planned.plan else {
+                panic!("{p}: not prefixed")
+            };
+            gated += usize::from(planned.gate.is_some());
+            let item = |gate| {
+                (
+                    prepared.clone(),
+                    prefixes.clone(),
+                    0,
+                    planned.after_non_word,
+                    gate,
+                )
+            };
+            let with = Prefiltered::new(vec![item(planned.gate.clone())])
+                .unwrap()
+                .unwrap();
+            let without = Prefiltered::new(vec![item(None)]).unwrap().unwrap();
+            for a in texts {
+                for b in texts {
+                    let text = format!("{a} {b}");
+                    let (mut got, mut want) = (Vec::new(), Vec::new());
+                    with.find(&text, &mut got);
+                    without.find(&text, &mut want);
+                    assert_eq!(got, want, "{p} on {text:?}");
+                    found += want.len();
+                }
+            }
+            assert!(found > 0, "{p} matches somewhere");
+        }
+        assert_eq!(gated, patterns.len(), "every pattern here has a gate");
     }
 }

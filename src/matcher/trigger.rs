@@ -106,6 +106,14 @@ impl Item {
     }
 }
 
+impl Hits {
+    /// The text's longest runs, once computed ([`crate::pattern::Bound::in_text`]): the
+    /// prefixed regexes' gates share them.
+    pub fn runs(&mut self) -> &mut Option<crate::pattern::Runs> {
+        &mut self.runs
+    }
+}
+
 impl Triggered {
     /// Builds the automaton over the items.
     pub fn new(items: Vec<Item>) -> Result<Option<Triggered>, String> {
@@ -186,11 +194,7 @@ impl Triggered {
             }
             let (a, b) = match w.max_len {
                 Some(bound) => {
-                    let l = if bound.space == 0 && bound.token == 0 {
-                        bound.fixed
-                    } else {
-                        bound.of(*hits.runs.get_or_insert_with(|| crate::pattern::runs(text)))
-                    };
+                    let l = bound.in_text(text, &mut hits.runs);
                     let lo = end.saturating_sub(l);
                     if !may_start_in(text, self.regexes[r as usize].anchor, lo, start) {
                         continue;

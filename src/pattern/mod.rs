@@ -184,6 +184,22 @@ pub struct Planned {
     pub anchor: Option<Anchor>,
     /// A derived trigger with which every match starts ([`trigger_starts_match`]).
     pub at_start: bool,
+    /// For [`Plan::Prefixes`]: literals every match holds besides its prefix, which a prefix
+    /// hit needs within the longest match of it to be tried ([`Gate`]).
+    pub gate: Option<Gate>,
+}
+
+/// A second filter in front of a regex tried anchored at its prefixes: one of `literals`
+/// (lower-case) occurs in every match, so a prefix hit at `s` needs a hit of one at `g` with
+/// `s <= g < s + max_len` (`max_len` `None`: any `g >= s`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gate {
+    /// The literals.
+    pub literals: Vec<Vec<u8>>,
+    /// A hit right after an ASCII word byte can be passed over ([`derive_flagged`]).
+    pub after_non_word: bool,
+    /// The regex's longest match ([`max_len`]); `None` when unbounded.
+    pub max_len: Option<Bound>,
 }
 
 /// [`plan_flagged`], with the longest match and the anchor of the regex. The built-in packs'
@@ -207,9 +223,19 @@ fn plan_fresh(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
     }
     let (starts_at_boundary, anchor) = literals::facts(hir.as_ref());
     let done = |plan: Plan, after_non_word, at_start| {
-        let max_len = match plan {
-            Plan::Prefixes(_) => None,
-            Plan::Trigger { .. } => literals::max_len_parsed(hir.as_ref()),
+        let (max_len, gate) = match &plan {
+            Plan::Prefixes(prefixes) => {
+                let gate = hir
+                    .as_ref()
+                    .and_then(|h| literals::gate_parsed(h, prefixes));
+                let gate = gate.map(|(literals, after_non_word)| Gate {
+                    literals,
+                    after_non_word,
+                    max_len: literals::max_len_parsed(hir.as_ref()),
+                });
+                (None, gate)
+            }
+            Plan::Trigger { .. } => (literals::max_len_parsed(hir.as_ref()), None),
         };
         Ok(Planned {
             plan,
@@ -217,6 +243,7 @@ fn plan_fresh(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
             max_len,
             anchor,
             at_start,
+            gate,
         })
     };
     if let Some(lits) = literals::prefixes(&src) {

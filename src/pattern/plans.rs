@@ -6,7 +6,7 @@
 //! the kept one; `PUFFERY_BLESS=1 cargo test --lib builtin_plans` writes the file again
 //! (then `cargo fmt`).
 
-use super::{Anchor, Bound, Plan, Planned};
+use super::{Anchor, Bound, Gate, Plan, Planned};
 
 /// One kept plan: the regex as its pack writes it and the rule's `trigger` list, the key; the
 /// rest is its [`Planned`].
@@ -23,6 +23,23 @@ pub(super) struct Kept {
     pub max_len: Option<(usize, usize, usize)>,
     pub anchor: Option<Anchor>,
     pub at_start: bool,
+    /// `Gate`'s `(literals, after_non_word, max_len)`.
+    pub gate: Option<KeptGate>,
+}
+
+/// A kept [`Gate`]: literals, after non-word, and the `(fixed, space, token)` of its bound.
+pub(super) type KeptGate = (
+    &'static [&'static [u8]],
+    bool,
+    Option<(usize, usize, usize)>,
+);
+
+fn bound((fixed, space, token): (usize, usize, usize)) -> Bound {
+    Bound {
+        fixed,
+        space,
+        token,
+    }
 }
 
 /// The kept plan of `pattern` with the rule's `trigger` list, if it is a built-in one.
@@ -53,13 +70,14 @@ fn planned_of(k: &Kept) -> Planned {
             }
         },
         after_non_word: k.after_non_word,
-        max_len: k.max_len.map(|(fixed, space, token)| Bound {
-            fixed,
-            space,
-            token,
-        }),
+        max_len: k.max_len.map(bound),
         anchor: k.anchor,
         at_start: k.at_start,
+        gate: k.gate.map(|(literals, after_non_word, max_len)| Gate {
+            literals: literals.iter().map(|l| l.to_vec()).collect(),
+            after_non_word,
+            max_len: max_len.map(bound),
+        }),
     }
 }
 
@@ -91,19 +109,32 @@ mod tests {
                 Plan::Prefixes(l) => (true, false, l),
                 Plan::Trigger { literals, derived } => (false, *derived, literals),
             };
-            let literals: Vec<String> = (literals.iter())
-                .map(|l| format!("b\"{}\"", l.escape_ascii()))
-                .collect();
-            let max_len = p
-                .max_len
-                .map(|b| format!("Some(({}, {}, {}))", b.fixed, b.space, b.token));
+            let bytes = |set: &[Vec<u8>]| {
+                let all: Vec<String> = (set.iter())
+                    .map(|l| format!("b\"{}\"", l.escape_ascii()))
+                    .collect();
+                format!("&[{}]", all.join(", "))
+            };
+            let bound = |b: Option<Bound>| {
+                b.map_or("None".into(), |b| {
+                    format!("Some(({}, {}, {}))", b.fixed, b.space, b.token)
+                })
+            };
+            let gate = p.gate.as_ref().map_or("None".into(), |g| {
+                format!(
+                    "Some(({}, {}, {}))",
+                    bytes(&g.literals),
+                    g.after_non_word,
+                    bound(g.max_len)
+                )
+            });
             out += &format!(
                 "    Kept {{ pattern: {pattern:?}, trigger: &{trigger:?}, prefixes: {prefixes}, \
-                 derived: {derived}, literals: &[{}], after_non_word: {}, max_len: {}, \
-                 anchor: {}, at_start: {} }},\n",
-                literals.join(", "),
+                 derived: {derived}, literals: {}, after_non_word: {}, max_len: {}, \
+                 anchor: {}, at_start: {}, gate: {gate} }},\n",
+                bytes(literals),
                 p.after_non_word,
-                max_len.unwrap_or_else(|| "None".into()),
+                bound(p.max_len),
                 p.anchor
                     .map_or("None".into(), |a| format!("Some(Anchor::{a:?})")),
                 p.at_start,
