@@ -566,7 +566,8 @@ fn longest_run(mut x: u64) -> usize {
 /// 0xE1 to 0xE3; a non-ASCII byte stopped each block before, ~7.6 instructions a byte of the
 /// bench JSONL in all): a flag byte per byte (which the compiler vectorizes), then the flags'
 /// high bits gathered eight at a time by one multiplication.
-fn masks(block: &[u8]) -> (u64, u64) {
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn masks_portable(block: &[u8]) -> (u64, u64) {
     let (mut white, mut lead) = ([0u8; 64], [0u8; 64]);
     for ((f, h), &b) in white.iter_mut().zip(lead.iter_mut()).zip(block) {
         *f = if b == b' ' || b.wrapping_sub(9) < 5 {
@@ -590,6 +591,52 @@ fn masks(block: &[u8]) -> (u64, u64) {
         })
     };
     (gather(&white), gather(&lead))
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn masks(block: &[u8]) -> (u64, u64) {
+    masks_portable(block)
+}
+
+/// [`masks_portable`] with SSE2, which every x86-64 processor has: per 16 bytes a few compares and one
+/// `movemask` per mask. The portable form (flag bytes gathered by multiplication) cost about
+/// three instructions a byte more, ~6.7 a byte of `runs` in all on the bench JSONL.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+fn masks(block: &[u8]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+    let mut padded = [0u8; 64];
+    let bytes: &[u8; 64] = match block.try_into() {
+        Ok(full) => full,
+        Err(_) => {
+            let n = block.len().min(64);
+            padded[..n].copy_from_slice(&block[..n]);
+            &padded
+        }
+    };
+    let (mut white, mut lead) = (0u64, 0u64);
+    for (k, chunk) in bytes.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of x86-64, and the load reads the 16 bytes of `chunk`.
+        let (w, l) = unsafe {
+            let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            // `x <= m` (unsigned) as `min(x, m) == x`.
+            let at_most = |x, m: u8| _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(m as i8)), x);
+            let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+            let control = at_most(_mm_sub_epi8(v, _mm_set1_epi8(9)), 4);
+            let c2 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xc2u8 as i8));
+            let e1_e3 = at_most(_mm_sub_epi8(v, _mm_set1_epi8(0xe1u8 as i8)), 2);
+            (
+                _mm_movemask_epi8(_mm_or_si128(space, control)),
+                _mm_movemask_epi8(_mm_or_si128(c2, e1_e3)),
+            )
+        };
+        white |= u64::from(w as u16) << (16 * k);
+        lead |= u64::from(l as u16) << (16 * k);
+    }
+    (white, lead)
 }
 
 /// A prepared regex parsed case-insensitively, the form every analysis here reads.
@@ -835,6 +882,18 @@ mod tests {
         assert!(has_run(0xF0F0_0FFF_FF00, 20) && !has_run(0xF0F0_0FFF_FF00, 21));
         assert_eq!(longest_run(0xF0F0_0FFF_FF00), 20);
         assert_eq!((longest_run(0), longest_run(u64::MAX)), (0, 64));
+    }
+
+    #[test]
+    fn both_forms_of_the_masks_agree() {
+        // Every byte value at every place of a block, and blocks of every length.
+        let all: Vec<u8> = (0..=255u8).collect();
+        for len in 0..=64 {
+            for shift in 0..256 {
+                let block: Vec<u8> = (0..len).map(|j| all[(j * 7 + shift) % 256]).collect();
+                assert_eq!(masks(&block), masks_portable(&block), "{block:?}");
+            }
+        }
     }
 
     #[test]
