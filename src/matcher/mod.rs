@@ -98,6 +98,27 @@ fn literal_flags(slot: usize, lit: &[u8], flag: bool, flags: &mut Vec<bool>) {
             .is_some_and(|&b| crate::pattern::is_word_byte(b));
 }
 
+/// Adds `lit` (cut to [`MAX_LITERAL`] bytes) for regex `r` to a literal list: the literals, per
+/// literal its regexes and its after-non-word flag ([`literal_flags`]); `index` finds a literal
+/// already there.
+fn add_literal(
+    index: &mut std::collections::HashMap<Vec<u8>, usize>,
+    lists: (&mut Vec<Vec<u8>>, &mut Vec<Vec<u32>>, &mut Vec<bool>),
+    lit: &[u8],
+    r: u32,
+    flag: bool,
+) {
+    let (literals, regexes, flags) = lists;
+    let lit = cut(lit);
+    let slot = *index.entry(lit.clone()).or_insert_with(|| {
+        literals.push(lit.clone());
+        regexes.push(Vec::new());
+        regexes.len() - 1
+    });
+    regexes[slot].push(r);
+    literal_flags(slot, &lit, flag, flags);
+}
+
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -185,10 +206,7 @@ fn build_phrases(rules: &RuleSet) -> Result<Phrases, Error> {
     Ok((Some(ac), targets))
 }
 
-/// Regex items `(prepared pattern, literals, index in regexes, after non-word, gate)` for the
-/// prefix engine; `after non-word` when every match holds one of its literals right after a
-/// byte that is not an ASCII word byte, so that a literal hit after a word byte can be passed
-/// over.
+/// The prefix engine's items ([`prefix::Item`]).
 type Items = Vec<prefix::Item>;
 
 /// Every regex of `rules` with its rule, split into those behind literal prefixes and those

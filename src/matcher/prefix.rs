@@ -49,28 +49,10 @@ struct Tried {
     gate: Option<Option<Bound>>,
 }
 
-/// One prefixed regex: `(prepared pattern, prefixes, caller index, after non-word, gate)`.
+/// One prefixed regex: `(prepared pattern, prefixes, caller index, after non-word, gate)`;
+/// `after non-word` when every match starts at a word boundary, so that a prefix hit right
+/// after an ASCII word byte can be passed over.
 pub type Item = (String, Vec<Vec<u8>>, usize, bool, Option<Gate>);
-
-/// Adds `lit` (cut to the automaton's longest literal) for regex `r` to a literal list with
-/// its per-literal regexes and flags.
-fn add_literal(
-    index: &mut std::collections::HashMap<Vec<u8>, usize>,
-    lists: (&mut Vec<Vec<u8>>, &mut Vec<Vec<u32>>, &mut Vec<bool>),
-    lit: &[u8],
-    r: u32,
-    flag: bool,
-) {
-    let (literals, regexes, flags) = lists;
-    let lit = super::cut(lit);
-    let slot = *index.entry(lit.clone()).or_insert_with(|| {
-        literals.push(lit.clone());
-        regexes.push(Vec::new());
-        regexes.len() - 1
-    });
-    regexes[slot].push(r);
-    super::literal_flags(slot, &lit, flag, flags);
-}
 
 impl Prefiltered {
     /// Builds the prefilter over the items; patterns are in the form the caller compiles them
@@ -98,7 +80,7 @@ impl Prefiltered {
             });
             for lit in &prefixes {
                 let lists = (&mut p.literals, &mut p.starts, &mut p.after_non_word);
-                add_literal(&mut index, lists, lit, r, flag);
+                super::add_literal(&mut index, lists, lit, r, flag);
             }
             for lit in gate.iter().flat_map(|g| &g.literals) {
                 let flag = gate.as_ref().is_some_and(|g| g.after_non_word);
@@ -107,7 +89,7 @@ impl Prefiltered {
                     &mut p.gates,
                     &mut p.gate_after_non_word,
                 );
-                add_literal(&mut gate_index, lists, lit, r, flag);
+                super::add_literal(&mut gate_index, lists, lit, r, flag);
             }
         }
         Ok(Some(p))

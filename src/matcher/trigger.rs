@@ -135,14 +135,9 @@ impl Triggered {
                 caller: item.caller,
                 at_start: item.at_start,
             });
-            for lit in item.literals.iter().map(|l| super::cut(l)) {
-                let slot = *index.entry(lit.clone()).or_insert_with(|| {
-                    literals.push(lit.clone());
-                    fires.push(Vec::new());
-                    fires.len() - 1
-                });
-                fires[slot].push(r);
-                super::literal_flags(slot, &lit, flag, &mut after_non_word);
+            for lit in &item.literals {
+                let lists = (&mut literals, &mut fires, &mut after_non_word);
+                super::add_literal(&mut index, lists, lit, r, flag);
             }
         }
         Ok(Some(Triggered {
