@@ -120,35 +120,44 @@ impl Prefiltered {
         candidates.extend(self.starts[lit].iter().map(|&r| (start, r)));
     }
 
-    /// Gate literal `lit` occurs at `start`: `(regex, start)` for each regex it gates.
-    pub fn gate_hit(&self, lit: usize, start: usize, gate_hits: &mut Vec<(u32, usize)>) {
-        gate_hits.extend(self.gates[lit].iter().map(|&r| (r, start)));
+    /// Gate literal `lit` occurs at `start`: `(start, regex)` for each regex it gates.
+    pub fn gate_hit(&self, lit: usize, start: usize, gate_hits: &mut Vec<(usize, u32)>) {
+        gate_hits.extend(self.gates[lit].iter().map(|&r| (start, r)));
     }
 
     /// Tries each candidate regex anchored at its literal, where its gate lets it: a gated
-    /// regex only where one of its gate hits (`gate_hits`, `(regex, start)`) follows within its
+    /// regex only where one of its gate hits (`gate_hits`, `(start, regex)`) follows within its
     /// longest match in this text (`runs`, computed once if a bound needs them).
+    ///
+    /// Both lists come from the walk nearly in text order (a hit's place is its end less its
+    /// literal's length, and literals are at most 8 bytes), so an insertion sort moves a few
+    /// entries a few places ([`sort_near`]); the candidates are then visited from the last, with each regex's first gate hit
+    /// at or after the place in `next`. Sorting the gate hits by regex instead, for a binary
+    /// search per candidate, cost ~70 instructions a hit (bench JSONL: 0.68 M gate hits).
     pub fn run(
         &self,
         text: &str,
         mut candidates: Vec<(usize, u32)>,
-        mut gate_hits: Vec<(u32, usize)>,
+        mut gate_hits: Vec<(usize, u32)>,
         runs: &mut Option<Runs>,
         out: &mut Vec<(usize, usize, usize)>,
     ) {
-        candidates.sort_unstable();
+        sort_near(&mut candidates);
         candidates.dedup();
-        gate_hits.sort_unstable();
-        for (start, r) in candidates {
+        sort_near(&mut gate_hits);
+        let mut next = vec![usize::MAX; self.regexes.len()];
+        let (mut g, first) = (gate_hits.len(), out.len());
+        for &(start, r) in candidates.iter().rev() {
+            while g > 0 && gate_hits[g - 1].0 >= start {
+                g -= 1;
+                let (at, gated) = gate_hits[g];
+                next[gated as usize] = at;
+            }
             let a = &self.regexes[r as usize];
             if let Some(reach) = a.gate {
-                let i = gate_hits.partition_point(|&g| g < (r, start));
-                let open = match gate_hits.get(i) {
-                    Some(&(g, at)) if g == r => {
-                        reach.is_none_or(|b| at - start < b.in_text(text, runs))
-                    }
-                    _ => false,
-                };
+                let at = next[r as usize];
+                let open =
+                    at != usize::MAX && reach.is_none_or(|b| at - start < b.in_text(text, runs));
                 if !open {
                     continue;
                 }
@@ -159,6 +168,8 @@ impl Prefiltered {
                 out.push((a.caller, m.start(), m.end()));
             }
         }
+        // Found from the last candidate back: in text order again.
+        out[first..].reverse();
     }
 
     /// Every match `(caller index, start, end)` of the prefiltered regexes in `text`: each
@@ -187,9 +198,44 @@ impl Prefiltered {
     }
 }
 
+/// Sorts `v`, which is nearly in order: each entry moves left past the larger ones before it
+/// (insertion sort, as fast as a check when `v` is in order).
+fn sort_near<T: Copy + Ord>(v: &mut [T]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nearly sorted, reversed or shuffled: the same order as `sort_unstable`.
+    #[test]
+    fn sort_near_sorts() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for n in [0usize, 1, 2, 9, 200] {
+            let mut v: Vec<(usize, u32)> = Vec::new();
+            for i in 0..n {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                v.push((i + (state % 9) as usize, (state >> 30) as u32 % 4));
+            }
+            for mut w in [v.clone(), v.iter().rev().copied().collect()] {
+                let mut want = w.clone();
+                want.sort_unstable();
+                sort_near(&mut w);
+                assert_eq!(w, want);
+            }
+        }
+    }
 
     #[test]
     fn anchored_at_each_literal() {
