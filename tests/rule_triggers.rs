@@ -93,6 +93,7 @@ fn windows_match_the_whole_text_on_the_corpus() {
                 max_len: p.max_len,
                 anchor: p.anchor,
                 at_start: p.at_start,
+                split: p.split,
             };
             let t = Triggered::new(vec![item]).unwrap().unwrap();
             let full = compile_regex(re).unwrap();

@@ -237,6 +237,7 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Vec<trigger::Item>)
                     max_len: p.max_len,
                     anchor: p.anchor,
                     at_start: p.at_start,
+                    split: p.split,
                 }),
             }
         }

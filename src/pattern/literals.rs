@@ -176,6 +176,60 @@ pub(super) fn gate_parsed(hir: &Hir, prefixes: &[Vec<u8>]) -> Option<(Vec<Vec<u8
     (score(&set).0 && !everywhere).then_some((set, flag))
 }
 
+/// Where a regex's matches lie around a hit of its trigger, when the trigger is a run of
+/// consecutive parts of its top-level concatenation (`best` in
+/// `\bthe\s+best\s+(?:[a-z]+\s+){1,3}on\s+the\s+market\b`): every match then has an
+/// occurrence of a trigger literal at the run's place, at most `before` bytes after the
+/// match's start, and ends at most `after` bytes (the longest literal and the longest match of
+/// the parts after the run) after that occurrence's start. A window `[ts - before, ts +
+/// after]` around each hit at `ts` then holds every match whose run stands there, where
+/// `[te - L, ts + L]` held every match with a hit anywhere in it (`L` its longest match):
+/// about half the bytes. `None` when no run's strings are exactly `set`, or, with
+/// `after_non_word` (hits after a word byte are passed over), when the run found does not
+/// stand after a non-word byte; or when a side is unbounded ([`max_len`]).
+pub(super) fn split_parsed(
+    hir: &Hir,
+    set: &[Vec<u8>],
+    after_non_word: bool,
+) -> Option<(Bound, Bound)> {
+    let HirKind::Concat(subs) = hir.kind() else {
+        return None;
+    };
+    let exact: Vec<Lits> = subs.iter().map(|h| info(h).exact).collect();
+    let side = |parts: &[Hir]| {
+        parts
+            .iter()
+            .try_fold(Bound::default(), |acc, h| Some(acc.plus(bound(h)?)))
+    };
+    for i in 0..subs.len() {
+        let mut run = exact[i].clone();
+        for j in i + 1..=subs.len() {
+            let Some(r) = &run else { break };
+            if r.as_slice() == set && (!after_non_word || stands_after_non_word(subs, i)) {
+                let longest = r.iter().map(Vec::len).max().unwrap_or(0);
+                let before = side(&subs[..i])?;
+                let after = side(&subs[j..])?.plus(Bound {
+                    fixed: longest,
+                    ..Bound::default()
+                });
+                return Some((before, after));
+            }
+            run = exact
+                .get(j)
+                .and_then(|e| Some(product(r, e.as_ref()?)))
+                .flatten();
+        }
+    }
+    None
+}
+
+/// [`split_parsed`] of a prepared regex and its derived trigger ([`derive_flagged`]).
+pub fn split(prepared: &str) -> Option<(Bound, Bound)> {
+    let hir = parse(prepared)?;
+    let (set, flag, _) = derive_parsed(&hir)?;
+    split_parsed(&hir, &set, flag)
+}
+
 /// [`max_len`] of a regex already parsed.
 pub(super) fn max_len_parsed(hir: Option<&Hir>) -> Option<Bound> {
     bound(hir?)

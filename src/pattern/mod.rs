@@ -11,7 +11,7 @@ mod builtin_plans;
 
 pub use literals::{
     Anchor, Bound, MIN_EXPLICIT, MIN_TRIGGER, Runs, anchor, derive, derive_flagged, explicit,
-    is_word_byte, max_len, prefix_after_non_word, prefixes, runs, trigger_starts_match,
+    is_word_byte, max_len, prefix_after_non_word, prefixes, runs, split, trigger_starts_match,
 };
 
 /// Compiled size limit of one regex (bytes of program); a pathological pattern is refused.
@@ -187,6 +187,10 @@ pub struct Planned {
     /// For [`Plan::Prefixes`]: literals every match holds besides its prefix, which a prefix
     /// hit needs within the longest match of it to be tried ([`Gate`]).
     pub gate: Option<Gate>,
+    /// For a derived trigger that does not start every match: how far before a hit's start
+    /// every match whose trigger run stands there starts, and how far after it it ends
+    /// ([`split`]).
+    pub split: Option<(Bound, Bound)>,
 }
 
 /// A second filter in front of a regex tried anchored at its prefixes: one of `literals`
@@ -222,7 +226,13 @@ fn plan_fresh(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
         return Err(format!("regex {pattern:?}: {e}"));
     }
     let (starts_at_boundary, anchor) = literals::facts(hir.as_ref());
-    let done = |plan: Plan, after_non_word, at_start| {
+    let done = |plan: Plan, after_non_word: bool, at_start: bool| {
+        let split = match &plan {
+            Plan::Trigger { literals, derived } if *derived && !at_start => hir
+                .as_ref()
+                .and_then(|h| literals::split_parsed(h, literals, after_non_word)),
+            _ => None,
+        };
         let (max_len, gate) = match &plan {
             Plan::Prefixes(prefixes) => {
                 let gate = hir
@@ -244,6 +254,7 @@ fn plan_fresh(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
             anchor,
             at_start,
             gate,
+            split,
         })
     };
     if let Some(lits) = literals::prefixes(&src) {
@@ -275,7 +286,7 @@ mod tests {
     #[test]
     fn planned_from_one_parse_agrees_with_each_analysis() {
         let rules = crate::rules::RuleSet::builtin().unwrap();
-        let (mut n, mut at_start) = (0, 0);
+        let (mut n, mut at_start, mut n_split) = (0, 0, 0);
         for r in &rules.rules {
             for re in &r.rule.regex {
                 let p = planned(re, &r.rule.trigger).unwrap();
@@ -285,6 +296,9 @@ mod tests {
                 assert_eq!(p.max_len, max_len(&src).filter(|_| triggered), "{re}");
                 let derived = matches!(p.plan, Plan::Trigger { derived: true, .. });
                 assert_eq!(p.at_start, derived && trigger_starts_match(&src), "{re}");
+                let windowed = derived && !p.at_start;
+                assert_eq!(p.split, split(&src).filter(|_| windowed), "{re}");
+                n_split += usize::from(p.split.is_some());
                 at_start += usize::from(p.at_start);
                 match p.plan {
                     Plan::Prefixes(l) => {
@@ -309,6 +323,8 @@ mod tests {
             at_start >= 1,
             "{at_start} regexes tried anchored at their triggers"
         );
+        // 57 when the split came in (wave 2, session 13).
+        assert!(n_split >= 40, "{n_split} regexes in split windows");
     }
 
     #[test]

@@ -25,7 +25,12 @@ pub(super) struct Kept {
     pub at_start: bool,
     /// `Gate`'s `(literals, after_non_word, max_len)`.
     pub gate: Option<KeptGate>,
+    /// [`Planned::split`]: the `(fixed, space, token)` of both bounds.
+    pub split: Option<KeptSplit>,
 }
+
+/// A kept split: the `(fixed, space, token)` of the bounds before and after a trigger hit.
+pub(super) type KeptSplit = ((usize, usize, usize), (usize, usize, usize));
 
 /// A kept [`Gate`]: literals, after non-word, and the `(fixed, space, token)` of its bound.
 pub(super) type KeptGate = (
@@ -78,6 +83,7 @@ fn planned_of(k: &Kept) -> Planned {
             after_non_word,
             max_len: max_len.map(bound),
         }),
+        split: k.split.map(|(a, b)| (bound(a), bound(b))),
     }
 }
 
@@ -128,10 +134,14 @@ mod tests {
                     bound(g.max_len)
                 )
             });
+            let b3 = |b: Bound| format!("({}, {}, {})", b.fixed, b.space, b.token);
+            let split = p.split.map_or("None".into(), |(a, b)| {
+                format!("Some(({}, {}))", b3(a), b3(b))
+            });
             out += &format!(
                 "    Kept {{ pattern: {pattern:?}, trigger: &{trigger:?}, prefixes: {prefixes}, \
                  derived: {derived}, literals: {}, after_non_word: {}, max_len: {}, \
-                 anchor: {}, at_start: {}, gate: {gate} }},\n",
+                 anchor: {}, at_start: {}, gate: {gate}, split: {split} }},\n",
                 bytes(literals),
                 p.after_non_word,
                 bound(p.max_len),
