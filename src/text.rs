@@ -313,7 +313,52 @@ impl TextBuilder {
 /// space before white space, control bytes, `&`, the first byte of a non-ASCII character)
 /// ends the run, where `push_text` looks at it. Measured on the bench JSONL: `push_text` went
 /// from ~14 instructions a byte to ~3.
+#[cfg(not(target_arch = "x86_64"))]
 fn plain_run(b: &[u8]) -> usize {
+    plain_words(b)
+}
+
+/// [`plain_run`] with SSE2, which every x86-64 processor has: 16 bytes at a time (two
+/// unaligned loads, the bytes and the bytes after them, a few compares and one `movemask`),
+/// then eight at a time ([`plain_words`]) for the rest. Bench JSONL under cachegrind:
+/// `push_text` 279 -> 158 M instructions, the scan 3.904 -> 3.784 G (wave 2, session 13).
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+fn plain_run(b: &[u8]) -> usize {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8,
+        _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+    };
+    let mut i = 0;
+    while i + 17 <= b.len() {
+        let (at, after) = (&b[i..i + 16], &b[i + 1..i + 17]);
+        // SAFETY: SSE2 is part of x86-64, and each load reads the 16 bytes of its slice.
+        let plain = unsafe {
+            let v = _mm_loadu_si128(at.as_ptr().cast::<__m128i>());
+            let next = _mm_loadu_si128(after.as_ptr().cast::<__m128i>());
+            // Signed compares: a byte of 0x80 or more is negative.
+            let printable = _mm_cmpgt_epi8(v, _mm_set1_epi8(0x20));
+            let amp = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'&' as i8));
+            let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+            let next_not_blank = _mm_or_si128(
+                _mm_cmplt_epi8(next, _mm_setzero_si128()),
+                _mm_cmpgt_epi8(next, _mm_set1_epi8(0x20)),
+            );
+            let word = _mm_andnot_si128(amp, printable);
+            let plain = _mm_or_si128(word, _mm_and_si128(space, next_not_blank));
+            _mm_movemask_epi8(plain) as u32
+        };
+        if plain != 0xffff {
+            return i + (!plain).trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    i + plain_words(&b[i..])
+}
+
+/// [`plain_run`] eight bytes at a time in a `u64` (the form without SSE2, and the rest after
+/// the SSE2 loop).
+fn plain_words(b: &[u8]) -> usize {
     const L: u64 = 0x0101_0101_0101_0101;
     const H: u64 = 0x8080_8080_8080_8080;
     // Per byte of a 7-bit `x`: the high bit is set where `x >= n` (no carry leaves a byte).
@@ -611,6 +656,39 @@ mod tests {
         assert_eq!(plain_run(b"abcde\nfghijklmnop"), 5);
         assert_eq!(plain_run("abcdefg\u{e9}hijklmnop".as_bytes()), 7);
         assert_eq!(plain_run(b"a\x7fcdefg"), 0, "fewer than nine bytes");
+        // Both forms stop where the bytes stop being plain (or before, at a multiple of eight
+        // with fewer than nine bytes left), on random mixes of every kind of byte.
+        let is_plain = |b: &[u8], i: usize| {
+            let (x, next) = (b[i], b.get(i + 1).copied());
+            (0x21..0x80).contains(&x) && x != b'&' || x == b' ' && next.is_some_and(|n| n > 0x20)
+        };
+        let stop = |b: &[u8], mut i: usize| {
+            while i < b.len() && is_plain(b, i) {
+                i += 1;
+            }
+            i
+        };
+        let kinds = [
+            b'a', b' ', b'&', b'\n', b'\t', 0x7f, 0x80, 0xc3, 0xe2, 0x00, 0x21, 0x20,
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for n in 0..200 {
+            let bytes: Vec<u8> = (0..n)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Mostly letters, so that runs are long.
+                    let k = (state >> 40) as usize % (kinds.len() * 4);
+                    kinds.get(k).copied().unwrap_or(b'a')
+                })
+                .collect();
+            for form in [plain_run, plain_words] {
+                let r = form(&bytes);
+                assert!((0..r).all(|i| is_plain(&bytes, i)), "{bytes:?}");
+                assert!(r == stop(&bytes, 0) || r % 8 == 0 && r + 9 > n, "{bytes:?}");
+            }
+        }
         // The same text and map as the byte-by-byte reference, on random mixes of the bytes
         // push_text treats apart.
         let pieces = [
