@@ -131,9 +131,10 @@ impl Prefiltered {
     ///
     /// Both lists come from the walk nearly in text order (a hit's place is its end less its
     /// literal's length, and literals are at most 8 bytes), so an insertion sort moves a few
-    /// entries a few places ([`sort_near`]); the candidates are then visited from the last, with each regex's first gate hit
-    /// at or after the place in `next`. Sorting the gate hits by regex instead, for a binary
-    /// search per candidate, cost ~70 instructions a hit (bench JSONL: 0.68 M gate hits).
+    /// entries a few places ([`sort_near`]); the candidates are then visited from the last,
+    /// with each regex's first gate hit at or after the place in `next`. Sorting the gate hits
+    /// by regex instead, for a binary search per candidate, cost ~70 instructions a hit (bench
+    /// JSONL: 0.68 M gate hits).
     pub fn run(
         &self,
         text: &str,
@@ -142,6 +143,9 @@ impl Prefiltered {
         runs: &mut Option<Runs>,
         out: &mut Vec<(usize, usize, usize)>,
     ) {
+        if candidates.is_empty() {
+            return;
+        }
         sort_near(&mut candidates);
         candidates.dedup();
         sort_near(&mut gate_hits);

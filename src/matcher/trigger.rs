@@ -7,7 +7,8 @@
 //! `[ts, te)` lies in `[te - L, ts + L]`. When the trigger is a run of the regex's top-level
 //! concatenation ([`Item::split`]), every match has a hit at the run's place, and lies in
 //! `[ts - before, ts + after]` around that hit: about half the bytes (bench JSONL: 22.7 MB of
-//! windows before; the whole scan 4.111 -> 4.071 G instructions under cachegrind). Overlapping windows are merged, and the regex runs
+//! windows before; the whole scan 4.111 -> 4.071 G instructions under cachegrind).
+//! Overlapping windows are merged, and the regex runs
 //! leftmost-first through the merged windows in order, carrying the end of its last match as
 //! the next start: every match of the whole text starts inside exactly one merged window and
 //! lies wholly in it, and look-around (`\b`, `^`) sees the text outside the window, so the
@@ -200,27 +201,21 @@ impl Triggered {
                 }
                 continue;
             }
+            let mut bound = |b: crate::pattern::Bound| b.in_text(text, &mut hits.runs);
             let (a, b) = match (w.split, w.max_len) {
-                (Some((before, after)), _) => {
-                    let lo = start.saturating_sub(before.in_text(text, &mut hits.runs));
-                    if !may_start_in(text, w.anchor, lo, start) {
-                        continue;
-                    }
-                    (
-                        lo,
-                        start.saturating_add(after.in_text(text, &mut hits.runs)),
-                    )
-                }
-                (None, Some(bound)) => {
-                    let l = bound.in_text(text, &mut hits.runs);
-                    let lo = end.saturating_sub(l);
-                    if !may_start_in(text, self.regexes[r as usize].anchor, lo, start) {
-                        continue;
-                    }
-                    (lo, start.saturating_add(l))
+                (Some((before, after)), _) => (
+                    start.saturating_sub(bound(before)),
+                    start.saturating_add(bound(after)),
+                ),
+                (None, Some(len)) => {
+                    let l = bound(len);
+                    (end.saturating_sub(l), start.saturating_add(l))
                 }
                 (None, None) => (0, text.len()),
             };
+            if !may_start_in(text, w.anchor, a, start) {
+                continue;
+            }
             hits.windows
                 .push((r, floor_char(text, a), ceil_char(text, b)));
         }

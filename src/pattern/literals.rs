@@ -652,8 +652,8 @@ fn masks(block: &[u8]) -> (u64, u64) {
     masks_portable(block)
 }
 
-/// [`masks_portable`] with SSE2, which every x86-64 processor has: per 16 bytes a few compares and one
-/// `movemask` per mask. The portable form (flag bytes gathered by multiplication) cost about
+/// [`masks_portable`] with SSE2, which every x86-64 processor has: per 16 bytes a few compares
+/// and one `movemask` per mask. The portable form (flag bytes gathered by multiplication) cost about
 /// three instructions a byte more, ~6.7 a byte of `runs` in all on the bench JSONL.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
