@@ -58,7 +58,8 @@ struct Target {
 /// All rules, compiled.
 #[derive(Debug)]
 pub struct Matcher {
-    ac: Option<walk::Automata>,
+    /// The phrases and the regexes' literals in one automaton ([`walk::Joint`]).
+    ac: Option<walk::Joint>,
     targets: Vec<Target>,
     /// The regexes, behind their literal automaton.
     re: Regexes,
@@ -162,11 +163,11 @@ fn literal_automaton(literals: &[Vec<u8>]) -> Result<walk::Automata, String> {
     walk::Automata::new(literals, MatchKind::Standard).map_err(|e| format!("regex literals: {e}"))
 }
 
-/// The phrase automaton and what each of its patterns stands for.
-type Phrases = (Option<walk::Automata>, Vec<Target>);
+/// The phrases and what each stands for.
+type Phrases = (Vec<String>, Vec<Target>);
 
-/// Collects every phrase and exception of `rules`, normalized and deduplicated, and builds the
-/// phrase automaton.
+/// Collects every phrase and exception of `rules`, normalized and deduplicated: lower-case in
+/// ASCII, as the automaton searches the text lower-cased in ASCII ([`Matcher::find_lower`]).
 fn build_phrases(rules: &RuleSet) -> Result<Phrases, Error> {
     let mut phrases: Vec<String> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
@@ -194,16 +195,7 @@ fn build_phrases(rules: &RuleSet) -> Result<Phrases, Error> {
             }
         }
     }
-    if phrases.is_empty() {
-        return Ok((None, targets));
-    }
-    // Normalized phrases are lower-case in ASCII, and the automaton searches the text
-    // lower-cased in ASCII ([`Matcher::find_lower`]).
-    let ac =
-        walk::Automata::new(&phrases, MatchKind::LeftmostLongest).map_err(|e| Error::Rules {
-            message: format!("phrase automaton: {e}"),
-        })?;
-    Ok((Some(ac), targets))
+    Ok((phrases, targets))
 }
 
 /// The prefix engine's items ([`prefix::Item`]).
@@ -252,9 +244,9 @@ struct Regexes {
     prefiltered: Option<prefix::Prefiltered>,
     /// The other regexes, each run in windows around the hits of its trigger.
     triggered: Option<trigger::Triggered>,
-    /// The prefix literals, the trigger literals and the gate literals, in one automaton: one
-    /// pass finds all.
-    literals: Option<walk::Automata>,
+    /// The prefix literals, the trigger literals and the gate literals, lower-case in ASCII:
+    /// the matcher's automaton holds them after the phrases, and one pass finds all.
+    literals: Vec<Vec<u8>>,
     /// The number of prefix literals: automaton patterns from here on are trigger literals.
     split: usize,
     /// The number of prefix and trigger literals: automaton patterns from here on are gate
@@ -288,15 +280,14 @@ impl Regexes {
             all.extend(p.gate_literals().iter().cloned());
             after_non_word.extend(p.gate_after_non_word());
         }
-        let literals = if all.is_empty() {
-            None
-        } else {
-            Some(literal_automaton(&all).map_err(all_packs)?)
-        };
+        debug_assert!(
+            all.iter()
+                .all(|l| !l.is_empty() && !l.iter().any(u8::is_ascii_uppercase))
+        );
         Ok(Regexes {
             prefiltered,
             triggered,
-            literals,
+            literals: all,
             split,
             gate_split,
             after_non_word,
@@ -326,11 +317,16 @@ impl Matcher {
         // The two automata build side by side on the current rayon pool (start-up is serial
         // time every `-j N` run pays).
         let (phrases, regex_side) = rayon::join(|| build_phrases(rules), || Regexes::new(rules));
-        let (mut ac, targets) = phrases?;
-        let mut re = regex_side?;
-        if let (Some(p), Some(l)) = (&mut ac, &mut re.literals) {
-            walk::share(p, l);
-        }
+        let (phrases, targets) = phrases?;
+        let re = regex_side?;
+        let ac = if phrases.is_empty() && re.literals.is_empty() {
+            None
+        } else {
+            let joint = walk::Joint::new(&phrases, &re.literals);
+            Some(joint.map_err(|e| Error::Rules {
+                message: format!("phrase and literal automaton: {e}"),
+            })?)
+        };
         Ok(Matcher {
             ac,
             targets,
@@ -382,13 +378,9 @@ impl Matcher {
                 _ => {}
             }
         };
-        // One pass of both automata over the text (their loads overlap, see `walk`).
-        let lower = lower.as_bytes();
-        match (&self.ac, &re.literals) {
-            (Some(p), Some(l)) => p.leftmost_and_overlapping(l, lower, on_phrase, on_literal),
-            (Some(p), None) => p.leftmost(lower, on_phrase),
-            (None, Some(l)) => l.overlapping(lower, on_literal),
-            (None, None) => {}
+        // One pass over the text finds the phrases and the literals ([`walk::Joint`]).
+        if let Some(ac) = &self.ac {
+            ac.find(lower.as_bytes(), on_phrase, on_literal);
         }
         // Regex matches: (index in `regexes`, start, end).
         let mut raw: Vec<(usize, usize, usize)> = Vec::new();

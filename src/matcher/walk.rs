@@ -1,35 +1,23 @@
-//! The matcher's own search loops over Aho-Corasick automata: the phrase automaton
-//! (leftmost-longest) and the literal automaton (every match, overlapping) walked one byte at a
-//! time through `aho_corasick::automaton::Automaton`, with the same results as the crate's
-//! `find_iter` and `find_overlapping_iter`.
+//! The matcher's own search loop over one Aho-Corasick automaton of the phrases and the regex
+//! literals together: every match, overlapping, walked one byte at a time; the phrases'
+//! leftmost-longest matches are then picked from their overlapping ones ([`leftmost_longest`]),
+//! the literals' matches passed on as they are. The results are those of the crate's
+//! `find_iter` (leftmost-longest, phrases) and `find_overlapping_iter` (literals).
 //!
 //! Measured with cachegrind on 5 MB of the bench JSONL: the phrase search went from 18.7 to
-//! 11.8 instructions a byte (the crate's `find_iter` makes a search call per match, with its
-//! set-up); the literal search and the work per hit changed little, the whole scan -0.5 %.
+//! 11.8 instructions a byte with a loop of our own (the crate's `find_iter` makes a search call
+//! per match, with its set-up).
 //!
-//! Both searches wait on memory, not on instructions: each step loads the next state from a
-//! table of megabytes, and that load needs the one before. So the automata are copied into
-//! [`Dense`] tables (smaller, the hot rows together) and the matcher walks both in one loop
-//! ([`Automata::leftmost_and_overlapping`]), where the two chains of loads overlap. Median CPU
-//! of 9 interleaved `-j1` runs on the 50 MB bench JSONL: 1.64 s before, 1.56 s with the copies
-//! walked one after the other, 1.38 s in one loop; 1.22 s with premultiplied 32-bit entries
-//! (1.32 s with 16-bit state numbers, which need a multiplication per byte). Since session 10
-//! the tables are column-major with 16-bit entries, half the size with no multiplication
-//! ([`Dense`]).
+//! The search waits on memory, not on instructions: each step loads the next state from a
+//! table of megabytes, and that load needs the one before. So the automaton is copied into a
+//! [`Dense`] table (smaller, the hot rows together), and texts of [`SPLIT`] bytes or more are
+//! walked in [`PARTS`] parts in one loop ([`walk_parts`]), where the chains of loads overlap.
 //!
-//! Texts of [`SPLIT`] bytes or more are walked in two halves in one loop ([`joint_split`]):
-//! four chains of loads overlap. On the bench JSONL's texts the walk alone went from 3.5 to
-//! 1.9 ns a byte (1.5 with three parts), and the whole `-j1` scan from 0.73 to 0.69 s of CPU
-//! (median of 5 interleaved runs). The four states are kept in locals: in a struct behind a
-//! reference they went through memory each byte and the scan gained nothing.
-//!
-//! Even in locals, two of the four went through the stack every byte (wave 2, session 11): the
-//! loop held a call (a special state's handling), so every value live across it needed one of
-//! the six callee-saved registers, and the two tables' pointers and lengths took more. Now the
-//! loop up to a special state is a function of its own ([`quiet`]), with no call in it, and
-//! the two automata's tables are one allocation ([`share`]): one pointer and one length. All
-//! four states stay in registers; bench JSONL `-j1` CPU 1.35 -> 1.25 s (median of 9
-//! interleaved runs).
+//! Until wave 2, session 14 the phrases had an automaton of their own, built leftmost-longest,
+//! walked beside the literals' one in two halves: four chains of loads, two table loads a
+//! byte. One automaton of both needs one load a byte, and four parts keep four chains; a
+//! leftmost-longest walk also had to restart after each match, where an overlapping walk never
+//! does. Bench JSONL under cachegrind: see DESIGN.md, session 14.
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind, dfa, nfa};
@@ -79,50 +67,81 @@ impl Automata {
         }
     }
 
-    /// Calls `f(start, end, pattern)` for the leftmost-longest matches of `hay`, left to
-    /// right, as `AhoCorasick::find_iter` gives them (the automaton built leftmost-longest).
-    pub(crate) fn leftmost(&self, hay: &[u8], f: impl FnMut(usize, usize, usize)) {
-        match self {
-            Automata::Dense(a) => leftmost(a, hay, f),
-            Automata::Wide(a) => leftmost(a, hay, f),
-            Automata::Dfa(a) => leftmost(&Crate(a), hay, f),
-            Automata::Nfa(a) => leftmost(&Crate(a), hay, f),
-        }
-    }
-
     /// Calls `f(start, end, pattern)` for every match of `hay`, by end, as
     /// `AhoCorasick::find_overlapping_iter` gives them (the automaton built standard).
-    pub(crate) fn overlapping(&self, hay: &[u8], f: impl FnMut(usize, usize, usize)) {
+    pub(crate) fn overlapping(&self, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
         match self {
-            Automata::Dense(a) => overlapping(a, hay, f),
-            Automata::Wide(a) => overlapping(a, hay, f),
+            Automata::Dense(a) => walk_parts(a, hay, &mut f),
+            Automata::Wide(a) => walk_parts(a, hay, &mut f),
             Automata::Dfa(a) => overlapping(&Crate(a), hay, f),
             Automata::Nfa(a) => overlapping(&Crate(a), hay, f),
         }
     }
+}
 
-    /// [`Automata::leftmost`] of `self` (built leftmost-longest) with `fl`, and
-    /// [`Automata::overlapping`] of `other` (built standard) with `fo`, over the same `hay`:
-    /// the two walks in one loop when both are [`Dense`], so that the two chains of table loads
-    /// (each the next state of the last) overlap in the processor; one after the other else.
-    pub(crate) fn leftmost_and_overlapping(
+/// The phrases and the regex literals in one automaton (built standard: every match): one walk
+/// finds both.
+#[derive(Debug)]
+pub(crate) struct Joint {
+    automata: Automata,
+    /// Patterns below this number are phrases, the others literals.
+    phrases: usize,
+}
+
+impl Joint {
+    /// The automaton of `phrases` followed by `literals`; none may be empty (an empty phrase
+    /// does not load, and every literal has a byte or more).
+    pub(crate) fn new<P: AsRef<[u8]>, Q: AsRef<[u8]>>(
+        phrases: &[P],
+        literals: &[Q],
+    ) -> Result<Joint, String> {
+        let all: Vec<&[u8]> = (phrases.iter().map(AsRef::as_ref))
+            .chain(literals.iter().map(AsRef::as_ref))
+            .collect();
+        if all.iter().any(|p| p.is_empty()) {
+            return Err("an empty pattern".into());
+        }
+        Ok(Joint {
+            automata: Automata::new(&all, MatchKind::Standard)?,
+            phrases: phrases.len(),
+        })
+    }
+
+    /// Calls `fl(start, end, phrase)` for the phrases' leftmost-longest matches of `hay`, left
+    /// to right, as `AhoCorasick::find_iter` of an automaton of the phrases built
+    /// leftmost-longest gives them, and `fo(start, end, literal)` for every match of the
+    /// literals, by end, as `find_overlapping_iter` of theirs gives them.
+    pub(crate) fn find(
         &self,
-        other: &Automata,
         hay: &[u8],
         fl: impl FnMut(usize, usize, usize),
         mut fo: impl FnMut(usize, usize, usize),
     ) {
-        match (self, other) {
-            (Automata::Dense(l), Automata::Dense(o)) if !l.matches_empty() && l.shares(o) => {
-                joint(l, o, hay, fl, fo);
+        let split = self.phrases;
+        // About one phrase match in 20 bytes of the bench JSONL's texts, most of them in words.
+        let mut phrases: Vec<Mat> = Vec::with_capacity(hay.len() / 16);
+        self.automata.overlapping(hay, |s, e, p| {
+            if p < split {
+                phrases.push((s, e, p));
+            } else {
+                fo(s, e, p - split);
             }
-            (Automata::Wide(l), Automata::Wide(o)) if !l.matches_empty() && l.shares(o) => {
-                joint(l, o, hay, fl, fo);
-            }
-            _ => {
-                self.leftmost(hay, fl);
-                other.overlapping(hay, &mut fo);
-            }
+        });
+        leftmost_longest(&mut phrases, fl);
+    }
+}
+
+/// Calls `f` for the leftmost-longest matches among `all`, every match of a set of distinct
+/// non-empty patterns in a text: the match that starts first, the longest of those, then the
+/// same from its end on, as a leftmost-longest search finds them.
+fn leftmost_longest(all: &mut [Mat], mut f: impl FnMut(usize, usize, usize)) {
+    // By start, longer first; a pattern is one string, so no two matches share both ends.
+    all.sort_unstable_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
+    let mut from = 0;
+    for &(s, e, p) in all.iter() {
+        if s >= from {
+            f(s, e, p);
+            from = e;
         }
     }
 }
@@ -134,7 +153,6 @@ trait Walk {
     fn start(&self) -> Option<Self::State>;
     fn next(&self, s: Self::State, b: u8) -> Self::State;
     fn is_special(&self, s: Self::State) -> bool;
-    fn is_dead(&self, s: Self::State) -> bool;
     fn is_match(&self, s: Self::State) -> bool;
     fn match_len(&self, s: Self::State) -> usize;
     /// Match `index` of match state `s`, ending at `end`: (start, end, pattern).
@@ -156,9 +174,6 @@ impl<A: Automaton> Walk for Crate<'_, A> {
     #[inline(always)]
     fn is_special(&self, s: StateID) -> bool {
         self.0.is_special(s)
-    }
-    fn is_dead(&self, s: StateID) -> bool {
-        self.0.is_dead(s)
     }
     fn is_match(&self, s: StateID) -> bool {
         self.0.is_match(s)
@@ -195,9 +210,8 @@ impl<A: Automaton> Walk for Crate<'_, A> {
 pub(crate) struct Dense<E> {
     /// Per byte: its class times the number of states, the start of the class's column.
     cols: [u32; 256],
-    /// Column-major: `table[cols[byte] + state]` is the next state's number. Shared with a
-    /// second automaton after [`share`], which puts both in one allocation.
-    table: std::sync::Arc<Vec<E>>,
+    /// Column-major: `table[cols[byte] + state]` is the next state's number.
+    table: Vec<E>,
     start: u32,
     last_match: u32,
     /// Matches of match state `s`: `match_list[match_at[s - 1]..match_at[s]]`, as (pattern,
@@ -315,50 +329,12 @@ impl<E: Entry> Dense<E> {
         }
         Some(Dense {
             cols,
-            table: std::sync::Arc::new(table),
+            table,
             start: ids[0],
             last_match,
             match_at,
             match_list,
         })
-    }
-
-    /// True when the start state is a match state: the empty pattern.
-    fn matches_empty(&self) -> bool {
-        self.start != 0 && self.start <= self.last_match
-    }
-
-    /// True when `self` and `other` walk one table ([`share`]).
-    fn shares(&self, other: &Dense<E>) -> bool {
-        std::sync::Arc::ptr_eq(&self.table, &other.table)
-    }
-}
-
-/// Puts the tables of `a` and `b` in one allocation, when both are [`Dense`] of one width:
-/// [`Automata::leftmost_and_overlapping`] then walks both through one slice, which leaves two
-/// more registers for the walks' states (with two tables, two of the four states went through
-/// memory every byte).
-pub(crate) fn share(a: &mut Automata, b: &mut Automata) {
-    fn join<E: Entry>(a: &mut Dense<E>, b: &mut Dense<E>) {
-        // Every offset into the joined table must fit the columns' 32 bits.
-        if u32::try_from(a.table.len() + b.table.len()).is_err() {
-            return;
-        }
-        let base = a.table.len() as u32;
-        // `a`'s table is its own until now: taken, not copied.
-        let mut one = std::mem::take(std::sync::Arc::make_mut(&mut a.table));
-        one.extend_from_slice(&b.table);
-        let one = std::sync::Arc::new(one);
-        for c in &mut b.cols {
-            *c += base;
-        }
-        a.table = one.clone();
-        b.table = one;
-    }
-    match (a, b) {
-        (Automata::Dense(a), Automata::Dense(b)) => join(a, b),
-        (Automata::Wide(a), Automata::Wide(b)) => join(a, b),
-        _ => {}
     }
 }
 
@@ -387,21 +363,20 @@ fn byte_classes<P: AsRef<[u8]>>(patterns: &[P]) -> ([u8; 256], Vec<u8>) {
 }
 
 /// One step of a [`Dense`] walk: the state after byte `b` in state `s`, from table `t` and its
-/// columns `cols`. The search loops that keep the table and columns in locals ([`joint_split`],
-/// [`quiet`]) call it as [`Dense::next`] does.
+/// columns `cols`. The search loop that keeps the table and columns in locals ([`walk_parts`])
+/// calls it as [`Dense::next`] does.
 #[inline(always)]
 fn step<E: Entry>(t: &[E], cols: &[u32; 256], s: u32, b: u8) -> u32 {
     t[s as usize + cols[usize::from(b)] as usize].get()
 }
 
-/// [`step`] without the bounds check, for [`quiet`]: four of its ~21 instructions a byte were
-/// the checks' compares and branches, and the registers they held pushed the two text
-/// pointers to the stack.
+/// [`step`] without the bounds check, for [`quiet`]: in the two-automaton walk before session
+/// 14, four of its ~21 instructions a byte were the checks' compares and branches, and the
+/// registers they held pushed the text pointers to the stack.
 ///
 /// Every state number a walk holds comes from its table or is its start ([`Dense::new`]
 /// numbers every state below the automaton's count, `states`), and every column starts at
-/// `class * states` (plus, after [`share`], the offset of the automaton's part of the joined
-/// table), below `stride * states`: `s + cols[b]` is inside the automaton's part of `t`.
+/// `class * states`, below `stride * states`: `s + cols[b]` is inside `t`.
 #[inline(always)]
 #[allow(unsafe_code)]
 fn step_unchecked<E: Entry>(t: &[E], cols: &[u32; 256], s: u32, b: u8) -> u32 {
@@ -424,9 +399,6 @@ impl<E: Entry> Walk for Dense<E> {
     fn is_special(&self, s: u32) -> bool {
         s <= self.last_match
     }
-    fn is_dead(&self, s: u32) -> bool {
-        s == 0
-    }
     fn is_match(&self, s: u32) -> bool {
         s != 0 && s <= self.last_match
     }
@@ -442,69 +414,6 @@ impl<E: Entry> Walk for Dense<E> {
 
 /// A match: (start, end, pattern).
 type Mat = (usize, usize, usize);
-
-/// How a leftmost-longest walk ended ([`walk_from`]).
-enum Stop<S> {
-    /// The automaton died (or has no start state), with the last match seen.
-    Died(Option<Mat>),
-    /// The walk reached its end alive in this state, with the last match seen.
-    Reached(S, Option<Mat>),
-}
-
-/// The walk of a leftmost-longest automaton from the start state at `at` up to `to`,
-/// remembering the last match state's match.
-fn walk_from<W: Walk>(a: &W, hay: &[u8], at: usize, to: usize) -> Stop<W::State> {
-    let Some(mut sid) = a.start() else {
-        return Stop::Died(None);
-    };
-    let mut mat = a.is_match(sid).then(|| a.get(sid, 0, at));
-    for (i, &b) in hay[..to].iter().enumerate().skip(at) {
-        sid = a.next(sid, b);
-        if a.is_special(sid) {
-            if a.is_dead(sid) {
-                return Stop::Died(mat);
-            } else if a.is_match(sid) {
-                mat = Some(a.get(sid, 0, i + 1));
-            }
-        }
-    }
-    Stop::Reached(sid, mat)
-}
-
-/// The leftmost-longest match starting the search at `at`: the last match state's match
-/// before the automaton dies or the text ends.
-fn leftmost_from<W: Walk>(a: &W, hay: &[u8], at: usize) -> Option<Mat> {
-    match walk_from(a, hay, at, hay.len()) {
-        Stop::Died(m) | Stop::Reached(_, m) => m,
-    }
-}
-
-fn leftmost<W: Walk>(a: &W, hay: &[u8], f: impl FnMut(usize, usize, usize)) {
-    leftmost_at(a, hay, 0, f);
-}
-
-/// [`leftmost`] with the search starting at `at`.
-fn leftmost_at<W: Walk>(a: &W, hay: &[u8], mut at: usize, mut f: impl FnMut(usize, usize, usize)) {
-    let mut last_end = None;
-    while at <= hay.len() {
-        let Some(mut m) = leftmost_from(a, hay, at) else {
-            return;
-        };
-        // An empty match where the last one ended: search again one byte on.
-        if m.0 == m.1 && Some(m.1) == last_end {
-            if at + 1 > hay.len() {
-                return;
-            }
-            match leftmost_from(a, hay, at + 1) {
-                Some(n) => m = n,
-                None => return,
-            }
-        }
-        f(m.0, m.1, m.2);
-        at = m.1;
-        last_end = Some(m.1);
-    }
-}
 
 fn overlapping<W: Walk>(a: &W, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
     let Some(mut sid) = a.start() else {
@@ -529,322 +438,171 @@ fn report<W: Walk>(a: &W, sid: W::State, end: usize, f: &mut impl FnMut(usize, u
     }
 }
 
-/// Where the leftmost-longest walk stands after a restart ([`catch_up`]).
-enum Leftmost {
-    /// Walking: the state after the bytes before the loop's position, and the longest match
-    /// seen since the walk last started.
-    At(u32, Option<Mat>),
-    /// Found nothing more to the end of the text.
-    Done,
-}
-
-/// The walk of [`leftmost`] up to `to`, after reporting `first` and restarting at its end
-/// (and again after each match it ends in the same stretch).
-fn catch_up<E: Entry>(
-    a: &Dense<E>,
-    hay: &[u8],
-    first: Mat,
-    to: usize,
-    f: &mut impl FnMut(usize, usize, usize),
-) -> Leftmost {
-    let mut m = first;
-    loop {
-        f(m.0, m.1, m.2);
-        match walk_from(a, hay, m.1, to) {
-            Stop::Died(Some(n)) => m = n,
-            Stop::Died(None) => return Leftmost::Done,
-            Stop::Reached(sid, mat) => return Leftmost::At(sid, mat),
-        }
-    }
-}
-
-/// The two walks of [`joint`] at one place of the text: the overlapping walk's state, the
-/// leftmost walk's state (the dead one, 0, once it found nothing more to the end) and the
-/// longest match it saw since it last started. Two lanes equal at the same place go on alike.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Lane {
-    over: u32,
-    left: u32,
-    mat: Option<Mat>,
-}
-
-impl Lane {
-    /// Both walks starting.
-    fn new<E: Entry>(l: &Dense<E>, o: &Dense<E>) -> Lane {
-        Lane {
-            over: o.start,
-            left: l.start,
-            mat: None,
-        }
-    }
-
-    /// What a special state after byte `i` means: the overlapping walk's matches; the
-    /// leftmost walk's longest match so far, or, when it died, its match reported and the walk
-    /// restarted at the match's end and caught up to `i + 1` ([`catch_up`]); dead with no
-    /// match, it stays dead (done).
-    #[inline(never)]
-    fn on_special<E: Entry>(
-        &mut self,
-        (l, o): (&Dense<E>, &Dense<E>),
-        hay: &[u8],
-        i: usize,
-        fl: &mut impl FnMut(usize, usize, usize),
-        fo: &mut impl FnMut(usize, usize, usize),
-    ) {
-        if o.is_special(self.over) && o.is_match(self.over) {
-            report(o, self.over, i + 1, fo);
-        }
-        if !l.is_special(self.left) {
-            return;
-        }
-        if l.is_match(self.left) {
-            self.mat = Some(l.get(self.left, 0, i + 1));
-            return;
-        }
-        let restarted = match self.mat {
-            Some(m) => catch_up(l, hay, m, i + 1, fl),
-            None => Leftmost::Done,
-        };
-        match restarted {
-            Leftmost::At(s, mat) => (self.left, self.mat) = (s, mat),
-            Leftmost::Done => (self.left, self.mat) = (0, None),
-        }
-    }
-
-    /// Both walks take byte `i` of `hay`.
-    #[inline(always)]
-    fn step<E: Entry>(
-        &mut self,
-        both: (&Dense<E>, &Dense<E>),
-        hay: &[u8],
-        i: usize,
-        fl: &mut impl FnMut(usize, usize, usize),
-        fo: &mut impl FnMut(usize, usize, usize),
-    ) {
-        let (l, o) = both;
-        self.over = o.next(self.over, hay[i]);
-        self.left = l.next(self.left, hay[i]);
-        if o.is_special(self.over) | l.is_special(self.left) {
-            self.on_special(both, hay, i, fl, fo);
-        }
-    }
-
-    /// Where the walks stand, to meet other walks at the same place: the two states, the
-    /// leftmost one `u32::MAX` while that walk holds a match or is done.
-    fn place(&self) -> (u32, u32) {
-        let idle = self.mat.is_none() && self.left != 0;
-        (self.over, if idle { self.left } else { u32::MAX })
-    }
-
-    /// The text's end: the last match, and the leftmost walk on from its end.
-    fn finish<E: Entry>(self, l: &Dense<E>, hay: &[u8], fl: &mut impl FnMut(usize, usize, usize)) {
-        if let Some(m) = self.mat {
-            fl(m.0, m.1, m.2);
-            leftmost_at(l, hay, m.1, fl);
-        }
-    }
-}
-
-/// Texts of at least this many bytes are walked in two halves at once ([`joint_split`]).
+/// Texts of at least this many bytes are walked in [`PARTS`] parts at once ([`walk_parts`]).
 const SPLIT: usize = 256;
 
-/// How many places of the second half's walks [`joint_split`] keeps for the first half's
-/// walks to meet. Those places are walked one byte at a time with a push each, the rest of the
-/// half in [`quiet`]: 128 made the scan slower (bench JSONL `-j1` 1.35 -> 1.31 s and 1.42 ->
-/// 1.34 s with 32, medians of 11 interleaved runs), and with 32 every one of the bench JSONL's
-/// 17,641 texts and the bench WARC's 365 pages met (the automata's states depend on the last
-/// few bytes; a match longer than this across the middle makes the first half walk on alone).
+/// How many parts of a text [`walk_parts`] walks in one loop: as many chains of table loads
+/// overlap.
+const PARTS: usize = 4;
+
+/// How many places of each part's walk, after the first, [`walk_parts`] keeps for the walk
+/// before it to meet. The automaton's state away from a match depends on the last few bytes
+/// only; with 32 every text of the bench JSONL and WARC met (wave 2, session 11, two halves).
 const MEET: usize = 32;
 
-/// [`leftmost`] of `l` and [`overlapping`] of `o` in one loop over `hay`. `l` does not
-/// match the empty string, so a leftmost match is never empty. When the leftmost walk dies
-/// at byte `i`, its match is reported and the walk restarts at the match's end and catches
-/// up to `i + 1` alone ([`catch_up`]); the overlapping walk never restarts.
-fn joint<E: Entry>(
-    l: &Dense<E>,
-    o: &Dense<E>,
-    hay: &[u8],
-    mut fl: impl FnMut(usize, usize, usize),
-    mut fo: impl FnMut(usize, usize, usize),
-) {
-    if o.is_match(o.start) {
-        report(o, o.start, 0, &mut fo);
-    } else if hay.len() >= SPLIT {
-        return joint_split(l, o, hay, fl, fo);
-    }
-    let mut a = Lane::new(l, o);
-    // The states in locals, as in [`joint_split`].
-    let (mut ao, mut al) = (a.over, a.left);
-    for (i, &x) in hay.iter().enumerate() {
-        ao = o.next(ao, x);
-        al = l.next(al, x);
-        if o.is_special(ao) | l.is_special(al) {
-            (a.over, a.left) = (ao, al);
-            a.on_special((l, o), hay, i, &mut fl, &mut fo);
-            al = a.left;
-        }
-    }
-    (a.over, a.left) = (ao, al);
-    a.finish(l, hay, &mut fl);
-}
+/// Where a walk stood after a byte: `(end, state)`, the byte's end and the match state it
+/// entered.
+type Ends = Vec<(usize, u32)>;
 
-/// [`joint`] (for automata that match no empty string) in two halves walked in one loop:
-/// four chains of table loads, each waiting on the one before it, overlap where two did.
+/// [`overlapping`] of a [`Dense`] table: every match of `hay`, by end, as
+/// `find_overlapping_iter` gives them.
 ///
-/// The second half's walks start afresh at its first byte, `m`, and keep what they find
-/// aside. The first half's walks then go on past `m` until, after some byte, they stand
-/// where the second half's stood after it ([`Lane`]): from there both go on alike, so the
-/// first half's finds so far and the second half's from there on are those of one walk.
-/// Both are DFAs whose state, away from a match, depends on the last few bytes only, so they
-/// meet within about the longest pattern; where they do not within [`MEET`] bytes, the first
-/// half's walks go on to the end alone and the second half's finds are dropped.
-fn joint_split<E: Entry>(
-    l: &Dense<E>,
-    o: &Dense<E>,
-    hay: &[u8],
-    mut fl: impl FnMut(usize, usize, usize),
-    mut fo: impl FnMut(usize, usize, usize),
-) {
-    let both = (l, o);
-    // One slice for both automata ([`share`]): one pointer and one length in registers.
-    let t: &[E] = &l.table;
-    let (lc, oc) = (&l.cols, &o.cols);
-    let (n, m) = (hay.len(), hay.len() / 2);
-    let (mut a, mut b) = (Lane::new(l, o), Lane::new(l, o));
-    let (mut bl, mut bo): (Vec<Mat>, Vec<Mat>) = (Vec::new(), Vec::new());
-    // After the second half's walks took byte `m + i`: where they stood and how many finds
-    // they had.
-    let mut kept: Vec<Kept> = Vec::with_capacity(MEET);
-    // The four states in locals, which stay in registers; a lane's other fields change only
-    // where a state is special.
-    let (mut ao, mut al, mut b_o, mut b_l) = (a.over, a.left, b.over, b.left);
-    // What special states after byte `i` of the first half (and `m + i`) mean.
-    macro_rules! special {
-        ($i:expr) => {{
-            let i = $i;
-            let (sa, sb) = (
-                o.is_special(ao) | l.is_special(al),
-                o.is_special(b_o) | l.is_special(b_l),
-            );
-            if sa {
-                (a.over, a.left) = (ao, al);
-                a.on_special(both, hay, i, &mut fl, &mut fo);
-                al = a.left;
-            }
-            if sb {
-                (b.over, b.left) = (b_o, b_l);
-                b.on_special(both, hay, m + i, &mut keep(&mut bl), &mut keep(&mut bo));
-                b_l = b.left;
-            }
-        }};
+/// A text of [`SPLIT`] bytes or more is walked in [`PARTS`] parts in one loop ([`quiet`]),
+/// each walk from the start state at its part's first byte. Each walk's state after a byte is
+/// the longest pattern prefix the text ends with there, so a walk that started earlier, gone on
+/// past its part's end, stands where the next part's walk stands once the pattern prefix it is
+/// in began inside that part: from there both go on alike, and the finds of the one before
+/// and of the next from there are those of one walk ([`join`]). The next part's first
+/// [`MEET`] places are kept; where they do not meet, the walk before goes on to that part's
+/// end alone and its finds replace the part's.
+fn walk_parts<E: Entry>(a: &Dense<E>, hay: &[u8], f: &mut impl FnMut(usize, usize, usize)) {
+    if a.is_match(a.start) {
+        report(a, a.start, 0, f);
     }
-    let k = m.min(MEET);
-    for (i, (&x, &y)) in hay[..k].iter().zip(&hay[m..m + k]).enumerate() {
-        ao = step(t, oc, ao, x);
-        b_o = step(t, oc, b_o, y);
-        al = step(t, lc, al, x);
-        b_l = step(t, lc, b_l, y);
-        special!(i);
-        (b.over, b.left) = (b_o, b_l);
-        kept.push((b.place(), bl.len() as u32, bo.len() as u32));
-    }
-    // The rest of the first half and its partner bytes: [`quiet`] runs the four walks in
-    // registers up to a special state, which is seen to here.
-    let (xs, ys) = (&hay[k..m], &hay[m + k..2 * m]);
-    let marks = (l.last_match, o.last_match);
-    let mut i = 0;
-    while i < xs.len() {
-        let (j, s) = quiet(t, (lc, oc), marks, (&xs[i..], &ys[i..]), [ao, al, b_o, b_l]);
-        [ao, al, b_o, b_l] = s;
-        i += j;
-        if i < xs.len() {
-            special!(k + i);
-            i += 1;
+    let n = hay.len();
+    // About one match state in 16 bytes of the bench JSONL's texts.
+    let mut all = Ends::with_capacity(n / 8);
+    if n < SPLIT {
+        walk_one(a, hay, 0..n, a.start, &mut all);
+    } else {
+        let q = n / PARTS;
+        let (t, cols, mark) = (&a.table[..], &a.cols, a.last_match);
+        let mut ends: [Ends; PARTS] = std::array::from_fn(|_| Ends::with_capacity(q / 8));
+        // After byte `j` of part `i` (`j < MEET`): its walk's state and how many finds it had.
+        let mut kept = [[(0u32, 0usize); MEET]; PARTS];
+        let mut s = [a.start; PARTS];
+        let k = q.min(MEET);
+        for j in 0..k {
+            for i in 0..PARTS {
+                s[i] = step(t, cols, s[i], hay[i * q + j]);
+                if s[i] <= mark {
+                    ends[i].push((i * q + j + 1, s[i]));
+                }
+                kept[i][j] = (s[i], ends[i].len());
+            }
+        }
+        let parts: [&[u8]; PARTS] = std::array::from_fn(|i| &hay[i * q..(i + 1) * q]);
+        let mut j = k;
+        while j < q {
+            let (d, after) = quiet(t, cols, mark, parts.map(|p| &p[j..]), s);
+            s = after;
+            j += d;
+            if j < q {
+                for i in 0..PARTS {
+                    if s[i] <= mark {
+                        ends[i].push((i * q + j + 1, s[i]));
+                    }
+                }
+                j += 1;
+            }
+        }
+        // The last part's bytes past `PARTS * q`.
+        s[PARTS - 1] = walk_one(a, hay, PARTS * q..n, s[PARTS - 1], &mut ends[PARTS - 1]);
+        all = std::mem::take(&mut ends[0]);
+        let mut state = s[0];
+        for i in 1..PARTS {
+            let end = if i + 1 < PARTS { (i + 1) * q } else { n };
+            let part = Part {
+                range: i * q..end,
+                kept: &kept[i][..k],
+                ends: &ends[i],
+                last: s[i],
+            };
+            state = join(a, hay, state, part, &mut all);
         }
     }
-    (a.over, a.left, b.over, b.left) = (ao, al, b_o, b_l);
-    // The second half's last byte when it is the longer by one.
-    for i in m..n - m {
-        b.step(both, hay, m + i, &mut keep(&mut bl), &mut keep(&mut bo));
-        if i < MEET {
-            kept.push((b.place(), bl.len() as u32, bo.len() as u32));
-        }
+    for &(end, state) in &all {
+        report(a, state, end, f);
     }
-    b.finish(l, hay, &mut keep(&mut bl));
-    meet(both, hay, m, a, &kept, (&bl, &bo), &mut fl, &mut fo);
 }
 
-/// The walks of [`joint_split`]: the overlapping and the leftmost walk in each half, states
-/// `[over, left, over 2, left 2]`, through bytes of `x` and `y` (as long) up to the first
-/// byte after which a state is special (at most `marks`, the automata's last match states):
-/// that byte's index and the states after it, or `x.len()` and the states at the end. No call
-/// in the loop: its values stay in registers.
+/// A part of a text walked by [`walk_parts`]: its bytes, its walk's state and finds after each
+/// of its first bytes, its walk's finds and its last state.
+struct Part<'a> {
+    range: std::ops::Range<usize>,
+    kept: &'a [(u32, usize)],
+    ends: &'a [(usize, u32)],
+    last: u32,
+}
+
+/// The walk that stands in `state` at the start of a part (`range`) goes on into it until it
+/// stands where the part's walk stood after the same byte (`kept`); the part's finds from
+/// there on (`ends`) are then its own, and so is the part's last state (`last`). Where they do
+/// not meet, it walks the part alone. Its finds go to `all`; the state after the part is
+/// returned.
+fn join<E: Entry>(a: &Dense<E>, hay: &[u8], mut state: u32, part: Part<'_>, all: &mut Ends) -> u32 {
+    let Part {
+        range,
+        kept,
+        ends,
+        last,
+    } = part;
+    for (j, &(theirs, found)) in kept.iter().enumerate() {
+        let at = range.start + j;
+        state = a.next(state, hay[at]);
+        if a.is_special(state) {
+            all.push((at + 1, state));
+        }
+        if state == theirs {
+            all.extend_from_slice(&ends[found..]);
+            return last;
+        }
+    }
+    walk_one(a, hay, range.start + kept.len()..range.end, state, all)
+}
+
+/// The walk from `state` through `hay[range]`, one chain: each byte's end and match state
+/// where it enters one go to `ends`; the state after the last byte is returned.
+fn walk_one<E: Entry>(
+    a: &Dense<E>,
+    hay: &[u8],
+    range: std::ops::Range<usize>,
+    mut state: u32,
+    ends: &mut Ends,
+) -> u32 {
+    let from = range.start;
+    for (i, &b) in hay[range].iter().enumerate() {
+        state = a.next(state, b);
+        if a.is_special(state) {
+            ends.push((from + i + 1, state));
+        }
+    }
+    state
+}
+
+/// The walks of [`walk_parts`] in states `s` through the bytes of `parts` (as long as the
+/// first), up to the first byte after which a state is special (at most `mark`, the last
+/// match state): that byte's index and the states after it, or the length and the states at
+/// the end. No call in the loop: its values stay in registers.
 #[inline(never)]
 fn quiet<E: Entry>(
     t: &[E],
-    (lc, oc): (&[u32; 256], &[u32; 256]),
-    (lm, om): (u32, u32),
-    (x, y): (&[u8], &[u8]),
-    [mut ao, mut al, mut bo, mut bl]: [u32; 4],
-) -> (usize, [u32; 4]) {
-    for (i, (&x, &y)) in x.iter().zip(y).enumerate() {
-        ao = step_unchecked(t, oc, ao, x);
-        bo = step_unchecked(t, oc, bo, y);
-        al = step_unchecked(t, lc, al, x);
-        bl = step_unchecked(t, lc, bl, y);
-        if (ao <= om) | (al <= lm) | (bo <= om) | (bl <= lm) {
-            return (i, [ao, al, bo, bl]);
+    cols: &[u32; 256],
+    mark: u32,
+    [x0, x1, x2, x3]: [&[u8]; PARTS],
+    [mut s0, mut s1, mut s2, mut s3]: [u32; PARTS],
+) -> (usize, [u32; PARTS]) {
+    let bytes = x0.iter().zip(x1).zip(x2).zip(x3);
+    for (i, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
+        s0 = step_unchecked(t, cols, s0, b0);
+        s1 = step_unchecked(t, cols, s1, b1);
+        s2 = step_unchecked(t, cols, s2, b2);
+        s3 = step_unchecked(t, cols, s3, b3);
+        if (s0 <= mark) | (s1 <= mark) | (s2 <= mark) | (s3 <= mark) {
+            return (i, [s0, s1, s2, s3]);
         }
     }
-    (x.len(), [ao, al, bo, bl])
-}
-
-/// A callback that keeps each find in `found`.
-fn keep(found: &mut Vec<Mat>) -> impl FnMut(usize, usize, usize) + '_ {
-    |s, e, p| found.push((s, e, p))
-}
-
-/// What the second half's walks of [`joint_split`] kept after byte `m + i`: where they stood
-/// ([`Lane::place`]) and how many finds they had.
-type Kept = ((u32, u32), u32, u32);
-
-/// The end of [`joint_split`]: the first half's walks `a` go on from `m` until they stand where
-/// the second half's stood after the same byte (`kept`), with no match held; the second
-/// half's finds from there on (`found`, leftmost and overlapping) are then reported. Where
-/// they do not meet, the first half's walks go on to the end alone.
-#[allow(clippy::too_many_arguments)]
-fn meet<E: Entry>(
-    both: (&Dense<E>, &Dense<E>),
-    hay: &[u8],
-    m: usize,
-    mut a: Lane,
-    kept: &[Kept],
-    (bl, bo): (&[Mat], &[Mat]),
-    fl: &mut impl FnMut(usize, usize, usize),
-    fo: &mut impl FnMut(usize, usize, usize),
-) {
-    let mut met = (a == Lane::new(both.0, both.1)).then_some((0, 0));
-    let mut i = 0;
-    while met.is_none() && m + i < hay.len() {
-        a.step(both, hay, m + i, fl, fo);
-        met = kept
-            .get(i)
-            .filter(|&&((_, left), _, _)| left != u32::MAX)
-            .filter(|&&(place, _, _)| place == a.place())
-            .map(|&(_, nl, no)| (nl as usize, no as usize));
-        i += 1;
-    }
-    match met {
-        Some((nl, no)) => {
-            for &(s, e, p) in &bo[no..] {
-                fo(s, e, p);
-            }
-            for &(s, e, p) in &bl[nl..] {
-                fl(s, e, p);
-            }
-        }
-        None => a.finish(both.0, hay, fl),
-    }
+    (x0.len(), [s0, s1, s2, s3])
 }
 
 #[cfg(test)]
@@ -854,31 +612,89 @@ mod tests {
 
     type Found = Vec<(usize, usize, usize)>;
 
-    /// The four forms of the automaton of `set`: the dense copy with 16-bit and with 32-bit
-    /// entries, the crate's DFA and the contiguous NFA.
-    fn forms(set: &[&str], kind: MatchKind) -> [Automata; 4] {
-        let d = || {
-            dfa::Builder::new()
-                .match_kind(kind)
-                .prefilter(false)
-                .build(set)
-                .unwrap()
-        };
+    /// The four forms of the automaton of `set`, built standard: the dense copy with 16-bit
+    /// and with 32-bit entries, the crate's DFA and the contiguous NFA.
+    fn forms<P: AsRef<[u8]>>(set: &[P]) -> [Automata; 4] {
+        let kind = MatchKind::Standard;
+        let d = dfa::Builder::new()
+            .match_kind(kind)
+            .prefilter(false)
+            .build(set)
+            .unwrap();
         let Ok(dense @ Automata::Dense(_)) = Automata::new(set, kind) else {
-            panic!("{set:?} fits a dense table");
+            panic!("fits a dense table");
         };
         let nfa = nfa::contiguous::Builder::new()
             .match_kind(kind)
             .build(set)
             .unwrap();
         let wide = Automata::Wide(Dense::new(&nfa, set).unwrap());
-        [dense, wide, Automata::Dfa(d()), Automata::Nfa(nfa)]
+        [dense, wide, Automata::Dfa(d), Automata::Nfa(nfa)]
+    }
+
+    /// [`Joint`] of `phrases` and `literals` in each of the four [`forms`].
+    fn joints(phrases: &[&str], literals: &[&str]) -> [Joint; 4] {
+        let all: Vec<&str> = phrases.iter().chain(literals).copied().collect();
+        assert!(Joint::new(phrases, literals).is_ok());
+        forms(&all).map(|automata| Joint {
+            automata,
+            phrases: phrases.len(),
+        })
+    }
+
+    fn overlapping_want(set: &[&str], hay: &[u8]) -> Found {
+        (AhoCorasick::new(set).unwrap().find_overlapping_iter(hay))
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    }
+
+    fn leftmost_want(set: &[&str], hay: &[u8]) -> Found {
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(set)
+            .unwrap();
+        (ac.find_iter(hay))
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    }
+
+    /// Every form's overlapping walk, and the joint walk of every form (phrases leftmost-longest
+    /// and literals overlapping from one automaton), give `hay` the crate iterators' matches.
+    fn check(phrases: &[&str], literals: &[&str], hay: &[u8], what: &str) {
+        let show = String::from_utf8_lossy(hay);
+        let want_std = overlapping_want(literals, hay);
+        for a in forms(literals) {
+            let mut got = Found::new();
+            a.overlapping(hay, |s, e, p| got.push((s, e, p)));
+            assert_eq!(
+                got, want_std,
+                "{literals:?} overlapping {what} {show:?} {a:?}"
+            );
+        }
+        if phrases.iter().chain(literals).any(|p| p.is_empty()) {
+            return;
+        }
+        let want_ll = leftmost_want(phrases, hay);
+        for j in joints(phrases, literals) {
+            let (mut ll, mut std) = (Found::new(), Found::new());
+            j.find(
+                hay,
+                |s, e, p| ll.push((s, e, p)),
+                |s, e, p| std.push((s, e, p)),
+            );
+            assert_eq!(
+                ll, want_ll,
+                "{phrases:?} leftmost {what} {show:?} {:?}",
+                j.automata
+            );
+            assert_eq!(std, want_std, "{literals:?} joint {what} {show:?}");
+        }
     }
 
     /// Random texts over a small alphabet (with bytes in no pattern, and a two-byte letter)
     /// and pattern sets with shared prefixes, suffixes and an empty pattern: every match as the
-    /// crate's iterators give them, for both kinds, in each form; and the joint loop of a
-    /// leftmost and an overlapping automaton gives what the two loops give alone.
+    /// crate's iterators give them, overlapping in each form, and leftmost-longest and
+    /// overlapping from one joint automaton (sets without the empty pattern).
     #[test]
     fn the_loops_find_what_the_crate_iterators_find() {
         let sets: [&[&str]; 5] = [
@@ -900,58 +716,24 @@ mod tests {
             let hay: Vec<u8> = (0..next(60))
                 .map(|_| alphabet[next(alphabet.len())])
                 .collect();
-            let show = String::from_utf8_lossy(&hay);
-            let ll = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(set)
-                .unwrap();
-            let want_ll: Found = ll
-                .find_iter(&hay)
-                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                .collect();
-            let std = AhoCorasick::new(other).unwrap();
-            let want_std: Found = std
-                .find_overlapping_iter(&hay)
-                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                .collect();
-            let mut lefts = forms(set, MatchKind::LeftmostLongest);
-            let mut overs = forms(other, MatchKind::Standard);
-            for (l, o) in lefts.iter_mut().zip(&mut overs) {
-                // One table for both, as the matcher has them ([`share`]).
-                share(l, o);
-                let (l, o) = (&*l, &*o);
-                let (mut got_ll, mut got_std) = (Found::new(), Found::new());
-                l.leftmost(&hay, |s, e, p| got_ll.push((s, e, p)));
-                o.overlapping(&hay, |s, e, p| got_std.push((s, e, p)));
-                assert_eq!(got_ll, want_ll, "{set:?} leftmost {show:?} {l:?}");
-                assert_eq!(got_std, want_std, "{other:?} overlapping {show:?}");
-                let (mut joint_ll, mut joint_std) = (Found::new(), Found::new());
-                l.leftmost_and_overlapping(
-                    o,
-                    &hay,
-                    |s, e, p| joint_ll.push((s, e, p)),
-                    |s, e, p| joint_std.push((s, e, p)),
-                );
-                assert_eq!(joint_ll, want_ll, "{set:?} joint {show:?}");
-                assert_eq!(joint_std, want_std, "{other:?} joint {show:?}");
-            }
+            check(set, other, &hay, "short");
         }
     }
 
-    /// Texts long enough to be walked in two halves ([`joint_split`]): random ones over a
-    /// small alphabet, and ones where the walks cannot meet within [`MEET`] bytes (a match
-    /// longer than that spans the middle), or meet at once: the joint loop gives every match
-    /// the crate's iterators give.
+    /// Texts long enough to be walked in parts ([`walk_parts`]): random ones over a small
+    /// alphabet, and ones where a walk cannot meet the next part's within [`MEET`] bytes (a
+    /// match longer than that spans each part's start), or meets it at once: every match the
+    /// crate's iterators give.
     #[test]
-    fn texts_walked_in_two_halves_give_the_crate_iterators_matches() {
-        // Longer than MEET (the halves cannot meet inside it) and, with 100 bytes before it, than
-        // SPLIT.
+    fn texts_walked_in_parts_give_the_crate_iterators_matches() {
+        // Longer than MEET (the walks cannot meet inside it) and than SPLIT.
         let long = format!("ab{}d", "c".repeat(3 * MEET + SPLIT));
-        let sets: [&[&str]; 4] = [
+        let sets: [&[&str]; 5] = [
             &["ab", "abc", "bc", "c", "abcd"],
             &["shop now", "shop", "now on", "on amazon", "n"],
             &["aa", "a", "aaa", "b a"],
             &[long.as_str(), "c", "cc", "ab", "d"],
+            &["", "ab", "b"],
         ];
         let alphabet: Vec<u8> = "abcd sho pnwmz\u{e9}t\x01".bytes().collect();
         let mut seed = 0x9e37_79b9_u64;
@@ -960,60 +742,30 @@ mod tests {
             (seed >> 33) as usize % n
         };
         let mut texts: Vec<Vec<u8>> = Vec::new();
-        for _ in 0..120 {
+        for _ in 0..150 {
             let len = SPLIT + next(3 * SPLIT);
             texts.push((0..len).map(|_| alphabet[next(alphabet.len())]).collect());
         }
-        // The long match spans the middle; and the same with the middle at a quiet place.
+        let made = texts.len();
+        // The long match spans every part's start; the same with the parts' starts at quiet
+        // places; and the text ends inside it (the walk before finishes alone).
         let pad = |n: usize| "z ".repeat(n / 2);
         texts.push(format!("{}{long}{}", pad(SPLIT / 2), pad(SPLIT / 2)).into_bytes());
         texts.push(format!("{}{long}{long}", pad(200)).into_bytes());
-        // The text ends inside the long match: the first half's walks finish alone.
         texts.push(format!("{}{}", pad(100), &long[..long.len() - 1]).into_bytes());
         texts.push(format!("{}shop now on amazon{}", pad(SPLIT), pad(SPLIT)).into_bytes());
         texts.push(format!("{}{}", pad(SPLIT), "c".repeat(SPLIT + 1)).into_bytes());
+        // Lengths that leave the last part one to three bytes longer.
+        for extra in 1..PARTS {
+            texts.push(format!("{}{}", "c".repeat(SPLIT), "d".repeat(extra)).into_bytes());
+        }
         for (round, hay) in texts.iter().enumerate() {
+            assert!(hay.len() >= SPLIT);
             // The made texts with the long pattern's set, each beside every other set.
-            let set = sets[if round < 120 { round } else { 3 } % sets.len()];
+            let set = sets[if round < made { round } else { 3 } % sets.len()];
             let other = sets[(round / sets.len() + round) % sets.len()];
-            let want_ll: Found = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(set)
-                .unwrap()
-                .find_iter(hay)
-                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                .collect();
-            let want_std: Found = AhoCorasick::new(other)
-                .unwrap()
-                .find_overlapping_iter(hay)
-                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                .collect();
-            // Both widths of the dense table: the first two forms.
-            let mut lefts = forms(set, MatchKind::LeftmostLongest);
-            let mut overs = forms(other, MatchKind::Standard);
-            for (l, o) in lefts.iter_mut().zip(&mut overs).take(2) {
-                share(l, o);
-                let (l, o) = (&*l, &*o);
-                assert!(hay.len() >= SPLIT);
-                assert!(
-                    matches!(
-                        (l, o),
-                        (Automata::Dense(l), Automata::Dense(o)) if l.shares(o)
-                    ) || matches!(
-                        (l, o),
-                        (Automata::Wide(l), Automata::Wide(o)) if l.shares(o)
-                    )
-                );
-                let (mut got_ll, mut got_std) = (Found::new(), Found::new());
-                l.leftmost_and_overlapping(
-                    o,
-                    hay,
-                    |s, e, p| got_ll.push((s, e, p)),
-                    |s, e, p| got_std.push((s, e, p)),
-                );
-                assert_eq!(got_ll, want_ll, "{set:?} leftmost, text {round} {l:?}");
-                assert_eq!(got_std, want_std, "{other:?} overlapping, text {round}");
-            }
+            check(set, other, hay, &format!("text {round}"));
+            check(other, set, hay, &format!("text {round}"));
         }
     }
 
@@ -1027,65 +779,50 @@ mod tests {
         (d.table.len() / stride, stride)
     }
 
-    /// The phrases and exceptions of `rules`, normalized, as the phrase automaton holds them.
-    fn builtin_phrases(rules: &crate::rules::RuleSet) -> Vec<String> {
-        (rules.rules.iter())
-            .flat_map(|r| r.rule.phrases.iter().chain(&r.rule.exceptions))
-            .map(|p| crate::pattern::normalize_phrase(p))
-            .collect()
+    /// The built-in phrases and regex literals, as the matcher's automaton holds them.
+    fn builtin_patterns() -> Vec<Vec<u8>> {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let (phrases, _) = super::super::build_phrases(&rules).unwrap();
+        let re = super::super::Regexes::new(&rules).unwrap();
+        let phrases = phrases.into_iter().map(String::into_bytes);
+        phrases.chain(re.literals).collect()
     }
 
-    /// The dense tables of the built-in phrases and regex literals, made from the crate's
-    /// contiguous NFA as the matcher makes them, are the tables made from the crate's DFA.
+    /// The dense table of the built-in phrases and regex literals, made from the crate's
+    /// contiguous NFA as the matcher makes it, is the table made from the crate's DFA.
     #[test]
     fn dense_tables_from_the_nfa_are_those_from_the_dfa() {
-        let rules = crate::rules::RuleSet::builtin().unwrap();
-        let phrases = builtin_phrases(&rules);
-        let re = super::super::Regexes::new(&rules).unwrap();
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        literals.extend(
-            re.prefiltered
-                .iter()
-                .flat_map(|p| p.literals().iter().cloned()),
-        );
-        literals.extend(
-            re.triggered
-                .iter()
-                .flat_map(|t| t.literals().iter().cloned()),
-        );
-        let check = |set: &[Vec<u8>], kind| {
-            let Ok(Automata::Dense(from_nfa)) = Automata::new(set, kind) else {
-                panic!("fits a dense table");
-            };
-            let d = dfa::Builder::new().match_kind(kind).build(set).unwrap();
-            let from_dfa: Dense<u16> = Dense::new(&d, set).unwrap();
-            assert_eq!(from_nfa.cols, from_dfa.cols);
-            assert_eq!(from_nfa.table, from_dfa.table);
-            assert_eq!(
-                (from_nfa.start, from_nfa.last_match),
-                (from_dfa.start, from_dfa.last_match)
-            );
-            assert_eq!(from_nfa.match_at, from_dfa.match_at);
-            assert_eq!(from_nfa.match_list, from_dfa.match_list);
-            shape(&from_nfa).0
+        let set = builtin_patterns();
+        let kind = MatchKind::Standard;
+        let Ok(Automata::Dense(from_nfa)) = Automata::new(&set, kind) else {
+            panic!("fits a dense table");
         };
-        let bytes: Vec<Vec<u8>> = phrases.iter().map(|p| p.as_bytes().to_vec()).collect();
-        assert!(check(&bytes, MatchKind::LeftmostLongest) > 10_000);
-        assert!(check(&literals, MatchKind::Standard) > 1_000);
+        let d = dfa::Builder::new().match_kind(kind).build(&set).unwrap();
+        let from_dfa: Dense<u16> = Dense::new(&d, &set).unwrap();
+        assert_eq!(from_nfa.cols, from_dfa.cols);
+        assert_eq!(from_nfa.table, from_dfa.table);
+        assert_eq!(
+            (from_nfa.start, from_nfa.last_match),
+            (from_dfa.start, from_dfa.last_match)
+        );
+        assert_eq!(from_nfa.match_at, from_dfa.match_at);
+        assert_eq!(from_nfa.match_list, from_dfa.match_list);
+        assert!(shape(&from_nfa).0 > 10_000);
     }
 
-    /// The dense table of the built-in phrases, made as the matcher makes it: every state and
-    /// byte goes where the crate's DFA goes (class 0 stands for the bytes in no phrase).
+    /// The dense table of the built-in phrases and literals, made as the matcher makes it:
+    /// every state and byte goes where the crate's DFA goes (class 0 stands for the bytes in
+    /// no pattern).
     #[test]
-    fn the_dense_copy_of_the_builtin_phrases_has_the_crates_transitions() {
-        let phrases = builtin_phrases(&crate::rules::RuleSet::builtin().unwrap());
+    fn the_dense_copy_of_the_builtin_patterns_has_the_crates_transitions() {
+        let set = builtin_patterns();
         let d = dfa::Builder::new()
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .prefilter(false)
-            .build(&phrases)
+            .build(&set)
             .unwrap();
-        let Ok(Automata::Dense(dense)) = Automata::new(&phrases, MatchKind::LeftmostLongest) else {
-            panic!("the built-in phrases fit a dense table");
+        let Ok(Automata::Dense(dense)) = Automata::new(&set, MatchKind::Standard) else {
+            panic!("the built-in patterns fit a dense table");
         };
         let (states, stride) = shape(&dense);
         assert!(stride < 128, "{stride} classes");
@@ -1096,7 +833,7 @@ mod tests {
         seen.insert(dense.start, d.start_state(Anchored::No).unwrap());
         while let Some((s, t)) = pairs.pop() {
             assert_eq!(Walk::is_match(&dense, s), d.is_match(t));
-            assert_eq!(Walk::is_dead(&dense, s), d.is_dead(t));
+            assert_eq!(s == 0, d.is_dead(t));
             for b in 0..=255u8 {
                 let (s2, t2) = (dense.next(s, b), d.next_state(Anchored::No, t, b));
                 match seen.insert(s2, t2) {
@@ -1105,8 +842,8 @@ mod tests {
                 }
             }
         }
-        // Leftmost-longest: the dead state is reached too.
-        assert!(seen.contains_key(&0));
-        assert_eq!(seen.len(), states, "every state");
+        // Every state but the dead one, which a standard automaton never enters.
+        assert!(!seen.contains_key(&0));
+        assert_eq!(seen.len() + 1, states, "every state");
     }
 }
