@@ -21,7 +21,6 @@
 
 use crate::Error;
 use crate::rules::RuleSet;
-use aho_corasick::MatchKind;
 
 use crate::pattern::prepare;
 pub use crate::pattern::{
@@ -160,7 +159,7 @@ fn literal_automaton(literals: &[Vec<u8>]) -> Result<walk::Automata, String> {
             .iter()
             .all(|l| !l.iter().any(u8::is_ascii_uppercase))
     );
-    walk::Automata::new(literals, MatchKind::Standard).map_err(|e| format!("regex literals: {e}"))
+    walk::Automata::new(literals).map_err(|e| format!("regex literals: {e}"))
 }
 
 /// The phrases and what each stands for.

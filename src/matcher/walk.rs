@@ -34,24 +34,15 @@ pub(crate) enum Automata {
 }
 
 impl Automata {
-    /// The automaton of `patterns` with match semantics `kind`, for unanchored searches.
-    pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P], kind: MatchKind) -> Result<Automata, String> {
-        // The table is made from the contiguous NFA, whose transitions (failure links
-        // followed) are those of the DFA the crate would build: that DFA, 7.8 MB for the
-        // built-in phrases, was a third of start-up and is built now only when the table does
-        // not fit (start-up 448 -> 357 M instructions).
-        let n = nfa::contiguous::Builder::new()
-            .match_kind(kind)
-            .prefilter(false)
-            .build(patterns);
-        if let Ok(n) = n {
-            if let Some(dense) = Dense::new(&n, patterns) {
-                return Ok(Automata::Dense(dense));
-            }
-            if let Some(wide) = Dense::new(&n, patterns) {
-                return Ok(Automata::Wide(wide));
-            }
+    /// The standard automaton of `patterns` (every match), for unanchored searches.
+    pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Automata, String> {
+        if let Some(dense) = Dense::build(patterns) {
+            return Ok(Automata::Dense(dense));
         }
+        if let Some(wide) = Dense::build(patterns) {
+            return Ok(Automata::Wide(wide));
+        }
+        let kind = MatchKind::Standard;
         let d = dfa::Builder::new()
             .match_kind(kind)
             .prefilter(false)
@@ -102,7 +93,7 @@ impl Joint {
             return Err("an empty pattern".into());
         }
         Ok(Joint {
-            automata: Automata::new(&all, MatchKind::Standard)?,
+            automata: Automata::new(&all)?,
             phrases: phrases.len(),
         })
     }
@@ -188,8 +179,7 @@ impl<A: Automaton> Walk for Crate<'_, A> {
 }
 
 /// A DFA as a table with one column per byte class and one entry per state in each column,
-/// made from one of the crate's automata (the contiguous NFA, whose failure links followed
-/// give the DFA's transitions), each entry the next state's number, states in breadth-first
+/// made here ([`Dense::build`]), each entry the next state's number, states in breadth-first
 /// order from the start state. The crate's DFA pads rows to a power of two columns and merges
 /// fewer bytes into a class: for the 1,330 built-in phrases (11,835 states) 97 classes in rows
 /// of 128, 7.8 MB, against 73 classes here.
@@ -201,11 +191,12 @@ impl<A: Automaton> Walk for Crate<'_, A> {
 /// the smaller table saved), and the table is half as large: the built-in phrases (15,508
 /// states, 73 classes) went from 4.5 to 2.3 MB, the regex literals (3,493 states, 58 classes)
 /// from 0.8 to 0.4 MB, nearer this machine's L2 cache (2 MB a core), which the regexes' lazy
-/// DFAs share with them.
+/// DFAs share with them. Since session 14 one table holds both (19,211 states, 85 classes,
+/// 3.3 MB).
 /// An automaton of more than 65,536 states takes 32-bit entries ([`Automata::Wide`]).
 ///
-/// State 0 is the dead state (leftmost searches enter it once no longer match can follow),
-/// states `1..=last_match` the match states, so one comparison finds both; then the others.
+/// State 0 is the dead state (never entered: the automaton is standard), states
+/// `1..=last_match` the match states, so one comparison finds them; then the others.
 #[derive(Debug)]
 pub(crate) struct Dense<E> {
     /// Per byte: its class times the number of states, the start of the class's column.
@@ -252,75 +243,132 @@ impl Entry for u32 {
     }
 }
 
+/// The trie of `patterns` over byte classes `classes`: per node its edges (class, node), and
+/// the patterns that end there. Node 0 is the root.
+type Trie = (Vec<Vec<(u8, u32)>>, Vec<Vec<u32>>);
+
+fn trie<P: AsRef<[u8]>>(patterns: &[P], classes: &[u8; 256]) -> Trie {
+    let mut edges: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+    let mut ends: Vec<Vec<u32>> = vec![Vec::new()];
+    for (pid, p) in patterns.iter().enumerate() {
+        let mut node = 0;
+        for &b in p.as_ref() {
+            let c = classes[usize::from(b)];
+            node = match edges[node].iter().find(|&&(k, _)| k == c) {
+                Some(&(_, next)) => next as usize,
+                None => {
+                    let next = edges.len();
+                    edges[node].push((c, next as u32));
+                    edges.push(Vec::new());
+                    ends.push(Vec::new());
+                    next
+                }
+            };
+        }
+        ends[node].push(pid as u32);
+    }
+    (edges, ends)
+}
+
+/// The DFA of a trie, made breadth-first (edges in class order): per node its row of `stride`
+/// next nodes (its failure link's row with its own edges over it), its failure link, whether
+/// it is a match state (a pattern ends there or at its failure link), and the nodes in
+/// breadth-first order.
+struct Rows {
+    rows: Vec<u32>,
+    fail: Vec<u32>,
+    matches: Vec<bool>,
+    order: Vec<u32>,
+}
+
+fn rows((edges, ends): &Trie, stride: usize) -> Rows {
+    let mut rows = vec![0u32; edges.len() * stride];
+    let mut fail = vec![0u32; edges.len()];
+    let mut matches = vec![false; edges.len()];
+    let mut order: Vec<u32> = Vec::with_capacity(edges.len());
+    order.push(0);
+    let mut k = 0;
+    while k < order.len() {
+        let u = order[k] as usize;
+        k += 1;
+        let f = fail[u] as usize;
+        if u != 0 {
+            rows.copy_within(f * stride..(f + 1) * stride, u * stride);
+        }
+        matches[u] = !ends[u].is_empty() || (u != 0 && matches[f]);
+        let mut sorted = edges[u].clone();
+        sorted.sort_unstable();
+        for (c, v) in sorted {
+            let c = usize::from(c);
+            fail[v as usize] = if u == 0 { 0 } else { rows[f * stride + c] };
+            rows[u * stride + c] = v;
+            order.push(v);
+        }
+    }
+    Rows {
+        rows,
+        fail,
+        matches,
+        order,
+    }
+}
+
 impl<E: Entry> Dense<E> {
-    /// The table of `a`, an unanchored automaton of `patterns` (the contiguous NFA, or the DFA
-    /// the crate builds: the same transitions); `None` when it has more entries than 32 bits
-    /// count, more states than `E` numbers, or a state identifier beyond `a`'s memory use / 4.
-    fn new<A: Automaton, P: AsRef<[u8]>>(a: &A, patterns: &[P]) -> Option<Dense<E>> {
+    /// The standard (every match) Aho-Corasick DFA of `patterns`, made here: the trie
+    /// ([`trie`]), then breadth-first each state's row ([`rows`]), and each match state's
+    /// matches, its own then its failure link's, in the crate's order. `None` when it has
+    /// more states than `E` numbers or more entries than 32 bits count.
+    ///
+    /// Until session 14 the table was copied from the crate's contiguous NFA, a `next_state`
+    /// call (failure links followed) per state and class: 175 M of a one-document scan's 262 M
+    /// instructions for the built-in packs.
+    fn build<P: AsRef<[u8]>>(patterns: &[P]) -> Option<Dense<E>> {
         let (classes, reps) = byte_classes(patterns);
         let stride = reps.len();
-        // Breadth-first from the start state. The crate's state identifiers index its
-        // transition table or state array (4 bytes a unit), so they are below its memory use / 4:
-        // `bfs[sid]` is 1 + the state's place in `order`, 0 while unseen.
-        let start = a.start_state(Anchored::No).ok()?;
-        let mut bfs = vec![0u32; a.memory_usage() / 4 + 1];
-        let mut order = vec![start];
-        let mut raw: Vec<u32> = Vec::new();
-        *bfs.get_mut(start.as_usize())? = 1;
-        let mut k = 0;
-        while k < order.len() {
-            let s = order[k];
-            k += 1;
-            for &b in &reps {
-                let t = a.next_state(Anchored::No, s, b);
-                let seen = bfs.get_mut(t.as_usize())?;
-                if *seen == 0 {
-                    order.push(t);
-                    *seen = order.len() as u32;
-                }
-                raw.push(*seen - 1);
-            }
-            // Past what `E` numbers, stop now: [`Automata::new`] tries 16 bits first, and an
-            // automaton too large for them must not be walked whole twice.
-            if (order.len() + 1) * stride > u32::MAX as usize || order.len() > E::STATES {
-                return None;
-            }
+        let trie = trie(patterns, &classes);
+        // Numbered with the dead state, which a standard automaton never enters.
+        let states = trie.0.len() + 1;
+        if states > E::STATES || states * stride > u32::MAX as usize {
+            return None;
         }
-        // The map is as large as the crate's table: gone before the copy is made.
-        drop(bfs);
-        // Numbers, by place in `order`: 0 the dead state, then the match states, then the
-        // rest, each in breadth-first order.
-        let mut ids = vec![0u32; order.len()];
+        let Rows {
+            rows,
+            fail,
+            matches,
+            order,
+        } = rows(&trie, stride);
+        // Numbers: 0 the dead state, then the match states, then the rest, each breadth-first.
+        let mut ids = vec![0u32; trie.0.len()];
         let mut next_id = 1u32;
         let mut match_at = vec![0u32];
         let mut match_list = Vec::new();
-        for (i, &s) in order.iter().enumerate() {
-            if a.is_match(s) {
-                ids[i] = next_id;
-                next_id += 1;
-                for m in 0..a.match_len(s) {
-                    let pid = a.match_pattern(s, m);
-                    match_list.push((pid.as_u32(), a.pattern_len(pid) as u32));
+        for &u in order.iter().filter(|&&u| matches[u as usize]) {
+            ids[u as usize] = next_id;
+            next_id += 1;
+            // Its own matches, then its failure link's, and so on to the start.
+            let mut x = u as usize;
+            loop {
+                for &pid in &trie.1[x] {
+                    let len = patterns[pid as usize].as_ref().len() as u32;
+                    match_list.push((pid, len));
                 }
-                match_at.push(match_list.len() as u32);
+                if x == 0 {
+                    break;
+                }
+                x = fail[x] as usize;
             }
+            match_at.push(match_list.len() as u32);
         }
         let last_match = next_id - 1;
-        for (i, &s) in order.iter().enumerate() {
-            if !a.is_dead(s) && !a.is_match(s) {
-                ids[i] = next_id;
-                next_id += 1;
-            }
-        }
-        let states = next_id as usize;
-        if states > E::STATES {
-            return None;
+        for &u in order.iter().filter(|&&u| !matches[u as usize]) {
+            ids[u as usize] = next_id;
+            next_id += 1;
         }
         let mut table = vec![E::of(0); states * stride];
-        for (i, row) in raw.chunks_exact(stride).enumerate() {
-            let at = ids[i] as usize;
-            for (c, &t) in row.iter().enumerate() {
-                table[c * states + at] = E::of(ids[t as usize]);
+        for (u, row) in rows.chunks_exact(stride).enumerate() {
+            let at = ids[u] as usize;
+            for (c, &v) in row.iter().enumerate() {
+                table[c * states + at] = E::of(ids[v as usize]);
             }
         }
         let mut cols = [0u32; 256];
@@ -612,7 +660,7 @@ mod tests {
 
     type Found = Vec<(usize, usize, usize)>;
 
-    /// The four forms of the automaton of `set`, built standard: the dense copy with 16-bit
+    /// The four forms of the automaton of `set`, built standard: the dense table with 16-bit
     /// and with 32-bit entries, the crate's DFA and the contiguous NFA.
     fn forms<P: AsRef<[u8]>>(set: &[P]) -> [Automata; 4] {
         let kind = MatchKind::Standard;
@@ -621,14 +669,14 @@ mod tests {
             .prefilter(false)
             .build(set)
             .unwrap();
-        let Ok(dense @ Automata::Dense(_)) = Automata::new(set, kind) else {
+        let Ok(dense @ Automata::Dense(_)) = Automata::new(set) else {
             panic!("fits a dense table");
         };
         let nfa = nfa::contiguous::Builder::new()
             .match_kind(kind)
             .build(set)
             .unwrap();
-        let wide = Automata::Wide(Dense::new(&nfa, set).unwrap());
+        let wide = Automata::Wide(Dense::build(set).unwrap());
         [dense, wide, Automata::Dfa(d), Automata::Nfa(nfa)]
     }
 
@@ -788,44 +836,23 @@ mod tests {
         phrases.chain(re.literals).collect()
     }
 
-    /// The dense table of the built-in phrases and regex literals, made from the crate's
-    /// contiguous NFA as the matcher makes it, is the table made from the crate's DFA.
-    #[test]
-    fn dense_tables_from_the_nfa_are_those_from_the_dfa() {
-        let set = builtin_patterns();
-        let kind = MatchKind::Standard;
-        let Ok(Automata::Dense(from_nfa)) = Automata::new(&set, kind) else {
-            panic!("fits a dense table");
-        };
-        let d = dfa::Builder::new().match_kind(kind).build(&set).unwrap();
-        let from_dfa: Dense<u16> = Dense::new(&d, &set).unwrap();
-        assert_eq!(from_nfa.cols, from_dfa.cols);
-        assert_eq!(from_nfa.table, from_dfa.table);
-        assert_eq!(
-            (from_nfa.start, from_nfa.last_match),
-            (from_dfa.start, from_dfa.last_match)
-        );
-        assert_eq!(from_nfa.match_at, from_dfa.match_at);
-        assert_eq!(from_nfa.match_list, from_dfa.match_list);
-        assert!(shape(&from_nfa).0 > 10_000);
-    }
-
     /// The dense table of the built-in phrases and literals, made as the matcher makes it:
     /// every state and byte goes where the crate's DFA goes (class 0 stands for the bytes in
-    /// no pattern).
+    /// no pattern), and every state has the crate's matches, in its order.
     #[test]
-    fn the_dense_copy_of_the_builtin_patterns_has_the_crates_transitions() {
+    fn the_dense_table_of_the_builtin_patterns_has_the_crates_transitions_and_matches() {
         let set = builtin_patterns();
         let d = dfa::Builder::new()
             .match_kind(MatchKind::Standard)
             .prefilter(false)
             .build(&set)
             .unwrap();
-        let Ok(Automata::Dense(dense)) = Automata::new(&set, MatchKind::Standard) else {
+        let Ok(Automata::Dense(dense)) = Automata::new(&set) else {
             panic!("the built-in patterns fit a dense table");
         };
         let (states, stride) = shape(&dense);
         assert!(stride < 128, "{stride} classes");
+        assert!(states > 10_000, "{states} states");
         // Walk both over every byte from every dense state reached by a breadth-first search,
         // pairing the states.
         let mut pairs = vec![(dense.start, d.start_state(Anchored::No).unwrap())];
@@ -834,6 +861,15 @@ mod tests {
         while let Some((s, t)) = pairs.pop() {
             assert_eq!(Walk::is_match(&dense, s), d.is_match(t));
             assert_eq!(s == 0, d.is_dead(t));
+            if d.is_match(t) {
+                let ours: Found = (0..dense.match_len(s))
+                    .map(|k| dense.get(s, k, 99))
+                    .collect();
+                let crates: Found = (0..d.match_len(t))
+                    .map(|k| Crate(&d).get(t, k, 99))
+                    .collect();
+                assert_eq!(ours, crates);
+            }
             for b in 0..=255u8 {
                 let (s2, t2) = (dense.next(s, b), d.next_state(Anchored::No, t, b));
                 match seen.insert(s2, t2) {
