@@ -1,12 +1,12 @@
-//! The matcher: every literal phrase of every rule in one Aho-Corasick automaton; every regex
-//! behind a second automaton of literals, tried anchored where one of its literal prefixes
-//! starts ([`prefix`]) or run in windows around the hits of its trigger ([`trigger`]). No
-//! regex set runs over whole texts: a regex costs what its literals cost, and runs only near
-//! them.
+//! The matcher: every literal phrase of every rule and the literals of every regex in one
+//! Aho-Corasick automaton ([`walk::Joint`]); every regex tried anchored where one of its
+//! literal prefixes starts ([`prefix`]) or run in windows around the hits of its trigger
+//! ([`trigger`]). No regex set runs over whole texts: a regex costs what its literals cost,
+//! and runs only near them.
 //!
-//! The phrase automaton is a DFA (measured ~350 MB/s for 300 case-insensitive phrases on the
-//! project machine, against ~140 for the default kind), leftmost-longest, ASCII
-//! case-insensitive, and its matches are kept only on word boundaries. `\b` in a regex is
+//! The automaton is a DFA (measured ~350 MB/s for 300 case-insensitive phrases on the
+//! project machine, against ~140 for the default kind); the phrases' matches are
+//! leftmost-longest, ASCII case-insensitive, and kept only on word boundaries. `\b` in a regex is
 //! rewritten to the ASCII `(?-u:\b)`: with Unicode `\b` a set of 52 rules ran at 0.6 MB/s on
 //! real pages, with the ASCII form at ~330 MB/s.
 //!

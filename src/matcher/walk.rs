@@ -540,19 +540,18 @@ fn walk_parts<E: Entry>(a: &Dense<E>, hay: &[u8], f: &mut impl FnMut(usize, usiz
             }
         }
         let parts: [&[u8]; PARTS] = std::array::from_fn(|i| &hay[i * q..(i + 1) * q]);
+        let mut entered = [(0u32, 0u32); KEEP];
         let mut j = k;
         while j < q {
-            let (d, after) = quiet(t, cols, mark, parts.map(|p| &p[j..]), s);
+            // At most `u32::MAX / PARTS` bytes a call, so that `kept` numbers them.
+            let to = q.min(j + (u32::MAX as usize / PARTS));
+            let (d, after, found) = quiet(t, cols, mark, parts.map(|p| &p[j..to]), s, &mut entered);
+            for &(at, state) in &entered[..found] {
+                let (i, part) = (at as usize / PARTS, at as usize % PARTS);
+                ends[part].push((part * q + j + i + 1, state));
+            }
             s = after;
             j += d;
-            if j < q {
-                for i in 0..PARTS {
-                    if s[i] <= mark {
-                        ends[i].push((i * q + j + 1, s[i]));
-                    }
-                }
-                j += 1;
-            }
         }
         // The last part's bytes past `PARTS * q`.
         s[PARTS - 1] = walk_one(a, hay, PARTS * q..n, s[PARTS - 1], &mut ends[PARTS - 1]);
@@ -628,10 +627,18 @@ fn walk_one<E: Entry>(
     state
 }
 
+/// How many match states [`quiet`] keeps before it returns.
+const KEEP: usize = 256;
+
 /// The walks of [`walk_parts`] in states `s` through the bytes of `parts` (as long as the
-/// first), up to the first byte after which a state is special (at most `mark`, the last
-/// match state): that byte's index and the states after it, or the length and the states at
-/// the end. No call in the loop: its values stay in registers.
+/// first), keeping each match state entered in `kept` as `(i * PARTS + part, state)` (after
+/// byte `i` of `part`), up to the end or until `kept` may not hold another byte's: the bytes
+/// walked, the states after them and how many are kept. No call in the loop: its values stay
+/// in registers; and no branch on a match, which comes every few bytes at no foreseeable
+/// place: each entry is written, and counted only when it is a match state.
+///
+/// Until session 14 the loop returned at every match state, which the caller handled one at a
+/// time: on the bench JSONL that was about one return per three or four bytes of each part.
 #[inline(never)]
 fn quiet<E: Entry>(
     t: &[E],
@@ -639,18 +646,29 @@ fn quiet<E: Entry>(
     mark: u32,
     [x0, x1, x2, x3]: [&[u8]; PARTS],
     [mut s0, mut s1, mut s2, mut s3]: [u32; PARTS],
-) -> (usize, [u32; PARTS]) {
+    kept: &mut [(u32, u32); KEEP],
+) -> (usize, [u32; PARTS], usize) {
+    let mut n = 0;
     let bytes = x0.iter().zip(x1).zip(x2).zip(x3);
     for (i, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
-        s0 = step_unchecked(t, cols, s0, b0);
-        s1 = step_unchecked(t, cols, s1, b1);
-        s2 = step_unchecked(t, cols, s2, b2);
-        s3 = step_unchecked(t, cols, s3, b3);
-        if (s0 <= mark) | (s1 <= mark) | (s2 <= mark) | (s3 <= mark) {
-            return (i, [s0, s1, s2, s3]);
+        if n > KEEP - PARTS {
+            return (i, [s0, s1, s2, s3], n);
         }
+        let at = (i * PARTS) as u32;
+        s0 = step_unchecked(t, cols, s0, b0);
+        kept[n % KEEP] = (at, s0);
+        n += usize::from(s0 <= mark);
+        s1 = step_unchecked(t, cols, s1, b1);
+        kept[n % KEEP] = (at + 1, s1);
+        n += usize::from(s1 <= mark);
+        s2 = step_unchecked(t, cols, s2, b2);
+        kept[n % KEEP] = (at + 2, s2);
+        n += usize::from(s2 <= mark);
+        s3 = step_unchecked(t, cols, s3, b3);
+        kept[n % KEEP] = (at + 3, s3);
+        n += usize::from(s3 <= mark);
     }
-    (x0.len(), [s0, s1, s2, s3])
+    (x0.len(), [s0, s1, s2, s3], n)
 }
 
 #[cfg(test)]
