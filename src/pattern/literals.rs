@@ -509,10 +509,15 @@ pub struct Runs {
 
 /// The longest runs of white space and of other characters in `text` ([`Runs`]).
 ///
-/// Up to 64 bytes at a time ([`block_runs`]): every byte up to the next one that may start a
-/// non-ASCII white space character ([`masks`]); such a character is then classified on its own.
-/// Other non-ASCII bytes are never white space. Each scan of a text with trigger hits pays
-/// this once.
+/// 64 bytes at a time ([`block_runs`]): the ASCII white space of a block from its masks
+/// ([`masks`]), and each byte that may start a non-ASCII white space character classified on
+/// its own, its bytes then white space or not. Other non-ASCII bytes are never white space. A
+/// white space character across the block's end ends the block before it. Each scan of a text
+/// with trigger hits pays this once.
+///
+/// Until session 14 a block also ended at every such lead byte, and the next began after its
+/// character: the dashes, ellipses and signs that start with those bytes (0xE2 begins U+2000
+/// to U+2FFF) cut prose into short blocks.
 pub fn runs(text: &str) -> Runs {
     let bytes = text.as_bytes();
     let mut best = Runs::default();
@@ -521,22 +526,22 @@ pub fn runs(text: &str) -> Runs {
     let mut i = 0;
     while i < bytes.len() {
         let block = &bytes[i..bytes.len().min(i + 64)];
-        let (w, lead) = masks(block);
-        let clear = (lead.trailing_zeros() as usize).min(block.len());
-        if clear > 0 {
-            block_runs(w, clear as u32, &mut white, &mut len, &mut best);
-            i += clear;
-            continue;
+        let (mut w, mut lead) = masks(block);
+        let mut n = block.len();
+        while lead != 0 {
+            let j = lead.trailing_zeros() as usize;
+            lead &= lead - 1;
+            // A lead byte is at a character boundary.
+            let c = text[i + j..].chars().next().unwrap_or(' ');
+            if c.is_whitespace() {
+                if j + c.len_utf8() > n {
+                    n = j;
+                    break;
+                }
+                w |= ((1u64 << c.len_utf8()) - 1) << j;
+            }
         }
-        // A lead byte: `i` is at a character boundary.
-        let c = text[i..].chars().next().unwrap_or(' ');
-        let (is_white, n) = (c.is_whitespace(), c.len_utf8());
-        if is_white != white && len > 0 {
-            best.end_run(white, len);
-            len = 0;
-        }
-        white = is_white;
-        len += n;
+        block_runs(w, n as u32, &mut white, &mut len, &mut best);
         i += n;
     }
     best.end_run(white, len);
@@ -555,10 +560,9 @@ impl Runs {
     }
 }
 
-/// The first `n` (1 to 64) bytes of a block, none white space unless ASCII (a byte of a
-/// non-ASCII character that is not white space counts as one of its bytes), `w` their ASCII
-/// white-space mask, for
-/// [`runs`]: the run in progress (`white`, `len`) ends at the first change of class, the last
+/// The first `n` (1 to 64) bytes of a block and `w` their white-space mask (ASCII white space
+/// and the bytes of non-ASCII white space characters; a byte of any other character counts
+/// as one of its bytes), for [`runs`]: the run in progress (`white`, `len`) ends at the first change of class, the last
 /// run is the new one in progress, and the runs between count only when one is longer than
 /// the longest so far, which a few shift-and steps rule out ([`has_run`]) in nearly every
 /// block of prose. A walk from one change of class to the next (about one per three bytes)
