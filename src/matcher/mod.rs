@@ -60,7 +60,7 @@ pub struct Matcher {
     /// The phrases and the regexes' literals in one automaton ([`walk::Joint`]).
     ac: Option<walk::Joint>,
     targets: Vec<Target>,
-    /// The regexes, behind their literal automaton.
+    /// The regexes, behind their literals in `ac`.
     re: Regexes,
     rules: usize,
 }
@@ -71,7 +71,7 @@ fn passed_over(after_non_word: &[bool], text: &str, lit: usize, start: usize) ->
     after_non_word[lit] && start > 0 && crate::pattern::is_word_byte(text.as_bytes()[start - 1])
 }
 
-/// Longest literal the literal automaton holds: a longer one is cut to its first bytes, which
+/// Longest regex literal the automaton holds: a longer one is cut to its first bytes, which
 /// every occurrence of it starts with. A hit then stands for every literal with that start, a
 /// superset the regexes decide (a prefix literal still starts where its match may; a trigger
 /// window reaches farther left, never less far). Measured on the bench JSONL: the automaton
@@ -236,10 +236,10 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Vec<trigger::Item>)
     Ok((regexes, prefixed, triggered))
 }
 
-/// The regex side of a [`Matcher`]: both engines and the literal automaton in front of them.
+/// The regex side of a [`Matcher`]: both engines and the literals the automaton finds for them.
 #[derive(Debug)]
 struct Regexes {
-    /// Regexes whose matches start with known literals, behind one literal automaton.
+    /// Regexes whose matches start with known literals, tried where one starts.
     prefiltered: Option<prefix::Prefiltered>,
     /// The other regexes, each run in windows around the hits of its trigger.
     triggered: Option<trigger::Triggered>,
@@ -310,11 +310,11 @@ fn one_per_rule(hits: &mut Vec<Hit>, rules: usize) {
 }
 
 impl Matcher {
-    /// Compiles every phrase of `rules` into one automaton, the regexes with literal prefixes
-    /// behind a second and the other regexes' triggers into a third.
+    /// Compiles every phrase of `rules`, the literal prefixes and gates of the regexes tried
+    /// at them and the other regexes' triggers into one automaton ([`walk::Joint`]).
     pub fn new(rules: &RuleSet) -> Result<Matcher, Error> {
-        // The two automata build side by side on the current rayon pool (start-up is serial
-        // time every `-j N` run pays).
+        // The phrase list and the regex side are made side by side on the current rayon pool
+        // (start-up is serial time every `-j N` run pays); then the automaton of both.
         let (phrases, regex_side) = rayon::join(|| build_phrases(rules), || Regexes::new(rules));
         let (phrases, targets) = phrases?;
         let re = regex_side?;
