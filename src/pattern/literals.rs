@@ -562,10 +562,10 @@ impl Runs {
 
 /// The first `n` (1 to 64) bytes of a block and `w` their white-space mask (ASCII white space
 /// and the bytes of non-ASCII white space characters; a byte of any other character counts
-/// as one of its bytes), for [`runs`]: the run in progress (`white`, `len`) ends at the first change of class, the last
-/// run is the new one in progress, and the runs between count only when one is longer than
-/// the longest so far, which a few shift-and steps rule out ([`has_run`]) in nearly every
-/// block of prose. A walk from one change of class to the next (about one per three bytes)
+/// as one of its bytes), for [`runs`]: the run in progress (`white`, `len`) ends at the first
+/// change of class, the last run is the new one in progress, and the runs between count only
+/// when one is longer than the longest so far, which a few shift-and steps rule out
+/// ([`has_run`]) in nearly every block of prose. A walk from one change of class to the next (about one per three bytes)
 /// cost ~8 instructions a byte; this costs about one.
 fn block_runs(w: u64, n: u32, white: &mut bool, len: &mut usize, best: &mut Runs) {
     // Bits below `k`.
