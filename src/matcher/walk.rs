@@ -243,8 +243,8 @@ impl Entry for u32 {
     }
 }
 
-/// The trie of `patterns` over byte classes `classes`: per node its edges (class, node), and
-/// the patterns that end there. Node 0 is the root.
+/// The trie of `patterns` over byte classes `classes`: per node its edges (class, node) in
+/// class order, and the patterns that end there. Node 0 is the root.
 type Trie = (Vec<Vec<(u8, u32)>>, Vec<Vec<u32>>);
 
 fn trie<P: AsRef<[u8]>>(patterns: &[P], classes: &[u8; 256]) -> Trie {
@@ -266,6 +266,9 @@ fn trie<P: AsRef<[u8]>>(patterns: &[P], classes: &[u8; 256]) -> Trie {
             };
         }
         ends[node].push(pid as u32);
+    }
+    for e in &mut edges {
+        e.sort_unstable();
     }
     (edges, ends)
 }
@@ -296,9 +299,7 @@ fn rows((edges, ends): &Trie, stride: usize) -> Rows {
             rows.copy_within(f * stride..(f + 1) * stride, u * stride);
         }
         matches[u] = !ends[u].is_empty() || (u != 0 && matches[f]);
-        let mut sorted = edges[u].clone();
-        sorted.sort_unstable();
-        for (c, v) in sorted {
+        for &(c, v) in &edges[u] {
             let c = usize::from(c);
             fail[v as usize] = if u == 0 { 0 } else { rows[f * stride + c] };
             rows[u * stride + c] = v;
@@ -543,7 +544,7 @@ fn walk_parts<E: Entry>(a: &Dense<E>, hay: &[u8], f: &mut impl FnMut(usize, usiz
         let mut entered = [(0u32, 0u32); KEEP];
         let mut j = k;
         while j < q {
-            // At most `u32::MAX / PARTS` bytes a call, so that `kept` numbers them.
+            // At most `u32::MAX / PARTS` bytes a call, so that `entered` numbers them.
             let to = q.min(j + (u32::MAX as usize / PARTS));
             let (d, after, found) = quiet(t, cols, mark, parts.map(|p| &p[j..to]), s, &mut entered);
             for &(at, state) in &entered[..found] {

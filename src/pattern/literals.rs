@@ -565,8 +565,8 @@ impl Runs {
 /// as one of its bytes), for [`runs`]: the run in progress (`white`, `len`) ends at the first
 /// change of class, the last run is the new one in progress, and the runs between count only
 /// when one is longer than the longest so far, which a few shift-and steps rule out
-/// ([`has_run`]) in nearly every block of prose. A walk from one change of class to the next (about one per three bytes)
-/// cost ~8 instructions a byte; this costs about one.
+/// ([`has_run`]) in nearly every block of prose. A walk from one change of class to the next
+/// (about one per three bytes) cost ~8 instructions a byte; this costs about one.
 fn block_runs(w: u64, n: u32, white: &mut bool, len: &mut usize, best: &mut Runs) {
     // Bits below `k`.
     let below = |k: u32| if k >= 64 { u64::MAX } else { (1u64 << k) - 1 };
@@ -657,8 +657,8 @@ fn masks(block: &[u8]) -> (u64, u64) {
 }
 
 /// [`masks_portable`] with SSE2, which every x86-64 processor has: per 16 bytes a few compares
-/// and one `movemask` per mask. The portable form (flag bytes gathered by multiplication) cost about
-/// three instructions a byte more, ~6.7 a byte of `runs` in all on the bench JSONL.
+/// and one `movemask` per mask. The portable form (flag bytes gathered by multiplication) cost
+/// about three instructions a byte more, ~6.7 a byte of `runs` in all on the bench JSONL.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 fn masks(block: &[u8]) -> (u64, u64) {
