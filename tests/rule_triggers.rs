@@ -94,6 +94,7 @@ fn windows_match_the_whole_text_on_the_corpus() {
                 anchor: p.anchor,
                 at_start: p.at_start,
                 split: p.split,
+                gate: p.gate,
             };
             let t = Triggered::new(vec![item]).unwrap().unwrap();
             let full = compile_regex(re).unwrap();

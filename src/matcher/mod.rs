@@ -229,6 +229,7 @@ fn plan_regexes(rules: &RuleSet) -> Result<(Vec<u32>, Items, Vec<trigger::Item>)
                     anchor: p.anchor,
                     at_start: p.at_start,
                     split: p.split,
+                    gate: p.gate,
                 }),
             }
         }
@@ -388,7 +389,7 @@ impl Matcher {
             pf.run(text, candidates, gate_hits, windows.runs(), &mut raw);
         }
         if let Some(t) = &re.triggered {
-            t.run_windows(text, windows, &mut raw);
+            t.run_windows(text, lower, windows, &mut raw);
         }
         for (idx, s, e) in raw {
             let rule = self.re.regexes[idx];

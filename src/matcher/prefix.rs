@@ -288,16 +288,18 @@ mod tests {
     #[test]
     fn gated_regexes_find_what_ungated_ones_find() {
         let patterns = [
-            r"\bas\s+an?\s+amazon\s+(?:associate|affiliate)\b",
-            r"\bas\s+(?:seen|featured)\s+(?:in|on)\s*:",
+            // Prefixes of four letters or more: "as " would run around its trigger instead.
+            r"\bproudly\s+an?\s+amazon\s+(?:associate|affiliate)\b",
+            r"\bproudly\s+(?:seen|featured)\s+(?:in|on)\s*:",
             r"\b(?:buy|order)\s+(?:it|one)\s+(?:now|today)\b",
             r"\b(?:sale|offer)\s+(?:[a-z]+\s+){0,2}ends\s+(?:soon|today)\b",
         ];
         let texts = [
-            "as an amazon associate; as a  amazon affiliate, as an\n\n\n\namazon associate",
-            "amazon as an associate; as an amazonian associate; as an Amazon Associate",
-            "as seen on: as featured in : as seen\ton:as seen in tv",
-            "seen as seen; featured as; as  featured   on   :",
+            "proudly an amazon associate; proudly a  amazon affiliate,",
+            "proudly an\n\n\n\namazon associate; amazon proudly an associate",
+            "proudly an amazonian associate; Proudly an Amazon Associate",
+            "proudly seen on: proudly featured in : proudly seen\ton:proudly seen in tv",
+            "seen proudly seen; featured proudly; proudly  featured   on   :",
             "buy it now, order one today; buy it nowhere; now buy it",
             "sale ends soon; offer big summer ends today; sale a b c ends soon; ends sale",
             "offer\u{3000}ends\u{a0}today, sale        ends         soon",

@@ -176,6 +176,90 @@ pub(super) fn gate_parsed(hir: &Hir, prefixes: &[Vec<u8>]) -> Option<(Vec<Vec<u8
     (score(&set).0 && !everywhere).then_some((set, flag))
 }
 
+/// The gate of a regex run in windows around the hits of its trigger `trigger`: the literal set
+/// of one part of its top-level concatenation that every match holds, a window being searched
+/// only when a hit of one lies in it. Measured on the bench JSONL (wave 2, session 15): 228,809
+/// windows (17.0 MB) gave 2,223 matches; the four costliest regexes had 55,388 windows (7.8 MB)
+/// and 93 matches, each with a second word every match needs ("market" in `the\s+best\s+
+/// (?:[a-z0-9-]+\s+){1,3}on\s+the\s+market`, `#1` after "America's").
+///
+/// A gate literal may be shorter than a trigger's ([`MIN_TRIGGER`]) when it holds a symbol
+/// prose seldom has (`$`, `#1`) or is one non-ASCII character that is no letter (`£`); none
+/// may be a common word ([`COMMON`]). The set is none when it is the trigger or found wherever a
+/// trigger hit is (each trigger literal containing one of its literals). Of the usable parts,
+/// the one whose rarest-scored literal scores best ([`gate_score`]). `(literals,
+/// after_non_word)`.
+pub(super) fn window_gate_parsed(hir: &Hir, trigger: &[Vec<u8>]) -> Option<(Vec<Vec<u8>>, bool)> {
+    let HirKind::Concat(subs) = hir.kind() else {
+        return None;
+    };
+    let everywhere = |set: &[Vec<u8>]| {
+        trigger
+            .iter()
+            .all(|t| set.iter().any(|g| t.windows(g.len()).any(|w| w == g)))
+    };
+    // Each part's own set, and every run of consecutive parts with exact sets (a word of a
+    // case-insensitive regex is a run of one-letter classes), as [`concat`] takes them.
+    let infos: Vec<Info> = subs.iter().map(info).collect();
+    let mut cands: Vec<(Vec<Vec<u8>>, bool)> = Vec::new();
+    for (i, first) in infos.iter().enumerate() {
+        let after = stands_after_non_word(subs, i);
+        let own = &first.required;
+        if let Some(set) = &own.set {
+            cands.push((set.clone(), own.after_non_word || (own.at_start && after)));
+        }
+        let mut run = first.exact.clone();
+        for next in infos[i + 1..].iter().map(Some).chain([None]) {
+            let Some(r) = run else { break };
+            if !r.iter().any(Vec::is_empty) {
+                cands.push((r.clone(), after));
+            }
+            run = next.and_then(|n| product(&r, n.exact.as_ref()?));
+        }
+    }
+    cands
+        .into_iter()
+        .filter(|(set, _)| gate_score(set) > 0 && set.as_slice() != trigger && !everywhere(set))
+        .max_by_key(|(set, _)| (gate_score(set), std::cmp::Reverse(set.len())))
+}
+
+/// Bytes that start few places in prose: a gate literal holding one is as good as a long word.
+const RARE_SYMBOLS: &[u8] = b"#$%&*+<=>@[]^_`{|}~";
+
+/// How good a set is as a window gate: its worst literal's score, where a literal scores its
+/// length when at least [`MIN_TRIGGER`] bytes and not a common word, 8 when it holds one of
+/// [`RARE_SYMBOLS`] or is one non-ASCII character that is no letter or digit, else 0
+/// (unusable).
+fn gate_score(set: &[Vec<u8>]) -> usize {
+    let one = |l: &Vec<u8>| {
+        let symbol = l.iter().any(|b| RARE_SYMBOLS.contains(b))
+            || std::str::from_utf8(l).is_ok_and(|s| {
+                let mut cs = s.chars();
+                cs.next()
+                    .is_some_and(|c| !c.is_ascii() && !c.is_alphanumeric())
+                    && cs.next().is_none()
+            });
+        if symbol {
+            8
+        } else if l.len() >= MIN_TRIGGER && !COMMON.contains(&l.trim_ascii()) {
+            l.len()
+        } else {
+            0
+        }
+    };
+    set.iter().map(one).min().unwrap_or(0)
+}
+
+/// True when the trigger `set` is rarer than the literal prefixes `prefixes` by their shape:
+/// its shortest literal (white space at the ends trimmed) is longer than theirs, and none is a
+/// common word. Measured on the bench JSONL (wave 2, session 15): the prefixes of the built-in
+/// packs occurred 1.2 M times, 50 times as often as their regexes' triggers for some ("as "
+/// against "qualifying"); each occurrence is a callback and a candidate.
+pub(super) fn rarer(set: &[Vec<u8>], prefixes: &[Vec<u8>]) -> bool {
+    let shortest = |s: &[Vec<u8>]| s.iter().map(|l| l.trim_ascii().len()).min().unwrap_or(0);
+    score(set).0 && shortest(prefixes) <= 3 && shortest(set) >= shortest(prefixes) + 3
+}
+
 /// Where a regex's matches lie around a hit of its trigger, when the trigger is a run of
 /// consecutive parts of its top-level concatenation (`best` in
 /// `\bthe\s+best\s+(?:[a-z]+\s+){1,3}on\s+the\s+market\b`): every match then has an
@@ -897,6 +981,67 @@ fn concat(subs: &[Hir]) -> Info {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Window gates: a second literal set every match holds, chosen for rarity; none when
+    /// every part left is a common or short word, or found wherever the trigger is.
+    #[test]
+    fn window_gates_are_rare_literals_besides_the_trigger() {
+        let gate = |p: &str| {
+            let hir = parse(&super::super::prepared(p)).unwrap();
+            let (trigger, _, _) = derive_parsed(&hir).unwrap();
+            let gate = window_gate_parsed(&hir, &trigger).map(|(set, flag)| {
+                let words: Vec<String> = (set.iter())
+                    .map(|l| String::from_utf8_lossy(l).into_owned())
+                    .collect();
+                (words.join("|"), flag)
+            });
+            (
+                String::from_utf8_lossy(&trigger.concat()).into_owned(),
+                gate,
+            )
+        };
+        let (trigger, g) = gate(r"\bthe\s+best\s+(?:[a-z0-9-]+\s+){1,3}on\s+the\s+market\b");
+        assert_eq!(
+            (trigger.as_str(), g),
+            ("market", Some(("best".into(), true)))
+        );
+        // A symbol prose seldom has, and a non-ASCII one that is no letter.
+        let (_, g) = gate(r"\bfor\s+(?:just|only)\s+(?:\$|€|£)\s?[0-9]+");
+        assert_eq!(g, Some(("$|£|€".into(), true)));
+        let (_, g) = gate(r"\b[0-9]{1,2}\s?%\s+off\s+(?:everything|sitewide)\b");
+        assert_eq!(g.map(|(s, _)| s), Some("%".into()));
+        // Only common or short words besides the trigger, or one-letter ASCII signs: none.
+        for p in [
+            r"\b(?:this|the)\s+(?:is|are)\s+sponsored\b",
+            r"\bi\s+(?:am|was)\s+compensated\b",
+            r"(?m)^[ \t]*hurry[ \t]*!",
+            r"\bsponsored\b",
+        ] {
+            assert_eq!(gate(p).1, None, "{p}");
+        }
+        // Found wherever the trigger is ("sponsor" in every "sponsored"): none.
+        let hir = parse(&super::super::prepared(r"\bsponsor\s*ed\b")).unwrap();
+        assert_eq!(window_gate_parsed(&hir, &[b"sponsored".to_vec()]), None);
+    }
+
+    /// A prefix is dropped for the trigger only when it is a short word and the trigger a far
+    /// longer, uncommon one.
+    #[test]
+    fn a_trigger_is_rarer_than_short_prefixes_only() {
+        let l = |v: &[&str]| -> Vec<Vec<u8>> { v.iter().map(|s| s.as_bytes().to_vec()).collect() };
+        assert!(rarer(&l(&["qualifying"]), &l(&["as ", "as\t"])));
+        assert!(rarer(&l(&["featured"]), &l(&["as "])));
+        assert!(
+            !rarer(&l(&["seen", "featured"]), &l(&["as "])),
+            "one only two letters longer"
+        );
+        assert!(!rarer(&l(&["now", "today"]), &l(&["buy ", "order "])));
+        assert!(
+            !rarer(&l(&["market"]), &l(&["best"])),
+            "a four-letter prefix"
+        );
+        assert!(!rarer(&l(&["these"]), &l(&["an "])), "a common word");
+    }
 
     #[test]
     fn bounds_count_white_space_and_token_runs() {

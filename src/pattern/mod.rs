@@ -185,7 +185,9 @@ pub struct Planned {
     /// A derived trigger with which every match starts ([`trigger_starts_match`]).
     pub at_start: bool,
     /// For [`Plan::Prefixes`]: literals every match holds besides its prefix, which a prefix
-    /// hit needs within the longest match of it to be tried ([`Gate`]).
+    /// hit needs within the longest match of it to be tried ([`Gate`]). For [`Plan::Trigger`]:
+    /// literals every match holds besides its trigger, which a window needs a hit of to be
+    /// searched ([`literals::window_gate_parsed`]; `max_len` unused).
     pub gate: Option<Gate>,
     /// For a derived trigger that does not start every match: how far before a hit's start
     /// every match whose trigger run stands there starts, and how far after it it ends
@@ -204,6 +206,21 @@ pub struct Gate {
     pub after_non_word: bool,
     /// The regex's longest match ([`max_len`]); `None` when unbounded.
     pub max_len: Option<Bound>,
+}
+
+/// The gate of a prepared regex run in windows around the hits of `trigger`
+/// ([`Planned::gate`]).
+pub fn window_gate(prepared: &str, trigger: &[Vec<u8>]) -> Option<Gate> {
+    window_gate_of(&literals::parse(prepared)?, trigger)
+}
+
+fn window_gate_of(hir: &regex_syntax::hir::Hir, trigger: &[Vec<u8>]) -> Option<Gate> {
+    let (literals, after_non_word) = literals::window_gate_parsed(hir, trigger)?;
+    Some(Gate {
+        literals,
+        after_non_word,
+        max_len: None,
+    })
 }
 
 /// [`plan_flagged`], with the longest match and the anchor of the regex. The built-in packs'
@@ -245,7 +262,14 @@ fn plan_fresh(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
                 });
                 (None, gate)
             }
-            Plan::Trigger { .. } => (literals::max_len_parsed(hir.as_ref()), None),
+            Plan::Trigger { literals, .. } => {
+                // A try at a hit stops where the lazy DFA dies, a few bytes in: a gate looked
+                // for through the longest match cost more than it spared.
+                let gate = (hir.as_ref())
+                    .filter(|_| !at_start)
+                    .and_then(|h| window_gate_of(h, literals));
+                (literals::max_len_parsed(hir.as_ref()), gate)
+            }
         };
         Ok(Planned {
             plan,
@@ -257,10 +281,20 @@ fn plan_fresh(pattern: &str, explicit: &[String]) -> Result<Planned, String> {
             split,
         })
     };
+    let derived = hir.as_ref().and_then(literals::derive_parsed);
     if let Some(lits) = literals::prefixes(&src) {
-        return done(Plan::Prefixes(lits), starts_at_boundary, false);
+        // A prefix far commoner than the trigger ("as " in `\bas\s+seen\s+on`) costs a hit
+        // where the trigger costs none; a bounded regex then runs around its trigger instead.
+        let rarer = derived.as_ref().is_some_and(|(set, _, at_start)| {
+            !at_start
+                && literals::rarer(set, &lits)
+                && literals::max_len_parsed(hir.as_ref()).is_some()
+        });
+        if !rarer {
+            return done(Plan::Prefixes(lits), starts_at_boundary, false);
+        }
     }
-    if let Some((literals, flag, at_start)) = hir.as_ref().and_then(literals::derive_parsed) {
+    if let Some((literals, flag, at_start)) = derived {
         let derived = true;
         return done(Plan::Trigger { literals, derived }, flag, at_start);
     }
@@ -286,7 +320,7 @@ mod tests {
     #[test]
     fn planned_from_one_parse_agrees_with_each_analysis() {
         let rules = crate::rules::RuleSet::builtin().unwrap();
-        let (mut n, mut at_start, mut n_split) = (0, 0, 0);
+        let (mut n, mut at_start, mut n_split, mut n_rarer) = (0, 0, 0, 0);
         for r in &rules.rules {
             for re in &r.rule.regex {
                 let p = planned(re, &r.rule.trigger).unwrap();
@@ -306,7 +340,12 @@ mod tests {
                         assert_eq!(p.after_non_word, prefix_after_non_word(&src), "{re}");
                     }
                     Plan::Trigger { literals, derived } => {
-                        assert_eq!(prefixes(&src), None, "{re}");
+                        // Prefixed, it runs around its trigger when that is far rarer.
+                        if let Some(pre) = prefixes(&src) {
+                            let rarer = derived && literals::rarer(&literals, &pre);
+                            assert!(rarer && p.max_len.is_some(), "{re}");
+                            n_rarer += 1;
+                        }
                         let d = derive_flagged(&src);
                         assert_eq!(derived, d.is_some(), "{re}");
                         if let Some((set, flag)) = d {
@@ -325,6 +364,11 @@ mod tests {
         );
         // 57 when the split came in (wave 2, session 13).
         assert!(n_split >= 40, "{n_split} regexes in split windows");
+        // 12 when it came in (wave 2, session 15): "as ", "an ", "ich" ...
+        assert!(
+            n_rarer >= 8,
+            "{n_rarer} prefixed regexes run around their triggers"
+        );
     }
 
     #[test]
