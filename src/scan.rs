@@ -224,7 +224,13 @@ impl Scanner {
 
     /// Compiles `rules`.
     pub fn new(rules: RuleSet, opts: ScannerOptions) -> Result<Scanner, Error> {
-        let (matcher, links) = rayon::join(|| Matcher::new(&rules), Classifier::builtin);
+        let mut policy = crate::verdict::Policy::builtin();
+        // The policy's paid-post statements are found by the matcher's one pass.
+        let statements = &policy.advertorial.statements;
+        let (matcher, links) = rayon::join(
+            || Matcher::with_extra(&rules, statements),
+            Classifier::builtin,
+        );
         let matcher = matcher?;
         let mut names: Vec<&str> = Vec::new();
         let category_of = rules
@@ -239,7 +245,6 @@ impl Scanner {
             })
             .collect();
         let categories = names.len();
-        let mut policy = crate::verdict::Policy::builtin();
         policy.threshold = opts.threshold;
         let roles = policy.roles(&rules);
         Ok(Scanner {
@@ -283,12 +288,13 @@ impl Scanner {
             DocFormat::Text => crate::text::extract_text(&decoded.text),
         };
         let lang = self.doc_lang(doc, &ex);
-        let hits = self.matches(&ex, lang.as_deref());
+        let (hits, statements) = self.matches(&ex, lang.as_deref());
         let mut chars = CharCounter::new(&decoded.text, decoded.bom_chars);
         let (mut findings, disclosures) = self.rule_findings(&ex, &decoded, &hits, &mut chars);
         let page_url = doc.url.or(ex.page_url.as_deref());
         let links = self.links_of(&ex, &decoded, page_url);
-        let (evidence, fired) = self.evidence(&ex, &decoded, &hits, &links, page_url);
+        let found = (hits.as_slice(), statements.as_slice());
+        let (evidence, fired) = self.evidence(&ex, &decoded, found, &links, page_url);
         findings.extend(check_findings(fired, &decoded, &mut chars));
         // A denial ("not sponsored") beside affiliate evidence misleads: a finding of its own.
         if evidence.affiliate_evidence() {
@@ -461,7 +467,7 @@ impl Scanner {
         &self,
         ex: &Extracted,
         decoded: &crate::encoding::Decoded<'_>,
-        hits: &[TextHit],
+        (hits, statements): (&[TextHit], &[(usize, usize, usize)]),
         links: &[LinkOut],
         page_url: Option<&str>,
     ) -> (crate::verdict::Evidence, Vec<crate::verdict::FiredCheck>) {
@@ -500,6 +506,9 @@ impl Scanner {
                 hits: &hits,
                 links: &facts,
                 page_url,
+                // Found by the matcher when it holds the policy's statements (it always does).
+                statements: (self.matcher.extra_len() == self.policy.advertorial.statements.len())
+                    .then_some(statements),
             },
         )
     }
@@ -509,12 +518,18 @@ impl Scanner {
         &self.policy
     }
 
-    /// Rule matches in the extracted text that apply to this language and scope.
-    fn matches(&self, ex: &Extracted, lang: Option<&str>) -> Vec<TextHit> {
+    /// Rule matches in the extracted text that apply to this language and scope, and the
+    /// occurrences of the policy's paid-post statements ([`crate::verdict::Found::statements`]).
+    fn matches(
+        &self,
+        ex: &Extracted,
+        lang: Option<&str>,
+    ) -> (Vec<TextHit>, Vec<(usize, usize, usize)>) {
         let rules = &self.rules.rules;
+        let mut statements = Vec::new();
         let mut hits: Vec<TextHit> = self
             .matcher
-            .find_lower(&ex.text, &ex.lower_text())
+            .find_lower_extra(&ex.text, &ex.lower_text(), &mut statements)
             .into_iter()
             .filter_map(|h| {
                 let r = &rules[h.rule as usize].rule;
@@ -578,7 +593,7 @@ impl Scanner {
             }
             keep
         });
-        hits
+        (hits, statements)
     }
 
     /// Drops the findings of `weak` context rules (word groups such as "bottles", "servings",

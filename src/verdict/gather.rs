@@ -78,6 +78,10 @@ pub struct Found<'a> {
     pub links: &'a [LinkFacts<'a>],
     /// The page URL (given with the input, or declared by the page).
     pub page_url: Option<&'a str>,
+    /// Every occurrence `(start, end, statement)` of the policy's paid-post statements in the
+    /// text lower-cased in ASCII, by end, when the caller found them (the scanner's matcher
+    /// does, in its one pass: [`crate::matcher::Matcher::with_extra`]); `None`: searched here.
+    pub statements: Option<&'a [(usize, usize, usize)]>,
 }
 
 /// A visible price: a currency sign or code before or after an amount ("$19.99", "19,99 €",
@@ -280,7 +284,7 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
     if let Some((span, scope)) = product_span {
         fire(CHECK_PRODUCT_PAGE, span, scope);
     }
-    if let Some((where_, s, e)) = advertorial(ex, &policy.advertorial) {
+    if let Some((where_, s, e)) = advertorial(ex, &policy.advertorial, f.statements) {
         pg.advertorial = Some(format!("{where_} \"{}\"", &ex.text[s..e]));
         fire(CHECK_ADVERTORIAL, text_span(s, e), ex.scope_at(s));
     }
@@ -288,6 +292,29 @@ fn page_evidence(policy: &Policy, f: &Found<'_>) -> (PageEvidence, Vec<FiredChec
         fire(CHECK_LEAD_FORM, work_span(s), Scope::Attr);
     }
     (pg, fired)
+}
+
+/// The first of the statement matches a standard Aho-Corasick search (`find_iter`, non-overlapping)
+/// gives whose start `keep` allows, from `found`, every occurrence `(start, end, statement)`: that
+/// search reports the match ending first, the longest of those (its state lists the longest
+/// first), and goes on from its end.
+fn first_statement(
+    found: &[(usize, usize, usize)],
+    keep: impl Fn(usize) -> bool,
+) -> Option<(usize, usize)> {
+    let mut by_end: Vec<(usize, usize)> = found.iter().map(|&(s, e, _)| (e, s)).collect();
+    by_end.sort_unstable();
+    let mut from = 0;
+    for (e, s) in by_end {
+        if s < from {
+            continue;
+        }
+        if keep(s) {
+            return Some((s, e));
+        }
+        from = e;
+    }
+    None
 }
 
 /// Words of normalized text (white-space runs are one space or one line break there).
@@ -356,6 +383,7 @@ fn url_path(u: &str) -> &str {
 fn advertorial(
     ex: &Extracted,
     spec: &super::policy::AdvertorialSpec,
+    statements: Option<&[(usize, usize, usize)]>,
 ) -> Option<(&'static str, usize, usize)> {
     let is_label = |s: &str| {
         let s = s
@@ -391,18 +419,24 @@ fn advertorial(
         return Some(b);
     }
     // A statement that the post is paid for, anywhere but the footer.
-    let lower = ex.lower_text();
-    let anchored = (spec.statement_anchors.as_ref()).is_none_or(|a| a.is_match(lower.as_ref()));
-    if let Some(m) = spec
-        .statement_matcher
-        .as_ref()
-        .filter(|_| anchored)
-        .and_then(|ac| {
-            ac.find_iter(lower.as_ref())
-                .find(|m| !ex.in_footer(m.start()))
-        })
-    {
-        return Some(("statement", m.start(), m.end()));
+    let outside_footer = |start: usize| !ex.in_footer(start);
+    let statement = match statements {
+        Some(found) => first_statement(found, outside_footer),
+        None => {
+            let lower = ex.lower_text();
+            let anchors = spec.statement_anchors.as_ref();
+            let anchored = anchors.is_none_or(|a| a.is_match(lower.as_ref()));
+            (spec.statement_matcher.as_ref())
+                .filter(|_| anchored)
+                .and_then(|ac| {
+                    (ac.find_iter(lower.as_ref()))
+                        .find(|m| outside_footer(m.start()))
+                        .map(|m| (m.start(), m.end()))
+                })
+        }
+    };
+    if let Some((s, e)) = statement {
+        return Some(("statement", s, e));
     }
     // Bracketed labels in the running text ("Shampoo (Werbung)"), enough of them.
     let bytes = ex.text.as_bytes();
@@ -463,7 +497,84 @@ mod tests {
     fn advert(html: &str) -> Option<String> {
         let ex = crate::html::extract_html(html);
         let policy = Policy::builtin();
-        advertorial(&ex, &policy.advertorial).map(|(w, s, e)| format!("{w}: {}", &ex.text[s..e]))
+        advertorial(&ex, &policy.advertorial, None)
+            .map(|(w, s, e)| format!("{w}: {}", &ex.text[s..e]))
+    }
+
+    /// The statements the matcher finds in its one pass give what the policy's own search
+    /// gives: overlapping statements, one inside another, in the footer and not, and none.
+    #[test]
+    fn statements_from_the_matcher_agree_with_the_policy_search() {
+        let policy = Policy::builtin();
+        let statements = &policy.advertorial.statements;
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let m = crate::matcher::Matcher::with_extra(&rules, statements).unwrap();
+        assert_eq!(m.extra_len(), statements.len());
+        let pieces = [
+            "This post was sponsored by Acme.",
+            "this post is in partnership with this post was created in partnership with x",
+            "Article sponsorisé. Cet article est sponsorisé",
+            "I was compensated for i received compensation for",
+            "dieser beitrag enthält werbung, Dieser Beitrag ist gesponsert",
+            "Nothing paid here, not sponsored at all.",
+        ];
+        let (mut agree, mut found_any) = (0, 0);
+        for a in pieces {
+            for b in pieces {
+                for html in [
+                    format!("<p>{a}</p><p>{b}</p>"),
+                    format!("<p>{a}</p><footer>{b}</footer>"),
+                    format!("<footer>{a}</footer><p>{b} {a}</p>"),
+                ] {
+                    let ex = crate::html::extract_html(&html);
+                    let mut found = Vec::new();
+                    m.find_lower_extra(&ex.text, &ex.lower_text(), &mut found);
+                    let spec = &policy.advertorial;
+                    let want = advertorial(&ex, spec, None);
+                    assert_eq!(advertorial(&ex, spec, Some(&found)), want, "{html}");
+                    agree += 1;
+                    found_any += usize::from(want.is_some_and(|w| w.0 == "statement"));
+                }
+            }
+        }
+        assert!(
+            agree == 108 && found_any > 50,
+            "{found_any} statements of {agree}"
+        );
+    }
+
+    /// [`first_statement`] over every occurrence gives what a standard non-overlapping search
+    /// gives, with patterns inside and at the end of others and places passed over.
+    #[test]
+    fn first_statement_is_the_standard_search() {
+        let patterns = ["ab", "b", "abc", "bc", "cab", "xa"];
+        let ac = aho_corasick::AhoCorasick::new(patterns).unwrap();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut checked = 0;
+        for len in 0..40 {
+            for _ in 0..40 {
+                let text: String = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        ['a', 'b', 'c', 'x'][(state >> 40) as usize % 4]
+                    })
+                    .collect();
+                let found: Vec<(usize, usize, usize)> = (ac.find_overlapping_iter(&text))
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                    .collect();
+                for skip in [0, 2, 3] {
+                    let keep = |s: usize| skip == 0 || s % skip != 0;
+                    let want = (ac.find_iter(&text))
+                        .find(|m| keep(m.start()))
+                        .map(|m| (m.start(), m.end()));
+                    assert_eq!(first_statement(&found, keep), want, "{text} {skip}");
+                    checked += usize::from(want.is_some());
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]
