@@ -151,7 +151,11 @@ impl Triggered {
             regexes.push(Windowed {
                 max_len: item.max_len,
                 anchor: item.anchor,
-                re: Lazy::new(item.pattern, WINDOW_CACHE),
+                re: if item.at_start {
+                    Lazy::anchored(item.pattern, WINDOW_CACHE)
+                } else {
+                    Lazy::new(item.pattern, WINDOW_CACHE)
+                },
                 caller: item.caller,
                 at_start: item.at_start,
                 split: item.split,
@@ -275,12 +279,12 @@ impl Triggered {
         if open.peek().is_none() {
             return;
         }
+        if w.at_start {
+            return run_at_starts(&w.re, w.caller, text, open, out);
+        }
         let Some(re) = w.re.get() else {
             return;
         };
-        if w.at_start {
-            return run_at_starts(re, w.caller, text, open, out);
-        }
         let mut pos = 0;
         while let Some(&(_, a, mut b)) = open.next() {
             while let Some(&(_, _, e)) = open.next_if(|&&(_, s, _)| s <= b) {
@@ -305,7 +309,7 @@ impl Triggered {
 /// finds there, so these are `find_iter`'s matches. An anchored try stops where the lazy DFA
 /// dies; a window search went through twice the longest match.
 fn run_at_starts<'a>(
-    re: &regex_automata::meta::Regex,
+    re: &Lazy,
     caller: usize,
     text: &str,
     windows: impl Iterator<Item = &'a (u32, usize, usize)>,
@@ -317,13 +321,10 @@ fn run_at_starts<'a>(
             continue;
         }
         tried = Some(start);
-        let input = Input::new(text)
-            .range(start..)
-            .anchored(regex_automata::Anchored::Yes);
-        if let Some(m) = re.search(&input) {
-            out.push((caller, m.start(), m.end()));
+        if let Some((s, e)) = re.match_at(text, start) {
+            out.push((caller, s, e));
             // Every match holds a trigger, so none is empty.
-            pos = m.end().max(start + 1);
+            pos = e.max(start + 1);
         }
     }
 }
