@@ -506,9 +506,8 @@ impl Scanner {
                 hits: &hits,
                 links: &facts,
                 page_url,
-                // Found by the matcher when it holds the policy's statements (it always does).
-                statements: (self.matcher.extra_len() == self.policy.advertorial.statements.len())
-                    .then_some(statements),
+                // The matcher holds the policy's statements (`Scanner::new`).
+                statements: Some(statements),
             },
         )
     }

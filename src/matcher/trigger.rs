@@ -96,8 +96,7 @@ pub struct Item {
     /// after]`, about half of `[te - L, ts + L]`.
     pub split: Option<(crate::pattern::Bound, crate::pattern::Bound)>,
     /// Literals every match holds besides its trigger ([`crate::pattern::Planned::gate`]): a
-    /// window (for [`Item::at_start`], the reach of a try) in which none occurs is not
-    /// searched.
+    /// window in which none occurs is not searched (not used with [`Item::at_start`]).
     pub gate: Option<crate::pattern::Gate>,
 }
 
@@ -159,7 +158,11 @@ impl Triggered {
                 caller: item.caller,
                 at_start: item.at_start,
                 split: item.split,
-                gate: item.gate.map(|g| Gate::new(g.literals)),
+                // A try at a hit stops a few bytes in; a gate over its reach costs more
+                // ([`crate::pattern::Planned::gate`] gives none for such a regex).
+                gate: (item.gate)
+                    .filter(|_| !item.at_start)
+                    .map(|g| Gate::new(g.literals)),
             });
             for lit in &item.literals {
                 let lists = (&mut literals, &mut fires, &mut after_non_word);
@@ -206,20 +209,14 @@ impl Triggered {
     pub fn hit(&self, text: &str, lit: usize, start: usize, end: usize, hits: &mut Hits) {
         for &r in &self.fires[lit] {
             let w = &self.regexes[r as usize];
-            let mut bound = |b: crate::pattern::Bound| b.in_text(text, &mut hits.runs);
             if w.at_start {
-                // A match would start here: a line or the text must start here too. A gated
-                // regex's match ends within its longest match from here.
+                // A match would start here: a line or the text must start here too.
                 if may_start_in(text, w.anchor, start, start) {
-                    let reach = match (&w.gate, w.max_len) {
-                        (Some(_), Some(len)) => ceil_char(text, start.saturating_add(bound(len))),
-                        (Some(_), None) => text.len(),
-                        (None, _) => start,
-                    };
-                    hits.windows.push((r, start, reach));
+                    hits.windows.push((r, start, start));
                 }
                 continue;
             }
+            let mut bound = |b: crate::pattern::Bound| b.in_text(text, &mut hits.runs);
             let (a, b) = match (w.split, w.max_len) {
                 (Some((before, after)), _) => (
                     start.saturating_sub(bound(before)),
@@ -272,17 +269,15 @@ impl Triggered {
         windows: &[(u32, usize, usize)],
         out: &mut Vec<(usize, usize, usize)>,
     ) {
+        if w.at_start {
+            return run_at_starts(&w.re, w.caller, text, windows, out);
+        }
         let mut open = windows
             .iter()
             .filter(|&&(_, a, b)| w.gate.as_ref().is_none_or(|g| g.occurs(lower, a, b)))
             .peekable();
-        if open.peek().is_none() {
-            return;
-        }
-        if w.at_start {
-            return run_at_starts(&w.re, w.caller, text, open, out);
-        }
-        let Some(re) = w.re.get() else {
+        // No window left: the regex is not compiled.
+        let Some(re) = open.peek().and_then(|_| w.re.get()) else {
             return;
         };
         let mut pos = 0;
@@ -308,11 +303,11 @@ impl Triggered {
 /// the first start where an anchored try matches, and it is the match the unanchored search
 /// finds there, so these are `find_iter`'s matches. An anchored try stops where the lazy DFA
 /// dies; a window search went through twice the longest match.
-fn run_at_starts<'a>(
+fn run_at_starts(
     re: &Lazy,
     caller: usize,
     text: &str,
-    windows: impl Iterator<Item = &'a (u32, usize, usize)>,
+    windows: &[(u32, usize, usize)],
     out: &mut Vec<(usize, usize, usize)>,
 ) {
     let (mut pos, mut tried) = (0, None);
