@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use puffery::input::{self, InputOptions, Item};
 use puffery::output::sarif::{SarifPrinter, SarifWriter};
 use puffery::output::{self, Brief, Destination, Format, Outputs, Printer, Style};
-use puffery::{Scanner, ScannerOptions};
+use puffery::{Scanner, ScannerOptions, pipeline::Feed};
 
 use crate::args::{Cli, Color, Command, RulesAction, ScanArgs};
 use crate::commands;
@@ -58,14 +58,12 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         .num_threads(a.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    // Built on the pool: its automata build side by side with `-j 2` and more.
-    let scanner = pool.install(|| scanner(&a))?;
     let dest = match &a.output {
         None => Destination::Stdout,
         Some(o) if o.is_dir() || o.to_string_lossy().ends_with('/') => Destination::Dir(o.clone()),
         Some(o) => Destination::File(o.clone()),
     };
-    let (planned, items) = inputs(&a, &dest)?;
+    let (scanner, planned, feed) = start(&a, &pool, &dest)?;
     let printer = printer(&a, &scanner);
     let mut stats = a.stats.then(Stats::default);
     let mut report = (a.extras.report.clone()).map(|p| ScanReport::new(p, a.threshold));
@@ -73,8 +71,8 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
     outputs.check()?;
     let progress = ProgressLine::new(a.progress, planned);
     let state = std::cell::RefCell::new((outputs, progress, false));
-    scanner.scan_stream(
-        items,
+    scanner.scan_feed(
+        feed,
         Some(&pool),
         |item, result| {
             let (outs, progress, fail) = &mut *state.borrow_mut();
@@ -126,6 +124,22 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
         (false, true) => ExitCode::from(1),
         (false, false) => ExitCode::SUCCESS,
     })
+}
+
+/// The scanner, built on the pool (automata side by side with `-j 2` and more) while the reader
+/// starts on the inputs, as start-up is serial time. A rule error comes before an input error.
+fn start(
+    a: &ScanArgs,
+    pool: &rayon::ThreadPool,
+    to: &Destination,
+) -> Result<(Scanner, Planned, Feed)> {
+    let (scanner, inputs) = std::thread::scope(|s| {
+        let built = s.spawn(|| pool.install(|| scanner(a)));
+        let inputs = inputs(a, to).map(|(planned, items)| (planned, Feed::start(items)));
+        (built.join(), inputs)
+    });
+    let scanner = scanner.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    inputs.map(|(planned, feed)| (scanner, planned, feed))
 }
 
 /// The scanner: `--rules`, `--select`/`--ignore`, `--threshold`, `--lang`, and one more per
