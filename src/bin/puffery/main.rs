@@ -20,7 +20,27 @@ use clap::{CommandFactory, FromArgMatches};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// mimalloc's `mi_option_set`, which libmimalloc-sys links (its Rust binding needs the sys
+// crate's `extended` feature and one more dependency).
+unsafe extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (the same in v2 and v3).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// No purging: mimalloc gives freed memory back to the OS (`madvise`) a second after it is
+/// freed and again at exit, and a run that needs it again faults it back in page by page. A
+/// scan's memory is bounded by its batches and needed again at once, so it is kept to the end
+/// (peak RSS is the same). Bench WARC.gz `-j1`: 4 % less CPU, JSONL 3 % (medians of 14
+/// interleaved runs, with `MIMALLOC_PURGE_DELAY=-1` in the environment).
+fn keep_freed_memory() {
+    // SAFETY: sets one integer option; mimalloc reads it where it would purge.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     let matches = args::Cli::command().get_matches();
     let mut cli = args::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     run::install_interrupt_handler();
