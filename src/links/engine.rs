@@ -626,9 +626,7 @@ impl Engine {
 
     /// A percent-encoded URL as the tail of the path (`/u/https%3A%2F%2F...`).
     fn unwrap_path(&self, t: &Target<'_>) -> Option<Affiliate> {
-        let lower = t.path.to_ascii_lowercase();
-        let at = lower.find("/http%3a").or_else(|| lower.find("/https%3a"))? + 1;
-        let tail = &t.path[at..];
+        let tail = &t.path[encoded_url_in_path(t.path)?..];
         self.wrapped(t, &percent_decode_str(tail).decode_utf8_lossy(), "the path")
     }
 
@@ -851,4 +849,22 @@ fn host_kind(r: &RuleSpec) -> Result<HostKind, String> {
         (Some(&(_, kind)), None) => Ok(kind),
         _ => Err("a rule needs exactly one of domains, hosts, host_prefix, any_host".to_string()),
     }
+}
+
+/// Where a percent-encoded URL starts in a link's path: after the first `/http%3a`, else after
+/// the first `/https%3a` (ASCII case-insensitively). Each slash is tried in place: the path is
+/// neither lower-cased into a copy nor searched with a substring searcher built per link (that
+/// was 1.2 % of a WARC scan's instructions).
+pub(super) fn encoded_url_in_path(path: &str) -> Option<usize> {
+    let b = path.as_bytes();
+    let after = |p: &[u8]| {
+        memchr::memchr_iter(b'/', b)
+            .map(|slash| slash + 1)
+            .find(|&i| {
+                b[i..]
+                    .get(..p.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(p))
+            })
+    };
+    after(b"http%3a").or_else(|| after(b"https%3a"))
 }

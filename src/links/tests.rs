@@ -214,3 +214,30 @@ fn rewriter_scripts() {
     assert_eq!(r("/js/app.js"), None);
     assert_eq!(r("javascript:alert(1)"), None);
 }
+
+/// The start of a URL percent-encoded into a path is where the lower-cased path's first
+/// `/http%3a` ends, else its first `/https%3a`'s.
+#[test]
+fn encoded_urls_in_paths_start_where_a_lower_cased_search_says() {
+    let old = |p: &str| {
+        let lower = p.to_ascii_lowercase();
+        Some(lower.find("/http%3a").or_else(|| lower.find("/https%3a"))? + 1)
+    };
+    let paths = [
+        "/u/https%3A%2F%2Fwww.amazon.com%2Fdp%2FB01",
+        "/r/HTTP%3a%2F%2Fshop.example/x",
+        "/a/https%3a//x/b/http%3a//y",
+        "/https%3a",
+        "/http%3",
+        "http%3a/no/slash/before",
+        "/go/Ünïcode/https%3A%2F%2Fx.example",
+        "//http%3a",
+        "",
+        "/",
+    ];
+    for p in paths {
+        assert_eq!(super::engine::encoded_url_in_path(p), old(p), "{p:?}");
+    }
+    // `/http%3a` is taken though `/https%3a` comes first.
+    assert_eq!(super::engine::encoded_url_in_path(paths[2]), Some(17));
+}
