@@ -239,24 +239,27 @@ fn name_bit(name: &[u8]) -> u64 {
 
 /// Names of cart and checkout controls in `id`, `name`, `class`, `data-action` and form
 /// `action` values, ASCII case folded ([`Extractor::names_cart`]). Each holds "add" or "buy".
+const CART_NAME_LIST: [&str; 12] = [
+    "addtocart",
+    "add-to-cart",
+    "add_to_cart",
+    "addtobasket",
+    "add-to-basket",
+    "add_to_basket",
+    "add-to-bag",
+    "addtobag",
+    "buy-now",
+    "buynow",
+    "buy_now",
+    "/cart/add",
+];
+
+/// [`CART_NAME_LIST`] in one automaton.
 static CART_NAMES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build([
-                "addtocart",
-                "add-to-cart",
-                "add_to_cart",
-                "addtobasket",
-                "add-to-basket",
-                "add_to_basket",
-                "add-to-bag",
-                "addtobag",
-                "buy-now",
-                "buynow",
-                "buy_now",
-                "/cart/add",
-            ])
+            .build(CART_NAME_LIST)
             .expect("cart names build")
     });
 
@@ -1272,21 +1275,7 @@ mod cart_tests {
     /// three-letter window of a few hundred pseudo-random letters and signs.
     #[test]
     fn the_cart_pre_check_keeps_every_cart_name() {
-        let names = [
-            "addtocart",
-            "add-to-cart",
-            "add_to_cart",
-            "addtobasket",
-            "add-to-basket",
-            "add_to_basket",
-            "add-to-bag",
-            "addtobag",
-            "buy-now",
-            "buynow",
-            "buy_now",
-            "/cart/add",
-        ];
-        for n in names {
+        for n in CART_NAME_LIST {
             for v in [
                 n.to_string(),
                 n.to_ascii_uppercase(),

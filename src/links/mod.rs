@@ -68,8 +68,11 @@ pub struct Classifier {
 impl Classifier {
     /// The built-in signatures (`patterns/networks.toml`).
     pub fn builtin() -> Classifier {
-        Classifier::from_toml(BUILTIN_NETWORKS, "patterns/networks.toml")
-            .expect("the built-in network signatures are valid")
+        // Its regexes compile on first use; `builtin_regexes_compile` compiles every one.
+        let engine = engine::Engine::build(BUILTIN_NETWORKS, "patterns/networks.toml", false);
+        Classifier {
+            engine: engine.expect("the built-in network signatures are valid"),
+        }
     }
 
     /// Signatures from a TOML file of the same shape as `patterns/networks.toml`. Unknown
@@ -77,7 +80,7 @@ impl Classifier {
     /// `file_name` and the line.
     pub fn from_toml(text: &str, file_name: &str) -> Result<Classifier, crate::Error> {
         Ok(Classifier {
-            engine: engine::Engine::build(text, file_name)?,
+            engine: engine::Engine::build(text, file_name, true)?,
         })
     }
 

@@ -241,3 +241,20 @@ fn encoded_urls_in_paths_start_where_a_lower_cased_search_says() {
     // `/http%3a` is taken though `/https%3a` comes first.
     assert_eq!(super::engine::encoded_url_in_path(paths[2]), Some(17));
 }
+
+/// The built-in table's regexes, which [`Classifier::builtin`] compiles only on first use, all
+/// compile: the table loads as a file would, each regex compiled as it loads.
+#[test]
+fn builtin_regexes_compile() {
+    let checked = Classifier::from_toml(BUILTIN_NETWORKS, "patterns/networks.toml").unwrap();
+    assert_eq!(checked.networks(), Classifier::builtin().networks());
+    let bad = BUILTIN_NETWORKS.replacen("path = '", "path = '(", 1);
+    assert!(
+        bad != BUILTIN_NETWORKS,
+        "the built-in table has a path regex"
+    );
+    let err = Classifier::from_toml(&bad, "n.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("bad regex"), "{err}");
+}
