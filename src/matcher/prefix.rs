@@ -158,8 +158,11 @@ impl Prefiltered {
             let a = &self.regexes[r as usize];
             if let Some(reach) = a.gate {
                 let at = next[r as usize];
-                let open =
-                    at != usize::MAX && reach.is_none_or(|b| at - start < b.in_text(text, runs));
+                // Within the bound's fixed part, the gate hit is near enough without the
+                // text's runs (most are; counting the runs read every such text once more).
+                let open = at != usize::MAX
+                    && reach
+                        .is_none_or(|b| at - start < b.fixed || at - start < b.in_text(text, runs));
                 if !open {
                     continue;
                 }
