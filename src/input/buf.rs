@@ -28,6 +28,8 @@ pub(crate) struct InBuf<R> {
     /// Stream offset where the last read error happened: the bytes before it came before the
     /// damage, the bytes after it come from after (the next gzip member).
     error_at: Option<u64>,
+    /// Most bytes one fill reads ([`InBuf::limit_fills`]).
+    fill_max: usize,
 }
 
 impl<R: Read> InBuf<R> {
@@ -42,7 +44,15 @@ impl<R: Read> InBuf<R> {
             sticky_errors,
             pin: None,
             error_at: None,
+            fill_max: usize::MAX,
         }
+    }
+
+    /// Fills read at most `n` bytes each. A WARC reader buffers a record's headers, and the
+    /// rest of a gzip member decoded whole goes from the decoder to the record's body in one
+    /// copy ([`InBuf::read_to_vec`]), not through the buffer.
+    pub(crate) fn limit_fills(&mut self, n: usize) {
+        self.fill_max = n.max(1);
     }
 
     /// The buffered, unread bytes.
@@ -166,7 +176,8 @@ impl<R: Read> InBuf<R> {
                 self.buf.resize(new_len, 0);
             }
         }
-        let n = self.inner_read(self.end..self.buf.len(), None)?;
+        let to = self.buf.len().min(self.end.saturating_add(self.fill_max));
+        let n = self.inner_read(self.end..to, None)?;
         self.end += n;
         Ok(n)
     }
@@ -180,7 +191,24 @@ impl<R: Read> InBuf<R> {
         }
         Ok(true)
     }
+}
 
+/// A reader that may hold bytes it has decoded already (a gzip member decoded whole), which
+/// [`InBuf::read_to_vec`] copies out itself: once, where a read copied them into the buffer (or
+/// into a zeroed stretch of the caller's vector) first.
+pub(crate) trait Decoded: Read {
+    /// The decoded bytes waiting, next in the stream.
+    fn decoded(&self) -> &[u8] {
+        &[]
+    }
+
+    /// Hands out the first `n` of [`Decoded::decoded`].
+    fn take_decoded(&mut self, _n: usize) {}
+}
+
+impl Decoded for &[u8] {}
+
+impl<R: Decoded> InBuf<R> {
     /// Appends up to `n` bytes to `out`; fewer only at end of input.
     pub(crate) fn read_to_vec(&mut self, out: &mut Vec<u8>, n: u64) -> io::Result<u64> {
         let mut done = 0u64;
@@ -190,6 +218,16 @@ impl<R: Read> InBuf<R> {
         done += take as u64;
         while done < n {
             let want = usize::try_from(n - done).unwrap_or(usize::MAX);
+            let ready = self.inner.decoded();
+            if !ready.is_empty() && self.pos == self.end {
+                // Decoded bytes come next (the buffer is empty): straight into `out`.
+                let take = ready.len().min(want);
+                out.extend_from_slice(&ready[..take]);
+                self.inner.take_decoded(take);
+                self.offset += take as u64;
+                done += take as u64;
+                continue;
+            }
             if want < self.buf.len() / 2 {
                 // Small remainder: go through the buffer so the reads stay large.
                 if self.fill_more()? == 0 {
@@ -226,7 +264,9 @@ impl<R: Read> InBuf<R> {
         }
         Ok(done)
     }
+}
 
+impl<R: Read> InBuf<R> {
     /// Discards up to `n` bytes without keeping them; fewer only at end of input.
     pub(crate) fn skip(&mut self, n: u64) -> io::Result<u64> {
         let mut done = 0u64;
@@ -374,5 +414,37 @@ mod tests {
             src.len() as u64
         );
         assert_eq!(&rest[..100], &before[..]);
+    }
+
+    /// Gzip members decoded whole go to the caller's vector straight from the decoder once the
+    /// buffer is empty (small fills, as a WARC reader makes): the bytes and offsets are those of
+    /// the stream, across members of every size.
+    #[test]
+    fn decoded_members_read_straight_into_the_vector() {
+        use std::io::Write;
+        let data: Vec<u8> = (0..400_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut gz = Vec::new();
+        for part in [&data[..10_000], &data[10_000..399_995], &data[399_995..]] {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(part).unwrap();
+            gz.extend(e.finish().unwrap());
+        }
+        let raw = InBuf::new(
+            Box::new(io::Cursor::new(gz)) as Box<dyn Read + Send>,
+            BUF_SIZE,
+            true,
+        );
+        let (dec, _) = super::super::compress::Decoder::new(raw, false).unwrap();
+        let mut b = InBuf::new(dec, BUF_SIZE, false);
+        b.limit_fills(100);
+        assert!(b.fill_at_least(50).unwrap());
+        assert_eq!(b.available().len(), 100, "a fill takes at most 100 bytes");
+        b.consume_n(50);
+        let mut v = Vec::new();
+        assert_eq!(b.read_to_vec(&mut v, 20_000).unwrap(), 20_000);
+        assert_eq!(b.offset(), 20_050);
+        assert_eq!(b.read_to_vec(&mut v, u64::MAX).unwrap(), 379_950);
+        assert_eq!(v, &data[50..]);
+        assert_eq!(b.offset(), data.len() as u64);
     }
 }

@@ -163,6 +163,25 @@ impl Decoder {
     }
 }
 
+impl super::buf::Decoded for Decoder {
+    /// The bytes of a gzip member decoded whole not yet handed out (none for other inputs and
+    /// members streamed by flate2).
+    fn decoded(&self) -> &[u8] {
+        match self {
+            Decoder::Gzip(g) if g.state == GzState::Whole => {
+                &g.whole.block[g.whole.pos..g.whole.len]
+            }
+            _ => &[],
+        }
+    }
+
+    fn take_decoded(&mut self, n: usize) {
+        if let Decoder::Gzip(g) = self {
+            g.take_whole(n);
+        }
+    }
+}
+
 /// The decompressed bytes of `reader`: gzip (every member), zstd (with a WARC-zstd dictionary
 /// frame too), LZ4 or plain, chosen from the first bytes, as the input readers do.
 pub fn decompressed(reader: Box<dyn Read + Send>) -> io::Result<impl Read + Send> {
@@ -441,6 +460,18 @@ impl GzMembers {
         n
     }
 
+    /// Hands out `n` bytes of the member decoded whole; the member is done after its last.
+    fn take_whole(&mut self, n: usize) -> usize {
+        let w = &mut self.whole;
+        debug_assert!(n <= w.len - w.pos);
+        w.pos += n;
+        if w.pos == w.len {
+            w.done_with_member();
+            self.state = GzState::Between;
+        }
+        self.produced(n)
+    }
+
     /// A member failed to decode: moves to the next gzip header and returns the error to
     /// report, or `None` for a false header found while skipping damage (already reported).
     fn member_failed(&mut self, e: io::Error) -> Option<io::Error> {
@@ -529,15 +560,10 @@ impl Read for GzMembers {
                 GzState::Done => return Ok(0),
                 GzState::Start => self.try_whole(),
                 GzState::Whole => {
-                    let w = &mut self.whole;
+                    let w = &self.whole;
                     let n = (w.len - w.pos).min(out.len());
                     out[..n].copy_from_slice(&w.block[w.pos..w.pos + n]);
-                    w.pos += n;
-                    if w.pos == w.len {
-                        w.done_with_member();
-                        self.state = GzState::Between;
-                    }
-                    return Ok(self.produced(n));
+                    return Ok(self.take_whole(n));
                 }
                 GzState::InMember => match self.dec.read(out) {
                     Ok(0) => {

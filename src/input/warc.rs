@@ -471,13 +471,18 @@ fn what_is(b: &[u8]) -> &'static str {
     }
 }
 
+/// Most bytes one fill of a WARC reader's buffer takes: a record's headers fit, and the rest of
+/// its gzip member goes to its body in one copy ([`InBuf::limit_fills`]).
+const WARC_FILL: usize = 16 * 1024;
+
 impl WarcReader {
     pub(crate) fn new(
         source: &str,
-        src: InBuf<Decoder>,
+        mut src: InBuf<Decoder>,
         opts: &InputOptions,
         first_record: u64,
     ) -> WarcReader {
+        src.limit_fills(WARC_FILL);
         WarcReader {
             source: source.to_string(),
             src,
