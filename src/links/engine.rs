@@ -93,9 +93,6 @@ pub(crate) struct Engine {
     script_by_domain: HashMap<String, Vec<usize>>,
     cloaking: Cloaking,
     base: Url,
-    /// Each regex is compiled as the table loads (a table from a file: errors name it), not
-    /// only on first use (the built-in table, whose regexes the tests compile).
-    check_regexes: bool,
 }
 
 /// A link-table regex, compiled on its first use: start-up compiled every one of the built-in
@@ -109,11 +106,12 @@ struct LazyRegex {
 impl LazyRegex {
     /// The regex of `src`, compiled now when `check` (an error names it), else on first use.
     fn new(src: &str, check: bool) -> Result<LazyRegex, String> {
-        let re = std::sync::OnceLock::new();
-        if check {
-            let compiled = Regex::new(src).map_err(|e| format!("bad regex {src:?}: {e}"))?;
-            re.get_or_init(|| compiled);
-        }
+        let re = match check {
+            true => Regex::new(src)
+                .map(std::sync::OnceLock::from)
+                .map_err(|e| format!("bad regex {src:?}: {e}"))?,
+            false => std::sync::OnceLock::new(),
+        };
         Ok(LazyRegex {
             src: src.to_string(),
             re,
@@ -243,7 +241,6 @@ impl Engine {
             scripts: Vec::new(),
             script_by_domain: HashMap::new(),
             cloaking: Cloaking::default(),
-            check_regexes,
             base,
         };
         let c = parsed.cloaking;
@@ -291,25 +288,24 @@ impl Engine {
             });
             for r in net.rule {
                 let rspan = r.span();
-                e.add_rule(ni, r.into_inner())
+                e.add_rule(ni, r.into_inner(), check_regexes)
                     .map_err(|m| rule_err(file, text, rspan, format!("network {name}: {m}")))?;
             }
             for s in net.script {
                 let sspan = s.span();
-                e.add_script(ni, s.into_inner()).map_err(|m| {
-                    rule_err(file, text, sspan, format!("network {name}: script: {m}"))
-                })?;
+                e.add_script(ni, s.into_inner(), check_regexes)
+                    .map_err(|m| {
+                        rule_err(file, text, sspan, format!("network {name}: script: {m}"))
+                    })?;
             }
         }
         Ok(e)
     }
 
-    fn add_rule(&mut self, net: usize, r: RuleSpec) -> Result<(), String> {
+    fn add_rule(&mut self, net: usize, r: RuleSpec, check: bool) -> Result<(), String> {
         let kind = host_kind(&r)?;
         let compile = |re: &Option<String>| -> Result<Option<LazyRegex>, String> {
-            re.as_deref()
-                .map(|s| LazyRegex::new(s, self.check_regexes))
-                .transpose()
+            re.as_deref().map(|s| LazyRegex::new(s, check)).transpose()
         };
         let path = compile(&r.path)?;
         let host_id = compile(&r.host_id)?;
@@ -390,12 +386,12 @@ impl Engine {
         Ok(())
     }
 
-    fn add_script(&mut self, net: usize, s: ScriptSpec) -> Result<(), String> {
+    fn add_script(&mut self, net: usize, s: ScriptSpec, check: bool) -> Result<(), String> {
         if s.domains.is_empty() == s.hosts.is_empty() {
             return Err("a script needs exactly one of domains, hosts".to_string());
         }
         let path = (s.path.as_deref())
-            .map(|p| LazyRegex::new(p, self.check_regexes))
+            .map(|p| LazyRegex::new(p, check))
             .transpose()?;
         let idx = self.scripts.len();
         let hosts: Vec<String> = s.hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
