@@ -180,6 +180,14 @@ impl super::buf::Decoded for Decoder {
             g.take_whole(n);
         }
     }
+
+    fn decode_ahead(&mut self) {
+        if let Decoder::Gzip(g) = self
+            && g.state == GzState::Start
+        {
+            g.try_whole();
+        }
+    }
 }
 
 /// The decompressed bytes of `reader`: gzip (every member), zstd (with a WARC-zstd dictionary
@@ -615,7 +623,7 @@ enum WholeFail {
 /// Gzip members decoded whole by libdeflate, and the block holding the last one.
 struct Whole {
     inflater: libdeflate::Inflater,
-    /// Output room; its length is the room (bytes past `len` are stale).
+    /// The member decoded last; its capacity is the room.
     block: Vec<u8>,
     /// Decoded bytes in `block`.
     len: usize,
@@ -633,22 +641,23 @@ impl Whole {
         }
     }
 
-    /// Decodes the gzip member at the start of `input` into `block`, growing it as needed.
-    /// Returns the compressed bytes the member took and the decompressed bytes it gave.
+    /// Decodes the gzip member at the start of `input` into `block`, growing its capacity as
+    /// needed (room is never zeroed: libdeflate writes the bytes it reports). Returns the
+    /// compressed bytes the member took and the decompressed bytes it gave.
     fn decode(&mut self, input: &[u8]) -> Result<(usize, usize), WholeFail> {
-        if self.block.is_empty() {
-            self.block.resize(WHOLE_FIRST_OUT, 0);
-        }
+        // The last member's bytes were all handed out: keep only their room.
+        self.block.clear();
+        self.block.reserve(WHOLE_FIRST_OUT);
         loop {
             match self.inflater.gzip_member(input, &mut self.block) {
                 Ok(done) => return Ok(done),
                 Err(libdeflate::Fail::Bad) => return Err(WholeFail::Bad),
-                Err(libdeflate::Fail::NoRoom) if self.block.len() >= WHOLE_MAX_OUT => {
+                Err(libdeflate::Fail::NoRoom) if self.block.capacity() >= WHOLE_MAX_OUT => {
                     return Err(WholeFail::TooLarge);
                 }
                 Err(libdeflate::Fail::NoRoom) => {
-                    let room = (self.block.len() * 2).min(WHOLE_MAX_OUT);
-                    self.block.resize(room, 0);
+                    let room = (self.block.capacity() * 2).min(WHOLE_MAX_OUT);
+                    self.block.reserve_exact(room);
                 }
             }
         }
@@ -656,8 +665,8 @@ impl Whole {
 
     /// The member's bytes were all handed out: gives back the room a large member took.
     fn done_with_member(&mut self) {
-        if self.block.len() > WHOLE_KEEP_OUT {
-            self.block = vec![0; WHOLE_KEEP_OUT];
+        if self.block.capacity() > WHOLE_KEEP_OUT {
+            self.block = Vec::with_capacity(WHOLE_KEEP_OUT);
         }
         self.len = 0;
         self.pos = 0;
@@ -699,34 +708,38 @@ mod libdeflate {
         }
 
         /// Decodes the gzip member at the start of `input` (more bytes may follow it) into
-        /// `out`, checking its CRC32 and ISIZE. Returns (input bytes taken, output bytes).
+        /// `out`'s capacity, checking its CRC32 and ISIZE; `out` then holds the member's
+        /// bytes (none after an error). Returns (input bytes taken, output bytes).
         pub(super) fn gzip_member(
             &mut self,
             input: &[u8],
-            out: &mut [u8],
+            out: &mut Vec<u8>,
         ) -> Result<(usize, usize), Fail> {
             let mut used = 0usize;
             let mut produced = 0usize;
-            // SAFETY: the pointers and lengths come from live slices, `out` is writable and
-            // not aliased (`&mut`), the decompressor is owned by `self` (`&mut`), and the
-            // two results are written to locals. libdeflate reads at most `input.len()` bytes
-            // and writes at most `out.len()`.
+            out.clear();
+            let room = out.capacity();
+            // SAFETY: the pointers and lengths come from a live slice and a live vector's
+            // allocation of `room` bytes, writable and not aliased (`&mut`); the decompressor
+            // is owned by `self` (`&mut`), and the two results are written to locals.
+            // libdeflate reads at most `input.len()` bytes and writes at most `room`.
             let r = unsafe {
                 libdeflate_gzip_decompress_ex(
                     self.0.as_ptr(),
                     input.as_ptr().cast(),
                     input.len(),
                     out.as_mut_ptr().cast(),
-                    out.len(),
+                    room,
                     &mut used,
                     &mut produced,
                 )
             };
             #[allow(non_upper_case_globals)]
             match r {
-                libdeflate_result_LIBDEFLATE_SUCCESS
-                    if used <= input.len() && produced <= out.len() =>
-                {
+                libdeflate_result_LIBDEFLATE_SUCCESS if used <= input.len() && produced <= room => {
+                    // SAFETY: on success libdeflate wrote the member's `produced` bytes at the
+                    // start of the allocation, within its capacity.
+                    unsafe { out.set_len(produced) };
                     Ok((used, produced))
                 }
                 libdeflate_result_LIBDEFLATE_INSUFFICIENT_SPACE => Err(Fail::NoRoom),
