@@ -11,6 +11,8 @@ use percent_encoding::percent_decode_str;
 use regex::Regex;
 use url::{Host, Url};
 
+use super::fasturl::Simple;
+
 use super::spec::{self, FileSpec, RuleSpec, ScriptSpec};
 use super::{Affiliate, Confidence, LinkContext};
 use crate::Error;
@@ -131,6 +133,12 @@ impl LazyRegex {
 }
 
 /// A parsed link, with what the rules look at.
+/// A link parsed: by [`Simple::parse`] when plain, else by the `url` crate.
+enum Parsed<'h> {
+    Simple(Simple<'h>),
+    Url(Url),
+}
+
 struct Target<'u> {
     /// Lower-case host without a trailing dot; the sentinel for relative links.
     host: &'u str,
@@ -423,17 +431,34 @@ impl Engine {
     }
 
     /// Parses `href` (absolute, protocol-relative or relative); `None` for non-http(s) links.
-    fn parse(&self, href: &str) -> Option<Url> {
+    /// A plain link is parsed here ([`Simple`]), the others by the `url` crate.
+    fn parse<'h>(&self, href: &'h str) -> Option<Parsed<'h>> {
         let href = href.trim();
         let first = href.as_bytes().first()?;
         if *first == b'#' {
             return None;
         }
+        if let Some(simple) = Simple::parse(href, RELATIVE_HOST) {
+            return simple.map(Parsed::Simple);
+        }
         let url = self.base.join(href).ok()?;
-        matches!(url.scheme(), "http" | "https").then_some(url)
+        matches!(url.scheme(), "http" | "https").then_some(Parsed::Url(url))
     }
 
-    fn target<'u>(url: &'u Url) -> Option<Target<'u>> {
+    fn target<'u>(parsed: &'u Parsed<'_>) -> Option<Target<'u>> {
+        match parsed {
+            Parsed::Url(url) => Self::url_target(url),
+            Parsed::Simple(s) => Some(Target {
+                host: s.host,
+                domain: registrable(s.host),
+                path: &s.path,
+                query: s.query,
+                relative: s.host == RELATIVE_HOST,
+            }),
+        }
+    }
+
+    fn url_target<'u>(url: &'u Url) -> Option<Target<'u>> {
         let raw_host = url.host_str()?;
         let host = raw_host.strip_suffix('.').unwrap_or(raw_host);
         let relative = host == RELATIVE_HOST;
@@ -669,7 +694,7 @@ impl Engine {
         if !matches!(url.scheme(), "http" | "https") {
             return None;
         }
-        let it = Self::target(&url)?;
+        let it = Self::url_target(&url)?;
         let mut a = self.match_signatures(&it)?;
         let outer = if t.relative { "this site" } else { t.host };
         a.evidence = format!("{}, wrapped in {where_} of {outer}", a.evidence);
@@ -811,7 +836,7 @@ impl Engine {
         let Some(page) = page_url.and_then(|p| Url::parse(p.trim()).ok()) else {
             return false;
         };
-        let Some(pt) = Self::target(&page) else {
+        let Some(pt) = Self::url_target(&page) else {
             return false;
         };
         !pt.relative && pt.domain == t.domain

@@ -7,6 +7,7 @@
 //! (`patterns/networks.toml`, embedded at build time). See `docs/links.md` for the rules.
 
 mod engine;
+mod fasturl;
 mod spec;
 
 use serde::{Deserialize, Serialize};
