@@ -216,6 +216,10 @@ mod tests {
             "a+b.c-d:rest",
             "1abc:def",
             "https://example.com/%E2%82%AC",
+            "https://-a.example/",
+            "https://a--b.example/",
+            "https://ab--cd.example/",
+            "https://a-.example/x",
         ];
         for href in plain {
             assert!(check(href), "{href} is parsed here");
