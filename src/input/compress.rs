@@ -168,9 +168,7 @@ impl super::buf::Decoded for Decoder {
     /// members streamed by flate2).
     fn decoded(&self) -> &[u8] {
         match self {
-            Decoder::Gzip(g) if g.state == GzState::Whole => {
-                &g.whole.block[g.whole.pos..g.whole.len]
-            }
+            Decoder::Gzip(g) if g.state == GzState::Whole => &g.whole.block[g.whole.pos..],
             _ => &[],
         }
     }
@@ -392,7 +390,6 @@ impl GzMembers {
                 Ok((used, len)) => {
                     raw.consume_n(used);
                     self.whole.pos = 0;
-                    self.whole.len = len;
                     self.resyncing = false;
                     self.state = if len == 0 {
                         GzState::Between
@@ -471,9 +468,9 @@ impl GzMembers {
     /// Hands out `n` bytes of the member decoded whole; the member is done after its last.
     fn take_whole(&mut self, n: usize) -> usize {
         let w = &mut self.whole;
-        debug_assert!(n <= w.len - w.pos);
+        debug_assert!(n <= w.block.len() - w.pos);
         w.pos += n;
-        if w.pos == w.len {
+        if w.pos == w.block.len() {
             w.done_with_member();
             self.state = GzState::Between;
         }
@@ -569,7 +566,7 @@ impl Read for GzMembers {
                 GzState::Start => self.try_whole(),
                 GzState::Whole => {
                     let w = &self.whole;
-                    let n = (w.len - w.pos).min(out.len());
+                    let n = (w.block.len() - w.pos).min(out.len());
                     out[..n].copy_from_slice(&w.block[w.pos..w.pos + n]);
                     return Ok(self.take_whole(n));
                 }
@@ -623,10 +620,8 @@ enum WholeFail {
 /// Gzip members decoded whole by libdeflate, and the block holding the last one.
 struct Whole {
     inflater: libdeflate::Inflater,
-    /// The member decoded last; its capacity is the room.
+    /// The member decoded last (empty once handed out); its capacity is the room.
     block: Vec<u8>,
-    /// Decoded bytes in `block`.
-    len: usize,
     /// Bytes of `block` already handed out.
     pos: usize,
 }
@@ -636,7 +631,6 @@ impl Whole {
         Whole {
             inflater: libdeflate::Inflater::new(),
             block: Vec::new(),
-            len: 0,
             pos: 0,
         }
     }
@@ -645,8 +639,6 @@ impl Whole {
     /// needed (room is never zeroed: libdeflate writes the bytes it reports). Returns the
     /// compressed bytes the member took and the decompressed bytes it gave.
     fn decode(&mut self, input: &[u8]) -> Result<(usize, usize), WholeFail> {
-        // The last member's bytes were all handed out: keep only their room.
-        self.block.clear();
         self.block.reserve(WHOLE_FIRST_OUT);
         loop {
             match self.inflater.gzip_member(input, &mut self.block) {
@@ -668,7 +660,7 @@ impl Whole {
         if self.block.capacity() > WHOLE_KEEP_OUT {
             self.block = Vec::with_capacity(WHOLE_KEEP_OUT);
         }
-        self.len = 0;
+        self.block.clear();
         self.pos = 0;
     }
 }

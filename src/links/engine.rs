@@ -132,13 +132,13 @@ impl LazyRegex {
     }
 }
 
-/// A parsed link, with what the rules look at.
 /// A link parsed: by [`Simple::parse`] when plain, else by the `url` crate.
 enum Parsed<'h> {
     Simple(Simple<'h>),
     Url(Url),
 }
 
+/// A parsed link, with what the rules look at.
 struct Target<'u> {
     /// Lower-case host without a trailing dot; the sentinel for relative links.
     host: &'u str,
