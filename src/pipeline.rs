@@ -3,14 +3,14 @@
 //! ([`Scanner::scan_stream`]).
 
 use crate::input::{At, Item, ReadError, ReadErrorKind};
-use crate::scan::{BATCH_BYTES, BATCH_DOCS, DocInput, DocResult, Scanner};
+use crate::scan::{BATCH_DOCS, DocInput, DocResult, Scanner, batch_bytes};
 
 impl Scanner {
     /// Scans a stream of input items in order-preserving batches. A reader thread pulls items
     /// and hands them over a bounded channel, reading ahead up to two batches' worth of bytes
     /// (so decompression and record parsing run while a batch is scanned: [`Feed`]); each
     /// batch is what has arrived (at least one item, at most [`BATCH_DOCS`] documents or
-    /// [`BATCH_BYTES`] bytes), so a trickling input (a pipeline writing one line and waiting
+    /// [`batch_bytes`] of the pool's threads), so a trickling input (a pipeline writing one line and waiting
     /// for its answer) gets each answer at once and a flood gets large parallel batches. Each
     /// batch is scanned on `pool` (or rayon's global pool), handed to `sink` in input order,
     /// one call per item (with its result for documents), then `batch_done` is called (to
@@ -36,7 +36,8 @@ impl Scanner {
         F: FnMut(Item, Option<DocResult>) -> Result<(), E>,
         G: FnMut() -> Result<(), E>,
     {
-        self.scan_feed(Feed::start(items), pool, sink, batch_done)
+        let threads = pool.map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+        self.scan_feed(Feed::for_threads(items, threads), pool, sink, batch_done)
     }
 
     /// [`Scanner::scan_stream`] of items a [`Feed`] has been reading since it started (before
@@ -117,7 +118,7 @@ impl Scanner {
             };
             let mut bytes = item_bytes(&first);
             let mut batch = vec![first];
-            while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+            while batch.len() < BATCH_DOCS && bytes < budget.batch {
                 let Ok(item) = rx.try_recv() else { break };
                 bytes += item_bytes(&item);
                 batch.push(item);
@@ -203,8 +204,8 @@ fn settle(item: Item, result: Result<Option<DocResult>, String>) -> (Item, Optio
 }
 
 /// Input items read ahead on a thread of their own, for [`Scanner::scan_feed`]: the reader
-/// pulls items and hands them over a bounded channel, up to [`READ_AHEAD_BYTES`] of documents
-/// ahead of the batch being scanned. Started before the scanner is built, it decompresses and
+/// pulls items and hands them over a bounded channel, up to two batches of documents
+/// ([`batch_bytes`]) ahead of the batch being scanned. Started before the scanner is built, it decompresses and
 /// parses the first records while the automata build (start-up is serial time; `scan` starts
 /// its feed first). Dropped unused, it stops the reader at its next item.
 pub struct Feed {
@@ -214,13 +215,34 @@ pub struct Feed {
 }
 
 impl Feed {
-    /// Starts the reader thread on `items`.
+    /// Starts the reader thread on `items`, batched for rayon's global pool.
     pub fn start<I>(items: I) -> Feed
     where
         I: Iterator<Item = Item> + Send + 'static,
     {
+        Feed::for_threads(items, rayon::current_num_threads())
+    }
+
+    /// Starts the reader thread on `items`, batched for a scan on `pool`.
+    pub fn for_pool<I>(items: I, pool: &rayon::ThreadPool) -> Feed
+    where
+        I: Iterator<Item = Item> + Send + 'static,
+    {
+        Feed::for_threads(items, pool.current_num_threads())
+    }
+
+    /// Starts the reader thread on `items`, batched for a scan on `threads` threads
+    /// ([`batch_bytes`]).
+    pub fn for_threads<I>(items: I, threads: usize) -> Feed
+    where
+        I: Iterator<Item = Item> + Send + 'static,
+    {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(READ_AHEAD_ITEMS);
-        let budget = std::sync::Arc::new(ReadAhead::default());
+        let budget = std::sync::Arc::new(ReadAhead {
+            state: std::sync::Mutex::new((0, false)),
+            room: std::sync::Condvar::new(),
+            batch: batch_bytes(threads),
+        });
         let reader_budget = budget.clone();
         let reader = std::thread::Builder::new()
             .name("puffery-reader".into())
@@ -244,10 +266,6 @@ impl Feed {
 
 /// Most items the reader thread may have read ahead of the batch being scanned.
 const READ_AHEAD_ITEMS: usize = 4 * BATCH_DOCS;
-/// Most document bytes the reader thread may have read ahead of the batch being scanned: two
-/// full batches, so the scanners never wait for the reader (decompression and record parsing)
-/// between batches, and memory stays bounded by three batches.
-const READ_AHEAD_BYTES: usize = 2 * BATCH_BYTES;
 
 /// The bytes an item holds, for the read-ahead budget.
 fn item_bytes(item: &Item) -> usize {
@@ -259,10 +277,14 @@ fn item_bytes(item: &Item) -> usize {
 
 /// The document bytes read ahead and not yet taken into a batch. The reader waits for room
 /// (`take`), the consumer makes room (`give`); a closed budget lets the reader go at once.
-#[derive(Default)]
+/// The reader may hold two full batches (`batch` bytes each) ahead of the batch being
+/// scanned, so the scanners never wait for the reader (decompression and record parsing)
+/// between batches, and memory stays bounded by three batches.
 struct ReadAhead {
     state: std::sync::Mutex<(usize, bool)>,
     room: std::sync::Condvar,
+    /// Most document bytes in one batch.
+    batch: usize,
 }
 
 impl ReadAhead {
@@ -270,7 +292,7 @@ impl ReadAhead {
     /// then counts them. False once the consumer has gone.
     fn take(&self, n: usize) -> bool {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while !s.1 && s.0 > 0 && s.0 + n > READ_AHEAD_BYTES {
+        while !s.1 && s.0 > 0 && s.0 + n > 2 * self.batch {
             s = self.room.wait(s).unwrap_or_else(|e| e.into_inner());
         }
         s.0 += n;
@@ -386,6 +408,43 @@ mod tests {
         assert_eq!(items, want);
         assert!(flushes.len() >= 4, "batches: {flushes:?}");
         assert_eq!(flushes.last(), Some(&1000), "flushes: {flushes:?}");
+    }
+
+    /// One scanning thread takes batches of about [`crate::scan::BATCH_BYTES_ONE_THREAD`]: 40
+    /// documents of 300,000 bytes, read ahead faster than they are scanned, come out in
+    /// batches of at most four (a batch closes at the first document that brings it to 1 MiB
+    /// or more), where two threads may take up to 27 (8 MiB); every document comes out.
+    #[test]
+    fn one_thread_takes_small_batches() {
+        let text = "Shop now on Amazon! ".repeat(15_000);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let out = RefCell::new((0usize, Vec::new()));
+        let done: Result<(), ()> = scanner().scan_stream(
+            (0..40u64).map(move |i| doc(i, &text)),
+            Some(&pool),
+            |_, _| {
+                out.borrow_mut().0 += 1;
+                Ok(())
+            },
+            || {
+                let (n, flushes) = &mut *out.borrow_mut();
+                flushes.push(*n);
+                Ok(())
+            },
+        );
+        assert_eq!(done, Ok(()));
+        let (n, flushes) = out.into_inner();
+        assert_eq!(n, 40);
+        let sizes: Vec<usize> = (flushes.iter().zip([0].iter().chain(&flushes)))
+            .map(|(b, a)| b - a)
+            .collect();
+        assert!(
+            sizes.iter().all(|&k| (1..=4).contains(&k)),
+            "batches: {sizes:?}"
+        );
     }
 
     /// An input that never ends and a sink that fails (a closed pipe) at its 300th item: the

@@ -135,7 +135,7 @@ fn start(
 ) -> Result<(Scanner, Planned, Feed)> {
     let (scanner, inputs) = std::thread::scope(|s| {
         let built = s.spawn(|| pool.install(|| scanner(a)));
-        let inputs = inputs(a, to).map(|(planned, items)| (planned, Feed::start(items)));
+        let inputs = inputs(a, to).map(|(planned, items)| (planned, Feed::for_pool(items, pool)));
         (built.join(), inputs)
     });
     let scanner = scanner.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
