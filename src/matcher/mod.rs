@@ -393,8 +393,10 @@ impl Matcher {
             }
         };
         let re = &self.re;
-        let (mut candidates, mut gate_hits) = (Vec::new(), Vec::new());
-        let mut windows = trigger::Hits::default();
+        // Room for the bench JSONL's 90th percentile (candidates 43 a KB, gate hits 25).
+        let mut candidates = Vec::with_capacity(text.len() / 16);
+        let mut gate_hits = Vec::with_capacity(text.len() / 32);
+        let mut windows = trigger::Hits::with_capacity(text.len() / 128);
         let on_literal = |start: usize, end: usize, lit: usize| {
             if let Some(i) = lit.checked_sub(re.literals.len()) {
                 extra.push((start, end, i));

@@ -38,6 +38,16 @@ pub struct Hits {
     runs: Option<crate::pattern::Runs>,
 }
 
+impl Hits {
+    /// No hits yet, with room for `n` windows.
+    pub fn with_capacity(n: usize) -> Hits {
+        Hits {
+            windows: Vec::with_capacity(n),
+            runs: None,
+        }
+    }
+}
+
 /// Regexes behind one trigger automaton, each run in windows around its trigger hits.
 #[derive(Debug)]
 pub struct Triggered {
