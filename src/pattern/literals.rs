@@ -768,12 +768,15 @@ fn masks(block: &[u8]) -> (u64, u64) {
             let at_most = |x, m: u8| _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(m as i8)), x);
             let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
             let control = at_most(_mm_sub_epi8(v, _mm_set1_epi8(9)), 4);
-            let c2 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xc2u8 as i8));
-            let e1_e3 = at_most(_mm_sub_epi8(v, _mm_set1_epi8(0xe1u8 as i8)), 2);
-            (
-                _mm_movemask_epi8(_mm_or_si128(space, control)),
-                _mm_movemask_epi8(_mm_or_si128(c2, e1_e3)),
-            )
+            let white = _mm_movemask_epi8(_mm_or_si128(space, control));
+            // Lead bytes are non-ASCII: a chunk of ASCII (most of them) has none.
+            if _mm_movemask_epi8(v) == 0 {
+                (white, 0)
+            } else {
+                let c2 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xc2u8 as i8));
+                let e1_e3 = at_most(_mm_sub_epi8(v, _mm_set1_epi8(0xe1u8 as i8)), 2);
+                (white, _mm_movemask_epi8(_mm_or_si128(c2, e1_e3)))
+            }
         };
         white |= u64::from(w as u16) << (16 * k);
         lead |= u64::from(l as u16) << (16 * k);
