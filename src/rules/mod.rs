@@ -262,8 +262,9 @@ impl RuleSet {
                 message: format!("{}{rule}", e.message()),
             }
         })?;
+        let id_lines = id_lines(text);
         for rule in parsed.rule {
-            let line = find_id_line(text, &rule.id);
+            let line = id_lines.get(rule.id.as_str()).copied().unwrap_or(0);
             let err_at = |line: usize, message: String| Error::RulePack {
                 file: file.to_string(),
                 // 0: the id was not found as written (a multi-line or inline table).
@@ -398,20 +399,21 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// The line where `id = "<id>"` is written, 0 when it cannot be found.
-fn find_id_line(text: &str, id: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+/// Per id written on a line of its own (`id = "..."`), the first such line (1-based; a rule
+/// whose id is not found so gets 0): one pass over `text` (a search per rule read the pack from
+/// its start each time and counted its lines again).
+fn id_lines(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut lines = std::collections::HashMap::new();
+    for (n, line) in text.split_inclusive('\n').enumerate() {
         let t = line.trim();
         if let Some(rest) = t.strip_prefix("id")
             && let Some(v) = rest.trim_start().strip_prefix('=')
-            && v.trim().trim_matches(|c| c == '"' || c == '\'') == id
         {
-            return line_of(text, offset);
+            let id = v.trim().trim_matches(|c| c == '"' || c == '\'');
+            lines.entry(id).or_insert(n + 1);
         }
-        offset += line.len();
     }
-    0
+    lines
 }
 
 /// The line, at or after the rule's `id` line, where regex `re` is written (as a TOML basic or
