@@ -924,9 +924,10 @@ pub const BATCH_DOCS: usize = 256;
 /// scanned by two threads or more.
 pub const BATCH_BYTES: usize = 8 << 20;
 /// [`BATCH_BYTES`] for one scanning thread: a batch is not split between threads, so it only
-/// hands documents over, and a smaller one keeps them in the cache from decompression to scan
-/// and faults in less memory. Bench WARC.gz `-j1` (1 MiB against 8 MiB; median of 12 paired
-/// runs): 0.95x the CPU, page faults 20.9 K -> 14.7 K, peak RSS 96 -> 66 MB; 512 KiB was no
+/// hands documents over, and a smaller one faults in less memory (and, likely, keeps documents
+/// in the cache from decompression to scan). Bench WARC.gz `-j1`, 1 MiB against 8 MiB: page
+/// faults 20.9 K -> 14.7 K, peak RSS 96 -> 66 MB, CPU 0.95x (12 paired runs of a build taking
+/// the size from the environment) and 0.98x (the landed build, 25 pairs); 512 KiB was no
 /// better than 1 MiB, 2 MiB 0.98x and 4 MiB 1.05x of 1 MiB (wave 2, session 18).
 pub const BATCH_BYTES_ONE_THREAD: usize = 1 << 20;
 
