@@ -114,8 +114,11 @@ def prose_docs(n: int, sentences: int = 500):
 def test_python_threads_run_while_rust_scans(scanner):
     """While scan() and scan_many() work in Rust, another Python thread keeps running: it
     counts at least a fifth as far as it does alone in the same time. (Were the GIL held, it
-    would count nearly nothing: Rust never hands the GIL over by itself.)"""
-    docs = prose_docs(4, sentences=5000)
+    would count nearly nothing: Rust never hands the GIL over by itself.) The work lasts some
+    tens of milliseconds (20,000 sentences a document): with 5,000 it took 9-27 ms on the
+    project machine, and one CI run under load saw a 4.6 ms scan with no count at all, the
+    spinner not yet scheduled."""
+    docs = prose_docs(4, sentences=20000)
     count = 0
     stop = False
 
