@@ -935,8 +935,9 @@ fn code_points(s: &[u8]) -> usize {
         __m128i, _mm_cmpgt_epi8, _mm_cvtsi128_si64, _mm_extract_epi16, _mm_loadu_si128,
         _mm_sad_epu8, _mm_set1_epi8, _mm_setzero_si128, _mm_sub_epi8,
     };
+    let plainly = |b: &[u8]| b.iter().filter(|&&b| b as i8 >= -64).count();
     if s.len() < 64 {
-        return s.iter().filter(|&&b| b as i8 >= -64).count();
+        return plainly(s);
     }
     let mut chunks = s.chunks_exact(16);
     let mut total = 0usize;
@@ -960,12 +961,7 @@ fn code_points(s: &[u8]) -> usize {
             break;
         }
     }
-    total
-        + chunks
-            .remainder()
-            .iter()
-            .filter(|&&b| b as i8 >= -64)
-            .count()
+    total + plainly(chunks.remainder())
 }
 
 /// Most documents scanned in one parallel batch.
