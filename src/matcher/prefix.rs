@@ -14,8 +14,13 @@ use super::lazy::Lazy;
 use crate::pattern::{Bound, Gate, Runs};
 
 /// Lazy-DFA cache of one prefiltered regex (per thread): anchored tries are short, and ~110
-/// regexes with the default cache each would cost hundreds of MB of memory.
-const ANCHORED_CACHE: usize = 256 << 10;
+/// regexes with the default cache each would cost hundreds of MB of memory. A cache holds at
+/// most the states its regex reaches, so only regexes with long bounded repetitions fill it.
+/// Until wave 2, session 19 it was 256 KiB: `\bprovision\b[^\n]{0,250}?...` (disclosure.de)
+/// makes a state per character of its window, filled that and cleared it 28 times in a `-j1`
+/// scan of the bench JSONL, and computed the states again (1 MiB: no clear; 2.843 -> 2.809 G
+/// instructions, peak memory unchanged at 39 MB; 2 and 8 MiB gave the same count).
+const ANCHORED_CACHE: usize = 1 << 20;
 
 /// Prefiltered regexes.
 #[derive(Debug)]
