@@ -203,7 +203,8 @@ impl TextBuilder {
                 }
             }
             let b = bytes[i];
-            if (0x21..0x80).contains(&b) && b != b'&' {
+            // A continuation byte of a character a plain run ended inside of (see plain_run).
+            if (0x21..0x80).contains(&b) && b != b'&' || (0x80..0xC0).contains(&b) {
                 i += 1;
                 continue;
             }
@@ -306,11 +307,16 @@ impl TextBuilder {
 }
 
 /// How many leading bytes of `b` [`TextBuilder::push_text`] copies as they are, eight at a time
-/// (a multiple of eight; the rest goes byte by byte): printable ASCII but `&`, and a space
-/// followed by a byte above `0x20` (a space between words). Anything else (white space, a
-/// space before white space, control bytes, `&`, the first byte of a non-ASCII character)
-/// ends the run, where `push_text` looks at it. Measured on the bench JSONL: `push_text` went
-/// from ~14 instructions a byte to ~3.
+/// (a multiple of eight; the rest goes byte by byte): printable ASCII but `&`, a space
+/// followed by a byte above `0x20` (a space between words), and the bytes of non-ASCII
+/// characters that do not start with one of [`ATTENTION_LEADS`]. Anything else (white space,
+/// a space before white space, control bytes, `&`, the first byte of a character that may
+/// fold, vanish or be a control) ends the run, where `push_text` looks at it. Measured on the
+/// bench JSONL: `push_text` went from ~14 instructions a byte to ~3.
+///
+/// `b` starts at a character boundary, so a continuation byte in a run belongs to a character
+/// whose first byte the run passed over; a run may end inside such a character, and push_text
+/// passes over the rest of it.
 #[cfg(not(target_arch = "x86_64"))]
 fn plain_run(b: &[u8]) -> usize {
     plain_words(b)
@@ -344,7 +350,12 @@ fn plain_run(b: &[u8]) -> usize {
             );
             let word = _mm_andnot_si128(amp, printable);
             let plain = _mm_or_si128(word, _mm_and_si128(space, next_not_blank));
-            _mm_movemask_epi8(plain) as u32
+            // Non-ASCII bytes but the first bytes of characters push_text looks at.
+            let high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+            let attention = ATTENTION_LEADS.iter().fold(_mm_setzero_si128(), |m, &l| {
+                _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(l as i8)))
+            });
+            _mm_movemask_epi8(_mm_or_si128(plain, _mm_andnot_si128(attention, high))) as u32
         };
         if plain != 0xffff {
             return i + (!plain).trailing_zeros() as usize;
@@ -363,6 +374,11 @@ fn plain_words(b: &[u8]) -> usize {
     let at_least = |x: u64, n: u64| (x + (0x80 - n) * L) & H;
     // Per byte of a 7-bit `x`: the high bit is set where `x == n`.
     let equal = |x: u64, n: u64| !((x ^ (n * L)) + 0x7F * L) & H;
+    // Per byte of any `w`: the high bit is set where `w == n` (no carry leaves a byte).
+    let exact = |w: u64, n: u8| {
+        let z = w ^ (u64::from(n) * L);
+        !(((z & !H) + !H) | z) & H
+    };
     let mut i = 0;
     while i + 9 <= b.len() {
         let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0; 8]));
@@ -371,7 +387,8 @@ fn plain_words(b: &[u8]) -> usize {
         let printable = at_least(x, 0x21) & !equal(x, b'&'.into());
         let next_not_blank = (next & H) | at_least(next & !H, 0x21);
         let plain = !w & H & (printable | (equal(x, b' '.into()) & next_not_blank));
-        let stop = !plain & H;
+        let attention = (ATTENTION_LEADS.iter()).fold(0, |m, &l| m | exact(w, l));
+        let stop = !(plain | (w & H & !attention)) & H;
         if stop != 0 {
             return i + (stop.trailing_zeros() / 8) as usize;
         }
@@ -379,6 +396,13 @@ fn plain_words(b: &[u8]) -> usize {
     }
     i
 }
+
+/// The first bytes of every non-ASCII character [`TextBuilder::push_text`] does not copy as
+/// it is: C1 controls and U+00A0, U+00AB, U+00AD, U+00BB (0xC2), the quotes, spaces and
+/// zero-width marks of U+2000 to U+206F (0xE2), U+3000 (0xE3) and U+FEFF (0xEF); a test checks
+/// every character. Until wave 2, session 19 every non-ASCII byte ended a plain run: a word
+/// like "größer" cost two trips through the byte-by-byte path.
+const ATTENTION_LEADS: [u8; 4] = [0xC2, 0xE2, 0xE3, 0xEF];
 
 /// Characters that take no room in rendered text (soft hyphen, zero-width marks).
 fn is_invisible(c: char) -> bool {
@@ -687,13 +711,29 @@ mod tests {
         assert_eq!(plain_run(b"ab  cdefghijklmnop"), 2);
         assert_eq!(plain_run(b"abc&amp;defghijklmn"), 3);
         assert_eq!(plain_run(b"abcde\nfghijklmnop"), 5);
-        assert_eq!(plain_run("abcdefg\u{e9}hijklmnop".as_bytes()), 7);
+        assert_eq!(
+            plain_run("abcdefg\u{e9}hijklmnop".as_bytes()),
+            16,
+            "a letter"
+        );
+        assert_eq!(
+            plain_run("abcdefg\u{2019}hijklmnop".as_bytes()),
+            7,
+            "a quote folds"
+        );
+        assert_eq!(
+            plain_run("abcdefg\u{a0}hijklmnop".as_bytes()),
+            7,
+            "a no-break space"
+        );
         assert_eq!(plain_run(b"a\x7fcdefg"), 0, "fewer than nine bytes");
         // Both forms stop where the bytes stop being plain (or before, at a multiple of eight
         // with fewer than nine bytes left), on random mixes of every kind of byte.
         let is_plain = |b: &[u8], i: usize| {
             let (x, next) = (b[i], b.get(i + 1).copied());
-            (0x21..0x80).contains(&x) && x != b'&' || x == b' ' && next.is_some_and(|n| n > 0x20)
+            (0x21..0x80).contains(&x) && x != b'&'
+                || x == b' ' && next.is_some_and(|n| n > 0x20)
+                || x >= 0x80 && ![0xC2, 0xE2, 0xE3, 0xEF].contains(&x)
         };
         let stop = |b: &[u8], mut i: usize| {
             while i < b.len() && is_plain(b, i) {
@@ -702,7 +742,8 @@ mod tests {
             i
         };
         let kinds = [
-            b'a', b' ', b'&', b'\n', b'\t', 0x7f, 0x80, 0xc3, 0xe2, 0x00, 0x21, 0x20,
+            b'a', b' ', b'&', b'\n', b'\t', 0x7f, 0x80, 0xc3, 0xe2, 0x00, 0x21, 0x20, 0xc2, 0xe3,
+            0xef, 0xbf, 0xf0, 0xc1, 0xe1, 0xee,
         ];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for n in 0..200 {
@@ -722,12 +763,56 @@ mod tests {
                 assert!(r == stop(&bytes, 0) || r % 8 == 0 && r + 9 > n, "{bytes:?}");
             }
         }
-        // The same text and map as the byte-by-byte reference, on random mixes of the bytes
-        // push_text treats apart.
+    }
+
+    /// push_text with plain runs gives the same text and map as the byte-by-byte reference.
+    #[test]
+    fn push_text_with_plain_runs_equals_byte_by_byte() {
+        // On random mixes of the bytes push_text treats apart.
         let pieces = [
-            "a", "Zz", " ", "  ", "\n", "\n\n", "\t", "\r\n", "&", "&amp;", "&nbsp;", "\u{e9}",
-            "\u{201c}", "\u{a0}", "\u{ad}", "\u{0}", "\u{b}", "\u{1}", "\u{7f}", "word ", ".",
+            "a",
+            "Zz",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "\t",
+            "\r\n",
+            "&",
+            "&amp;",
+            "&nbsp;",
+            "\u{e9}",
+            "\u{201c}",
+            "\u{a0}",
+            "\u{ad}",
+            "\u{0}",
+            "\u{b}",
+            "\u{1}",
+            "\u{7f}",
+            "word ",
+            ".",
+            "gr\u{f6}\u{df}er",
+            "\u{436}",
+            "\u{4e2d}",
+            "\u{1f600}",
+            "\u{85}",
+            "\u{ab}",
+            "\u{2019}",
+            "\u{2060}",
+            "\u{3000}",
+            "\u{feff}",
+            "\u{2003}",
+            "\u{ff21}",
         ];
+        // Plain runs ending inside a two-, three- or four-byte letter, at every place.
+        for letter in ["\u{e9}", "\u{4e2d}", "\u{1f600}"] {
+            for k in 0..40 {
+                let raw = format!("{}{letter}{}", "a".repeat(k), "b".repeat(40 - k));
+                let mut t = TextBuilder::new(None);
+                t.push_text_skipping(&raw, 0, false, plain_run);
+                assert_eq!(t.finish().0, raw);
+            }
+        }
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..3000 {
             let mut raw = String::new();
@@ -750,6 +835,25 @@ mod tests {
                 assert_eq!(build(plain_run), build(|_| 0), "{raw:?}");
             }
         }
+    }
+
+    /// Every non-ASCII character push_text folds, drops or treats as a control starts with one
+    /// of [`ATTENTION_LEADS`], so a plain run never passes over one; and each of those bytes
+    /// starts such a character.
+    #[test]
+    fn plain_runs_stop_at_every_character_push_text_changes() {
+        let mut leads = std::collections::BTreeSet::new();
+        for c in ('\u{80}'..=char::MAX)
+            .filter(|&c| fold_char(c).is_some() || is_invisible(c) || c.is_control() && c != '\t')
+        {
+            let lead = c.encode_utf8(&mut [0; 4]).as_bytes()[0];
+            assert!(
+                ATTENTION_LEADS.contains(&lead),
+                "{c:?} starts with {lead:#x}"
+            );
+            leads.insert(lead);
+        }
+        assert_eq!(leads.into_iter().collect::<Vec<_>>(), ATTENTION_LEADS);
     }
 
     fn roundtrip(doc: &str, phrase: &str) -> String {
