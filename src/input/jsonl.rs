@@ -8,8 +8,8 @@
 //! whitespace-only line.
 //!
 //! Lines are found with `memchr` in a reused buffer and parsed in place; without
-//! `keep_json`, only the wanted fields are materialised (others are skipped by serde's
-//! `IgnoredAny`).
+//! `keep_json`, only the wanted fields are materialised: a flat object by [`flat`], others by
+//! serde (the rest skipped by its `IgnoredAny`).
 
 use std::fmt;
 
@@ -24,6 +24,8 @@ use crate::input::DocFormat;
 use super::buf::{BUF_SIZE, InBuf};
 use super::compress::Decoder;
 use super::{InputOptions, Item, Record, normalize_lang};
+
+mod flat;
 
 pub(crate) struct JsonlReader {
     source: String,
@@ -246,6 +248,9 @@ impl LineCtx<'_> {
                 )),
                 Err(e) => Err(Box::new(self.error(json_error(&e)))),
             };
+        }
+        if let Some(f) = valid.and_then(|s| flat::fields(s, &names)) {
+            return Ok((f, None));
         }
         let fields = match valid {
             Some(s) => fields_of(serde_json::Deserializer::from_str(s), &names),
