@@ -107,7 +107,7 @@ fn windows_1252_c1(n: u32) -> char {
 
 /// Decodes every reference in `s` (attribute values).
 pub fn decode_str(s: &str) -> Cow<'_, str> {
-    let Some(first) = memchr::memchr(b'&', s.as_bytes()) else {
+    let Some(first) = super::find_near(b'&', s.as_bytes()) else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len());
