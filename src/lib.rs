@@ -31,6 +31,16 @@ pub mod scan;
 pub mod text;
 pub mod verdict;
 
+/// The tests' pseudo-random numbers: one xorshift64 step (Marsaglia's 13, 7, 17), the same
+/// sequence in every test that draws from it.
+#[cfg(test)]
+pub(crate) fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 pub use error::Error;
 pub use kinds::{DisclosureKind, Label, Scope, Severity};
 pub use scan::{DocFormat, DocInput, DocResult, Finding, Scanner, ScannerOptions};

@@ -749,9 +749,7 @@ mod tests {
         for n in 0..200 {
             let bytes: Vec<u8> = (0..n)
                 .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
+                    crate::xorshift(&mut state);
                     // Mostly letters, so that runs are long.
                     let k = (state >> 40) as usize % (kinds.len() * 4);
                     kinds.get(k).copied().unwrap_or(b'a')
@@ -817,9 +815,7 @@ mod tests {
         for _ in 0..3000 {
             let mut raw = String::new();
             for _ in 0..(state % 40) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                crate::xorshift(&mut state);
                 raw.push_str(pieces[(state % pieces.len() as u64) as usize]);
             }
             for (entities, paragraphs) in [(false, true), (true, false)] {
@@ -1045,9 +1041,7 @@ mod url_gate_tests {
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut found = 0;
         let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            crate::xorshift(&mut state);
             (state >> 40) as usize
         };
         for _ in 0..4000 {

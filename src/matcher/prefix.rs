@@ -231,9 +231,7 @@ mod tests {
         for n in [0usize, 1, 2, 9, 200] {
             let mut v: Vec<(usize, u32)> = Vec::new();
             for i in 0..n {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                crate::xorshift(&mut state);
                 v.push((i + (state % 9) as usize, (state >> 30) as u32 % 4));
             }
             for mut w in [v.clone(), v.iter().rev().copied().collect()] {

@@ -555,9 +555,7 @@ mod tests {
             for _ in 0..40 {
                 let text: String = (0..len)
                     .map(|_| {
-                        state ^= state << 13;
-                        state ^= state >> 7;
-                        state ^= state << 17;
+                        crate::xorshift(&mut state);
                         ['a', 'b', 'c', 'x'][(state >> 40) as usize % 4]
                     })
                     .collect();

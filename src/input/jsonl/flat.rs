@@ -337,9 +337,7 @@ mod tests {
         let glue = [",", ", ", " , ", ",,", ""];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut pick = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            crate::xorshift(&mut state);
             (state % n as u64) as usize
         };
         let (mut read_here, mut total) = (0, 0);
@@ -370,9 +368,7 @@ mod tests {
         for n in 0..300 {
             let bytes: Vec<u8> = (0..n)
                 .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
+                    crate::xorshift(&mut state);
                     let k = (state >> 40) as usize % (kinds.len() * 8);
                     kinds.get(k).copied().unwrap_or(b'x')
                 })
