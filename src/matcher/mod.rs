@@ -31,6 +31,7 @@ pub use crate::pattern::{
 
 mod lazy;
 mod prefix;
+mod spare;
 pub mod trigger;
 mod walk;
 
@@ -394,8 +395,8 @@ impl Matcher {
         };
         let re = &self.re;
         // Room for the bench JSONL's 90th percentile (candidates 43 a KB, gate hits 25).
-        let mut candidates = Vec::with_capacity(text.len() / 16);
-        let mut gate_hits = Vec::with_capacity(text.len() / 32);
+        let mut candidates = spare::take(&spare::PLACES, text.len() / 16);
+        let mut gate_hits = spare::take(&spare::PLACES, text.len() / 32);
         let mut windows = trigger::Hits::with_capacity(text.len() / 128);
         let on_literal = |start: usize, end: usize, lit: usize| {
             if let Some(i) = lit.checked_sub(re.literals.len()) {
@@ -422,11 +423,33 @@ impl Matcher {
         let mut raw: Vec<(usize, usize, usize)> = Vec::new();
         // Candidates and windows come only from the literal pass.
         if let Some(pf) = &re.prefiltered {
-            pf.run(text, candidates, gate_hits, windows.runs(), &mut raw);
+            pf.run(
+                text,
+                &mut candidates,
+                &mut gate_hits,
+                windows.runs(),
+                &mut raw,
+            );
         }
+        spare::give_back(&spare::PLACES, candidates);
+        spare::give_back(&spare::PLACES, gate_hits);
         if let Some(t) = &re.triggered {
             t.run_windows(text, lower, windows, &mut raw);
         }
+        self.regex_hits(text, raw, &hidden, &mut hits);
+        one_per_rule(&mut hits, self.rules);
+        hits
+    }
+
+    /// The hits of the regex matches `raw` (index in `regexes`, start, end), but those where a
+    /// phrase exception of the same rule (`hidden`) overlaps them.
+    fn regex_hits(
+        &self,
+        text: &str,
+        raw: Vec<(usize, usize, usize)>,
+        hidden: &[Hit],
+        hits: &mut Vec<Hit>,
+    ) {
         for (idx, s, e) in raw {
             let rule = self.re.regexes[idx];
             // A match is the text it flags: white space a pattern consumed at its edges (line
@@ -445,8 +468,6 @@ impl Matcher {
                 hits.push(Hit { start, end, rule });
             }
         }
-        one_per_rule(&mut hits, self.rules);
-        hits
     }
 }
 

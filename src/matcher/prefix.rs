@@ -141,17 +141,17 @@ impl Prefiltered {
     pub fn run(
         &self,
         text: &str,
-        mut candidates: Vec<(usize, u32)>,
-        mut gate_hits: Vec<(usize, u32)>,
+        candidates: &mut Vec<(usize, u32)>,
+        gate_hits: &mut [(usize, u32)],
         runs: &mut Option<Runs>,
         out: &mut Vec<(usize, usize, usize)>,
     ) {
         if candidates.is_empty() {
             return;
         }
-        sort_near(&mut candidates);
+        sort_near(candidates);
         candidates.dedup();
-        sort_near(&mut gate_hits);
+        sort_near(gate_hits);
         let mut next = vec![usize::MAX; self.regexes.len()];
         let (mut g, first) = (gate_hits.len(), out.len());
         for &(start, r) in candidates.iter().rev() {
@@ -202,7 +202,7 @@ impl Prefiltered {
                 Some(g) => self.gate_hit(g, start, &mut gate_hits),
             }
         });
-        self.run(text, candidates, gate_hits, &mut None, out);
+        self.run(text, &mut candidates, &mut gate_hits, &mut None, out);
     }
 }
 

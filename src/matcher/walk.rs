@@ -20,6 +20,8 @@
 //! does. Bench JSONL under cachegrind: see DESIGN.md, session 14.
 
 use aho_corasick::automaton::{Automaton, StateID};
+
+use super::spare;
 use aho_corasick::{Anchored, MatchKind, dfa, nfa};
 
 /// An automaton: a [`Dense`] table made from the crate's contiguous NFA when it fits 32-bit
@@ -110,7 +112,7 @@ impl Joint {
     ) {
         let split = self.phrases;
         // About one phrase match in 20 bytes of the bench JSONL's texts, most of them in words.
-        let mut phrases: Vec<Mat> = Vec::with_capacity(hay.len() / 16);
+        let mut phrases = spare::take(&spare::MATCHES, hay.len() / 16);
         self.automata.overlapping(hay, |s, e, p| {
             if p < split {
                 phrases.push((s, e, p));
@@ -119,6 +121,7 @@ impl Joint {
             }
         });
         leftmost_longest(&mut phrases, fl);
+        spare::give_back(&spare::MATCHES, phrases);
     }
 }
 
@@ -525,13 +528,14 @@ fn walk_parts<E: Entry>(a: &Dense<E>, hay: &[u8], f: &mut impl FnMut(usize, usiz
     }
     let n = hay.len();
     // About one match state in 16 bytes of the bench JSONL's texts.
-    let mut all = Ends::with_capacity(n / 8);
+    let mut all;
     if n < SPLIT {
+        all = spare::take(&spare::PLACES, n / 8);
         walk_one(a, hay, 0..n, a.start, &mut all);
     } else {
         let q = n / PARTS;
         let (t, cols, mark) = (&a.table[..], &a.cols, a.last_match);
-        let mut ends: [Ends; PARTS] = std::array::from_fn(|_| Ends::with_capacity(q / 8));
+        let mut ends: [Ends; PARTS] = std::array::from_fn(|_| spare::take(&spare::PLACES, q / 8));
         // After byte `j` of part `i` (`j < MEET`): its walk's state and how many finds it had.
         let mut kept = [[(0u32, 0usize); MEET]; PARTS];
         let mut s = [a.start; PARTS];
@@ -573,10 +577,14 @@ fn walk_parts<E: Entry>(a: &Dense<E>, hay: &[u8], f: &mut impl FnMut(usize, usiz
             };
             state = join(a, hay, state, part, &mut all);
         }
+        for list in ends {
+            spare::give_back(&spare::PLACES, list);
+        }
     }
     for &(end, state) in &all {
         report(a, state, end, f);
     }
+    spare::give_back(&spare::PLACES, all);
 }
 
 /// A part of a text walked by [`walk_parts`]: its bytes, its walk's state and finds after each
