@@ -441,8 +441,8 @@ impl Matcher {
         hits
     }
 
-    /// The hits of the regex matches `raw` (index in `regexes`, start, end), but those where a
-    /// phrase exception of the same rule (`hidden`) overlaps them.
+    /// Pushes the hits of the regex matches `raw` (index in `regexes`, start, end) to `hits`,
+    /// except where a phrase exception of the same rule (`hidden`) overlaps one.
     fn regex_hits(
         &self,
         text: &str,

@@ -20,9 +20,9 @@
 //! does. Bench JSONL under cachegrind: see DESIGN.md, session 14.
 
 use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{Anchored, MatchKind, dfa, nfa};
 
 use super::spare;
-use aho_corasick::{Anchored, MatchKind, dfa, nfa};
 
 /// An automaton: a [`Dense`] table made from the crate's contiguous NFA when it fits 32-bit
 /// offsets, else the crate's DFA, else a contiguous NFA when the DFA is over the crate's size
