@@ -41,6 +41,24 @@ pub(crate) fn xorshift(state: &mut u64) -> u64 {
     *state
 }
 
+/// `n` bytes for the tests, each one of `kinds` or `other`: drawn from `kinds.len() * spread`
+/// places, the places past `kinds` give `other` (a larger `spread`, more of it).
+#[cfg(test)]
+pub(crate) fn mixed_bytes(
+    state: &mut u64,
+    n: usize,
+    kinds: &[u8],
+    spread: usize,
+    other: u8,
+) -> Vec<u8> {
+    (0..n)
+        .map(|_| {
+            let k = (xorshift(state) >> 40) as usize % (kinds.len() * spread);
+            kinds.get(k).copied().unwrap_or(other)
+        })
+        .collect()
+}
+
 pub use error::Error;
 pub use kinds::{DisclosureKind, Label, Scope, Severity};
 pub use scan::{DocFormat, DocInput, DocResult, Finding, Scanner, ScannerOptions};

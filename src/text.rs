@@ -747,14 +747,8 @@ mod tests {
         ];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for n in 0..200 {
-            let bytes: Vec<u8> = (0..n)
-                .map(|_| {
-                    crate::xorshift(&mut state);
-                    // Mostly letters, so that runs are long.
-                    let k = (state >> 40) as usize % (kinds.len() * 4);
-                    kinds.get(k).copied().unwrap_or(b'a')
-                })
-                .collect();
+            // Mostly letters, so that runs are long.
+            let bytes = crate::mixed_bytes(&mut state, n, &kinds, 4, b'a');
             for form in [plain_run, plain_words] {
                 let r = form(&bytes);
                 assert!((0..r).all(|i| is_plain(&bytes, i)), "{bytes:?}");

@@ -16,16 +16,12 @@ use super::{N_FIELDS, Wanted};
 /// The wanted fields of `line` ([`super::fields_of`] with `names`), or `None` where this path
 /// does not read the line.
 pub(super) fn fields(line: &str, names: &[&str; N_FIELDS]) -> Option<Wanted> {
-    let mut r = Reader {
-        s: line,
-        b: line.as_bytes(),
-        i: 0,
-    };
+    let mut r = Reader { s: line, i: 0 };
     let mut out: Wanted = Default::default();
     r.ws();
     r.eat(b'{')?;
     r.ws();
-    if r.b.get(r.i) == Some(&b'}') {
+    if r.bytes().get(r.i) == Some(&b'}') {
         r.i += 1;
     } else {
         loop {
@@ -45,18 +41,21 @@ pub(super) fn fields(line: &str, names: &[&str; N_FIELDS]) -> Option<Wanted> {
         }
     }
     r.ws();
-    (r.i == r.b.len()).then_some(out)
+    (r.i == r.bytes().len()).then_some(out)
 }
 
 struct Reader<'a> {
     s: &'a str,
-    b: &'a [u8],
     i: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.s.as_bytes()
+    }
+
     fn next(&mut self) -> Option<u8> {
-        let c = *self.b.get(self.i)?;
+        let c = *self.bytes().get(self.i)?;
         self.i += 1;
         Some(c)
     }
@@ -67,7 +66,7 @@ impl Reader<'_> {
 
     /// Passes over JSON white space.
     fn ws(&mut self) {
-        while matches!(self.b.get(self.i), Some(b' ' | b'\n' | b'\t' | b'\r')) {
+        while matches!(self.bytes().get(self.i), Some(b' ' | b'\n' | b'\t' | b'\r')) {
             self.i += 1;
         }
     }
@@ -75,8 +74,8 @@ impl Reader<'_> {
     /// A key after its opening quote, when it has no escape.
     fn plain_key(&mut self) -> Option<&str> {
         let start = self.i;
-        let end = start + string_stop(&self.b[start..]);
-        (self.b.get(end) == Some(&b'"')).then_some(())?;
+        let end = start + string_stop(&self.bytes()[start..]);
+        (self.bytes().get(end) == Some(&b'"')).then_some(())?;
         self.i = end + 1;
         Some(&self.s[start..end])
     }
@@ -104,7 +103,7 @@ impl Reader<'_> {
 
     fn literal(&mut self, rest: &[u8]) -> Option<()> {
         let end = self.i + rest.len();
-        (self.b.get(self.i..end)? == rest).then_some(())?;
+        (self.bytes().get(self.i..end)? == rest).then_some(())?;
         self.i = end;
         Some(())
     }
@@ -117,13 +116,13 @@ impl Reader<'_> {
         } else if lead != b'0' {
             return None;
         }
-        if self.b.get(self.i) == Some(&b'.') {
+        if self.bytes().get(self.i) == Some(&b'.') {
             self.i += 1;
             (self.digits() > 0).then_some(())?;
         }
-        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
+        if matches!(self.bytes().get(self.i), Some(b'e' | b'E')) {
             self.i += 1;
-            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
+            if matches!(self.bytes().get(self.i), Some(b'+' | b'-')) {
                 self.i += 1;
             }
             (self.digits() > 0).then_some(())?;
@@ -133,7 +132,7 @@ impl Reader<'_> {
 
     fn digits(&mut self) -> usize {
         let start = self.i;
-        while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+        while self.bytes().get(self.i).is_some_and(u8::is_ascii_digit) {
             self.i += 1;
         }
         self.i - start
@@ -144,12 +143,12 @@ impl Reader<'_> {
         let mut out = String::new();
         loop {
             let start = self.i;
-            let stop = start + string_stop(&self.b[start..]);
+            let stop = start + string_stop(&self.bytes()[start..]);
             if keep {
                 out.push_str(&self.s[start..stop]);
             }
             self.i = stop + 1;
-            match self.b.get(stop)? {
+            match self.bytes().get(stop)? {
                 b'"' => return Some(out),
                 b'\\' => {
                     let c = self.escape()?;
@@ -190,7 +189,7 @@ impl Reader<'_> {
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let digits = self.b.get(self.i..self.i + 4)?;
+        let digits = self.bytes().get(self.i..self.i + 4)?;
         let mut v = 0;
         for &d in digits {
             v = v * 16 + char::from(d).to_digit(16)?;
@@ -366,13 +365,7 @@ mod tests {
         let kinds = [b'a', b'"', b'\\', 0x1f, 0x00, b' ', 0x7f, 0x80, 0xff, 0x20];
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for n in 0..300 {
-            let bytes: Vec<u8> = (0..n)
-                .map(|_| {
-                    crate::xorshift(&mut state);
-                    let k = (state >> 40) as usize % (kinds.len() * 8);
-                    kinds.get(k).copied().unwrap_or(b'x')
-                })
-                .collect();
+            let bytes = crate::mixed_bytes(&mut state, n, &kinds, 8, b'x');
             assert_eq!(string_stop(&bytes), string_stop_bytes(&bytes), "{bytes:?}");
         }
     }
