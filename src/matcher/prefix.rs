@@ -284,6 +284,41 @@ mod tests {
         assert_eq!(spans, ["Sponsored content", "ADVERTISEMENT  content"]);
     }
 
+    /// Runs `p` behind its gate and without it on every pair of `texts`: both must find the
+    /// same. Returns how many matches there were and whether `p` has a gate.
+    fn gated_as_ungated(p: &str, texts: &[&str]) -> (usize, bool) {
+        let prepared = crate::pattern::prepared(p);
+        let planned = crate::pattern::planned(p, &[]).unwrap();
+        let crate::pattern::Plan::Prefixes(prefixes) = planned.plan else {
+            panic!("{p}: not prefixed")
+        };
+        let item = |gate| {
+            (
+                prepared.clone(),
+                prefixes.clone(),
+                0,
+                planned.after_non_word,
+                gate,
+            )
+        };
+        let with = Prefiltered::new(vec![item(planned.gate.clone())])
+            .unwrap()
+            .unwrap();
+        let without = Prefiltered::new(vec![item(None)]).unwrap().unwrap();
+        let mut found = 0;
+        for a in texts {
+            for b in texts {
+                let text = format!("{a} {b}");
+                let (mut got, mut want) = (Vec::new(), Vec::new());
+                with.find(&text, &mut got);
+                without.find(&text, &mut want);
+                assert_eq!(got, want, "{p} on {text:?}");
+                found += want.len();
+            }
+        }
+        (found, planned.gate.is_some())
+    }
+
     /// A gated regex ([`crate::pattern::Gate`]) is tried only where a gate hit follows within
     /// its longest match, and finds what it finds ungated: gate literals at the edge of reach,
     /// beyond it, before the prefix, inside words and in long white space runs.
@@ -306,40 +341,33 @@ mod tests {
             "sale ends soon; offer big summer ends today; sale a b c ends soon; ends sale",
             "offer\u{3000}ends\u{a0}today, sale        ends         soon",
         ];
-        let mut gated = 0;
         for p in patterns {
-            let mut found = 0;
-            let prepared = crate::pattern::prepared(p);
-            let planned = crate::pattern::planned(p, &[]).unwrap();
-            let crate::pattern::Plan::Prefixes(prefixes) = planned.plan else {
-                panic!("{p}: not prefixed")
-            };
-            gated += usize::from(planned.gate.is_some());
-            let item = |gate| {
-                (
-                    prepared.clone(),
-                    prefixes.clone(),
-                    0,
-                    planned.after_non_word,
-                    gate,
-                )
-            };
-            let with = Prefiltered::new(vec![item(planned.gate.clone())])
-                .unwrap()
-                .unwrap();
-            let without = Prefiltered::new(vec![item(None)]).unwrap().unwrap();
-            for a in texts {
-                for b in texts {
-                    let text = format!("{a} {b}");
-                    let (mut got, mut want) = (Vec::new(), Vec::new());
-                    with.find(&text, &mut got);
-                    without.find(&text, &mut want);
-                    assert_eq!(got, want, "{p} on {text:?}");
-                    found += want.len();
-                }
-            }
+            let (found, gated) = gated_as_ungated(p, &texts);
             assert!(found > 0, "{p} matches somewhere");
+            assert!(gated, "{p} has a gate");
         }
-        assert_eq!(gated, patterns.len(), "every pattern here has a gate");
+    }
+
+    /// A regex whose matches end in one of many words (over the 64 literals a trigger may
+    /// have, here 90 words and their long-s forms: the `.` keeps it in Unicode mode) is gated
+    /// by them, and finds what it finds ungated: the word right after the prefix, after the
+    /// optional words, too far, missing, in the long-s form, or inside a longer word.
+    #[test]
+    fn many_closing_words_gate_a_regex() {
+        let words: Vec<String> = (0..90).map(|i| format!("ailment{i}s")).collect();
+        let p = format!(
+            r"\b(?:cures?|treats?|ends?)\s+(?:(?:your|the|chronic)\s+){{0,3}}(?:{}|gr.pest)\b",
+            words.join("|")
+        );
+        let texts = [
+            "it cures ailment7s; it treats your chronic ailment42s, it ends the ailment89s.",
+            "the week ends with a party; treats for the dog; cures nothing ailment3s",
+            "treats your your the chronic ailment5s; cures the the the the ailment6s",
+            "It CURES AILMENT0S and ends grIpest, ends ailment1ſ, cures ailment12sx",
+            "ends\n\n\n\n\n\n\n\n\n\nailment8s; ailment9s cures; treats ailment",
+        ];
+        let (found, gated) = gated_as_ungated(&p, &texts);
+        assert!(gated, "{p} has a gate");
+        assert!(found >= 8 * texts.len(), "{found} matches");
     }
 }

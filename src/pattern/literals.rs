@@ -71,6 +71,9 @@ fn is_common(lit: &[u8]) -> bool {
 pub const MIN_TRIGGER: usize = 3;
 /// Most literals one trigger may have.
 const MAX_SET: usize = 64;
+/// Most literals one prefix gate may have ([`gate_parsed`]): a gate literal is found in the
+/// matcher's one pass like a trigger, but only its hits near a prefix hit are looked at.
+const MAX_GATE_SET: usize = 1024;
 /// Most characters a class may stand for and still be part of a trigger literal.
 const MAX_CLASS: usize = 8;
 /// Words so common that a trigger on them is chosen only when nothing else is required.
@@ -128,7 +131,12 @@ pub fn trigger_starts_match(prepared: &str) -> bool {
 /// [`derive_flagged`] of a regex already parsed ([`parse`]), and whether every match starts
 /// with an occurrence of the trigger.
 pub(super) fn derive_parsed(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool, bool)> {
-    let c = best(info(hir));
+    derive_within::<MAX_SET>(hir)
+}
+
+/// [`derive_parsed`] with sets of at most `L` literals.
+fn derive_within<const L: usize>(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool, bool)> {
+    let c = best(info::<L>(hir));
     let set = c.set?;
     usable(&set).then_some((set, c.after_non_word, c.at_start))
 }
@@ -154,14 +162,21 @@ pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Anchor>) {
 /// Measured on the bench JSONL (wave 2, session 12): 646,361 anchored tries, 98 % without a
 /// match; "as " alone started 23,547 tries for each of three regexes whose matches hold
 /// "amazon", "seen" or "featured".
+///
+/// A gate's set may hold up to [`MAX_GATE_SET`] literals, a trigger's [`MAX_SET`]. Until wave
+/// 2, session 20 both had 64, and the two health-claim regexes, whose matches end in one of
+/// about a hundred disease or body words (152 and 109 literals with the long-s and Kelvin-sign
+/// forms), had no gate: 30,041 and 21,677 of the bench JSONL's 217,542 anchored tries, 333 of
+/// them matching. A try that fails still costs about 200 ns there (each regex's lazy-DFA
+/// tables are cold; 30-40 ns when hot), a gate hit a callback and a push.
 pub(super) fn gate_parsed(hir: &Hir, prefixes: &[Vec<u8>]) -> Option<(Vec<Vec<u8>>, bool)> {
-    let whole = derive_parsed(hir).filter(|&(_, _, at_start)| !at_start);
+    let whole = derive_within::<MAX_GATE_SET>(hir).filter(|&(_, _, at_start)| !at_start);
     let rest = match hir.kind() {
         HirKind::Concat(subs) => {
             let first = subs
                 .iter()
                 .position(|h| !matches!(h.kind(), HirKind::Look(_) | HirKind::Empty))?;
-            derive_parsed(&Hir::concat(subs[first + 1..].to_vec()))
+            derive_within::<MAX_GATE_SET>(&Hir::concat(subs[first + 1..].to_vec()))
         }
         _ => None,
     };
@@ -200,7 +215,7 @@ pub(super) fn window_gate_parsed(hir: &Hir, trigger: &[Vec<u8>]) -> Option<(Vec<
     };
     // Each part's own set, and every run of consecutive parts with exact sets (a word of a
     // case-insensitive regex is a run of one-letter classes), as [`concat`] takes them.
-    let infos: Vec<Info> = subs.iter().map(info).collect();
+    let infos: Vec<Info> = subs.iter().map(info::<MAX_SET>).collect();
     let mut cands: Vec<(Vec<Vec<u8>>, bool)> = Vec::new();
     for (i, first) in infos.iter().enumerate() {
         let after = stands_after_non_word(subs, i);
@@ -214,7 +229,7 @@ pub(super) fn window_gate_parsed(hir: &Hir, trigger: &[Vec<u8>]) -> Option<(Vec<
             if !r.iter().any(Vec::is_empty) {
                 cands.push((r.clone(), after));
             }
-            run = next.and_then(|n| product(&r, n.exact.as_ref()?));
+            run = next.and_then(|n| product::<MAX_SET>(&r, n.exact.as_ref()?));
         }
     }
     cands
@@ -279,7 +294,7 @@ pub(super) fn split_parsed(
     let HirKind::Concat(subs) = hir.kind() else {
         return None;
     };
-    let exact: Vec<Lits> = subs.iter().map(|h| info(h).exact).collect();
+    let exact: Vec<Lits> = subs.iter().map(|h| info::<MAX_SET>(h).exact).collect();
     let side = |parts: &[Hir]| {
         parts
             .iter()
@@ -300,7 +315,7 @@ pub(super) fn split_parsed(
             }
             run = exact
                 .get(j)
-                .and_then(|e| Some(product(r, e.as_ref()?)))
+                .and_then(|e| Some(product::<MAX_SET>(r, e.as_ref()?)))
                 .flatten();
         }
     }
@@ -446,7 +461,7 @@ pub fn explicit(list: &[String]) -> Result<Vec<Vec<u8>>, String> {
             ));
         }
         let variants = parse(&regex_syntax::escape(t))
-            .and_then(|h| info(&h).exact)
+            .and_then(|h| info::<MAX_SET>(&h).exact)
             .unwrap_or_else(|| vec![lower(t.as_bytes())]);
         out.extend(variants);
     }
@@ -835,25 +850,25 @@ fn lower(bytes: &[u8]) -> Vec<u8> {
     bytes.to_ascii_lowercase()
 }
 
-fn normalize(mut set: Vec<Vec<u8>>) -> Lits {
+fn normalize<const L: usize>(mut set: Vec<Vec<u8>>) -> Lits {
     set.sort();
     set.dedup();
-    (set.len() <= MAX_SET).then_some(set)
+    (set.len() <= L).then_some(set)
 }
 
 /// Every concatenation of one string of `a` and one of `b`.
-fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Lits {
-    if a.len() * b.len() > MAX_SET {
+fn product<const L: usize>(a: &[Vec<u8>], b: &[Vec<u8>]) -> Lits {
+    if a.len() * b.len() > L {
         return None;
     }
-    normalize(
+    normalize::<L>(
         a.iter()
             .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
             .collect(),
     )
 }
 
-fn class(c: &Class) -> Lits {
+fn class<const L: usize>(c: &Class) -> Lits {
     let mut out = Vec::new();
     match c {
         Class::Unicode(u) => {
@@ -875,11 +890,11 @@ fn class(c: &Class) -> Lits {
             }
         }
     }
-    let set = normalize(out)?;
+    let set = normalize::<L>(out)?;
     (set.len() <= MAX_CLASS).then_some(set)
 }
 
-fn info(h: &Hir) -> Info {
+fn info<const L: usize>(h: &Hir) -> Info {
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => Info {
             exact: Some(vec![Vec::new()]),
@@ -890,16 +905,16 @@ fn info(h: &Hir) -> Info {
             required: Cand::default(),
         },
         HirKind::Class(c) => Info {
-            exact: class(c),
+            exact: class::<L>(c),
             required: Cand::default(),
         },
-        HirKind::Capture(c) => info(&c.sub),
+        HirKind::Capture(c) => info::<L>(&c.sub),
         HirKind::Repetition(r) => {
-            let sub = info(&r.sub);
+            let sub = info::<L>(&r.sub);
             let exact = match (r.min, r.max, &sub.exact) {
-                (0, Some(1), Some(e)) => normalize([vec![Vec::new()], e.clone()].concat()),
+                (0, Some(1), Some(e)) => normalize::<L>([vec![Vec::new()], e.clone()].concat()),
                 (n, Some(m), Some(e)) if n == m && n <= 4 => {
-                    (0..n).try_fold(vec![Vec::new()], |acc, _| product(&acc, e))
+                    (0..n).try_fold(vec![Vec::new()], |acc, _| product::<L>(&acc, e))
                 }
                 _ => None,
             };
@@ -910,14 +925,14 @@ fn info(h: &Hir) -> Info {
             };
             Info { exact, required }
         }
-        HirKind::Concat(subs) => concat(subs),
+        HirKind::Concat(subs) => concat::<L>(subs),
         HirKind::Alternation(subs) => {
-            let infos: Vec<Info> = subs.iter().map(info).collect();
+            let infos: Vec<Info> = subs.iter().map(info::<L>).collect();
             let exact = infos
                 .iter()
                 .map(|i| i.exact.clone())
                 .collect::<Option<Vec<_>>>()
-                .and_then(|sets| normalize(sets.concat()));
+                .and_then(|sets| normalize::<L>(sets.concat()));
             let bests: Vec<Cand> = infos.into_iter().map(best).collect();
             let required = Cand {
                 after_non_word: bests.iter().all(|b| b.after_non_word),
@@ -926,7 +941,7 @@ fn info(h: &Hir) -> Info {
                     .into_iter()
                     .map(|b| b.set)
                     .collect::<Option<Vec<_>>>()
-                    .and_then(|sets| normalize(sets.concat())),
+                    .and_then(|sets| normalize::<L>(sets.concat())),
             };
             Info { exact, required }
         }
@@ -936,8 +951,8 @@ fn info(h: &Hir) -> Info {
 /// A concatenation: its exact set when every part has one; as required set, the best of each
 /// part's own and of every run of consecutive exact parts (each match passes through one of
 /// the run's strings).
-fn concat(subs: &[Hir]) -> Info {
-    let infos: Vec<Info> = subs.iter().map(info).collect();
+fn concat<const L: usize>(subs: &[Hir]) -> Info {
+    let infos: Vec<Info> = subs.iter().map(info::<L>).collect();
     let mut required = Cand::default();
     for (i, first) in infos.iter().enumerate() {
         // A run starting here stands right after the part before it, and at the start of the
@@ -954,7 +969,7 @@ fn concat(subs: &[Hir]) -> Info {
         for next in &infos[i + 1..] {
             let Some(r) = &run else { break };
             required = better(required, cand(r.clone()));
-            run = next.exact.as_ref().and_then(|e| product(r, e));
+            run = next.exact.as_ref().and_then(|e| product::<L>(r, e));
         }
         if let Some(r) = run {
             required = better(required, cand(r));
@@ -968,9 +983,9 @@ fn concat(subs: &[Hir]) -> Info {
             required = better(required, c);
         }
     }
-    let exact = infos
-        .iter()
-        .try_fold(vec![Vec::new()], |acc, i| product(&acc, i.exact.as_ref()?));
+    let exact = infos.iter().try_fold(vec![Vec::new()], |acc, i| {
+        product::<L>(&acc, i.exact.as_ref()?)
+    });
     for i in infos {
         let own = Cand {
             at_start: false,
