@@ -330,6 +330,8 @@ mod tests {
             r"\bproudly\s+(?:seen|featured)\s+(?:in|on)\s*:",
             r"\b(?:buy|order)\s+(?:it|one)\s+(?:now|today)\b",
             r"\b(?:sale|offer)\s+(?:[a-z]+\s+){0,2}ends\s+(?:soon|today)\b",
+            // Gated by the words after "before", not by the rest of it ("efore").
+            r"\bbefore\s+(?:they.re|it.s|they\s+are)\s+(?:gone|sold\s+out)\b",
         ];
         let texts = [
             "proudly an amazon associate; proudly a  amazon affiliate,",
@@ -340,6 +342,8 @@ mod tests {
             "buy it now, order one today; buy it nowhere; now buy it",
             "sale ends soon; offer big summer ends today; sale a b c ends soon; ends sale",
             "offer\u{3000}ends\u{a0}today, sale        ends         soon",
+            "before they're gone; BEFORE IT'S SOLD OUT; before moving on; before it\u{2019}s \u{17f}old out",
+            "before they are\n\n\n\ngone; before it's soldier; gone before they're; beforehand it's gone",
         ];
         for p in patterns {
             let (found, gated) = gated_as_ungated(p, &texts);
