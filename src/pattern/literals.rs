@@ -71,6 +71,10 @@ fn is_common(lit: &[u8]) -> bool {
 pub const MIN_TRIGGER: usize = 3;
 /// Most literals one trigger may have.
 const MAX_SET: usize = 64;
+/// Most parts after the first of a prefixed regex that [`gate_parsed`] looks past for a gate
+/// outside the prefix: a prefix literal has at most 16 bytes, each a part of a
+/// case-insensitive word.
+const MAX_TAILS: usize = 17;
 /// Most literals one prefix gate may have ([`gate_parsed`]): a gate literal is found in the
 /// matcher's one pass like a trigger, but only its hits near a prefix hit are looked at.
 const MAX_GATE_SET: usize = 1024;
@@ -154,19 +158,22 @@ pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Anchor>) {
 /// The gate of a regex tried anchored at its literal prefixes ([`prefixes`]): literals every
 /// match holds besides its prefix, which a prefix hit needs within the longest match of it to
 /// be tried. The best ([`score`]; the first of equals) of the regex's trigger
-/// ([`derive_parsed`]) when that does not stand at the start of every match, and the triggers
-/// of what follows each part of a concatenation after the first
-/// (`\b(?:cures?|treats?)\s+(?:diabetes|cancer)` gives the diseases) that is no common word
-/// and not found wherever a prefix is (each prefix holding one of its literals). `(literals,
+/// ([`derive_parsed`]) when that does not stand at the start of every match, and the trigger
+/// of what follows the first part of a concatenation, or of what follows the next part and so
+/// on (at most [`MAX_TAILS`] parts) until that is usable
+/// (`\b(?:cures?|treats?)\s+(?:diabetes|cancer)` gives the diseases): no common word, and not
+/// found wherever a prefix is (each prefix holding one of its literals). `(literals,
 /// after_non_word)`.
 ///
 /// Until wave 2, session 20 only what follows the first part was looked at, and a set counted
 /// as found wherever a prefix is only when each prefix started with one of its literals. A
 /// case-insensitive word is a run of one-letter parts, so 31 built-in regexes were gated by
 /// the rest of their own first word ("efore" of `\bbefore`, "ave" of `\bsave`, "uaranteed"):
-/// hit at every prefix hit, and in every "have" and "there". Now 24 of them have the words
-/// after the prefix as gate, and 7 none (bench JSONL 2.702 -> 2.694 G instructions, paired
-/// `-j1` 0.975x over 31 rounds).
+/// hit at every prefix hit, and in every "have" and "there". Now 23 of them have the words
+/// after the prefix as gate, and 8 none (bench JSONL 2.702 -> 2.694 G instructions, paired
+/// `-j1` 0.975x over 31 rounds). Looking past every part instead of at most [`MAX_TAILS`]
+/// gave one more gate but made planning a long user regex slow: a 60-word regex 0.7 -> 35.9
+/// ms, a 132-character literal 2.4 -> 37.4 ms (the bound brings them back to 0.7 and 2.3).
 ///
 /// Measured on the bench JSONL (wave 2, session 12): 646,361 anchored tries, 98 % without a
 /// match; "as " alone started 23,547 tries for each of three regexes whose matches hold
@@ -186,21 +193,26 @@ pub(super) fn gate_parsed(hir: &Hir, prefixes: &[Vec<u8>]) -> Option<(Vec<Vec<u8
                 .any(|g| g.is_empty() || p.windows(g.len()).any(|w| w == g.as_slice()))
         })
     };
+    let usable = |set: &[Vec<u8>]| score(set).0 && !everywhere(set);
     let whole = derive_within::<MAX_GATE_SET>(hir).filter(|&(_, _, at_start)| !at_start);
-    let tails = match hir.kind() {
+    // What follows the first part, or the part after it, and so on while the set found there
+    // lies inside every prefix (the rest of a first word), for at most `MAX_TAILS` parts: each
+    // is a derivation over the rest of the regex, which a long user regex pays at load.
+    let tail = match hir.kind() {
         HirKind::Concat(subs) => {
             let first = subs
                 .iter()
                 .position(|h| !matches!(h.kind(), HirKind::Look(_) | HirKind::Empty))?;
             (first + 1..subs.len())
+                .take(MAX_TAILS)
                 .filter_map(|k| derive_within::<MAX_GATE_SET>(&Hir::concat(subs[k..].to_vec())))
-                .collect()
+                .find(|(set, _, _)| usable(set))
         }
-        _ => Vec::new(),
+        _ => None,
     };
-    let cands: Vec<(Vec<Vec<u8>>, bool)> = (whole.into_iter().chain(tails))
+    let cands: Vec<(Vec<Vec<u8>>, bool)> = (whole.into_iter().chain(tail))
         .map(|(set, flag, _)| (set, flag))
-        .filter(|(set, _)| score(set).0 && !everywhere(set))
+        .filter(|(set, _)| usable(set))
         .collect();
     // The first of the best (the most of the regex around it); a set found at several places
     // follows a non-word byte when any place shows it (each is true of every match).
