@@ -155,6 +155,15 @@ pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Anchor>) {
     }
 }
 
+/// True when each of `literals` holds one of `set`'s (an empty one is held by any): a gate of
+/// that set is hit wherever one of `literals` is, so it passes over nothing.
+fn held_by_each(literals: &[Vec<u8>], set: &[Vec<u8>]) -> bool {
+    literals.iter().all(|l| {
+        set.iter()
+            .any(|g| g.is_empty() || l.windows(g.len()).any(|w| w == g.as_slice()))
+    })
+}
+
 /// The gate of a regex tried anchored at its literal prefixes ([`prefixes`]): literals every
 /// match holds besides its prefix, which a prefix hit needs within the longest match of it to
 /// be tried. The best ([`score`]; the first of equals) of the regex's trigger
@@ -164,6 +173,10 @@ pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Anchor>) {
 /// (`\b(?:cures?|treats?)\s+(?:diabetes|cancer)` gives the diseases): no common word, and not
 /// found wherever a prefix is (each prefix holding one of its literals). `(literals,
 /// after_non_word)`.
+///
+/// Measured on the bench JSONL (wave 2, session 12): 646,361 anchored tries, 98 % without a
+/// match; "as " alone started 23,547 tries for each of three regexes whose matches hold
+/// "amazon", "seen" or "featured".
 ///
 /// Until wave 2, session 20 only what follows the first part was looked at, and a set counted
 /// as found wherever a prefix is only when each prefix started with one of its literals. A
@@ -175,10 +188,6 @@ pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Anchor>) {
 /// gave one more gate but made planning a long user regex slow: a 60-word regex 0.7 -> 35.9
 /// ms, a 132-character literal 2.4 -> 37.4 ms (the bound brings them back to 0.7 and 2.3).
 ///
-/// Measured on the bench JSONL (wave 2, session 12): 646,361 anchored tries, 98 % without a
-/// match; "as " alone started 23,547 tries for each of three regexes whose matches hold
-/// "amazon", "seen" or "featured".
-///
 /// A gate's set may hold up to [`MAX_GATE_SET`] literals, a trigger's [`MAX_SET`]. Until wave
 /// 2, session 20 both had 64, and the two health-claim regexes, whose matches end in one of
 /// about a hundred disease or body words (152 and 109 literals with the long-s and Kelvin-sign
@@ -187,13 +196,7 @@ pub(super) fn facts(hir: Option<&Hir>) -> (bool, Option<Anchor>) {
 /// tables are cold; 30-40 ns when hot), a gate hit a callback and a push.
 pub(super) fn gate_parsed(hir: &Hir, prefixes: &[Vec<u8>]) -> Option<(Vec<Vec<u8>>, bool)> {
     // A set one of whose literals every prefix holds is hit at every prefix hit, within reach.
-    let everywhere = |set: &[Vec<u8>]| {
-        prefixes.iter().all(|p| {
-            set.iter()
-                .any(|g| g.is_empty() || p.windows(g.len()).any(|w| w == g.as_slice()))
-        })
-    };
-    let usable = |set: &[Vec<u8>]| score(set).0 && !everywhere(set);
+    let usable = |set: &[Vec<u8>]| score(set).0 && !held_by_each(prefixes, set);
     let whole = derive_within::<MAX_GATE_SET>(hir).filter(|&(_, _, at_start)| !at_start);
     // What follows the first part, or the part after it, and so on while the set found there
     // lies inside every prefix (the rest of a first word), for at most `MAX_TAILS` parts: each
@@ -238,11 +241,6 @@ pub(super) fn window_gate_parsed(hir: &Hir, trigger: &[Vec<u8>]) -> Option<(Vec<
     let HirKind::Concat(subs) = hir.kind() else {
         return None;
     };
-    let everywhere = |set: &[Vec<u8>]| {
-        trigger
-            .iter()
-            .all(|t| set.iter().any(|g| t.windows(g.len()).any(|w| w == g)))
-    };
     // Each part's own set, and every run of consecutive parts with exact sets (a word of a
     // case-insensitive regex is a run of one-letter classes), as [`concat`] takes them.
     let infos: Vec<Info> = subs.iter().map(info::<MAX_SET>).collect();
@@ -264,7 +262,9 @@ pub(super) fn window_gate_parsed(hir: &Hir, trigger: &[Vec<u8>]) -> Option<(Vec<
     }
     cands
         .into_iter()
-        .filter(|(set, _)| gate_score(set) > 0 && set.as_slice() != trigger && !everywhere(set))
+        .filter(|(set, _)| {
+            gate_score(set) > 0 && set.as_slice() != trigger && !held_by_each(trigger, set)
+        })
         .max_by_key(|(set, _)| (gate_score(set), std::cmp::Reverse(set.len())))
 }
 
