@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # puffery against the Python a researcher would write, on the same files (issue 14).
 #
-#   scripts/bench-peers.sh [PAGES_DIR]          RUNS=5 WARC_MB=100 JSONL_MB=50 by default
+#   scripts/bench-peers.sh [PAGES_DIR]    RUNS=5 WARC_MB=100 JSONL_MB=50 SHORT_MB=20 by default
 #
 # Installs the baselines in scripts/peers/ into target/peers-venv (FastWARC, selectolax,
-# pyahocorasick from PyPI), builds two inputs under target/peers-inputs/ from the HTML pages in
-# PAGES_DIR (default /work/shared/eval/pages): a Common-Crawl-shaped WARC.gz of WARC_MB MB of
-# HTML (examples/make_warc.rs) and a JSONL of ~3 KB text documents of JSONL_MB MB (the pages'
-# text, scripts/peers/make_jsonl.py). The baselines take every phrase of the built-in packs from
-# `puffery rules --format json` and print their match count. Then RUNS interleaved rounds of:
+# pyahocorasick from PyPI), builds three inputs under target/peers-inputs/ from the HTML pages
+# in PAGES_DIR (default /work/shared/eval/pages): a Common-Crawl-shaped WARC.gz of WARC_MB MB of
+# HTML (examples/make_warc.rs), a JSONL of ~3 KB text documents of JSONL_MB MB (the pages' text,
+# scripts/peers/make_jsonl.py) and a JSONL of SHORT_MB MB of documents of at most 200
+# characters (comments, posts: what a document costs besides its text). The baselines take
+# every phrase of the built-in packs from `puffery rules --format json` and print their match
+# count. Then RUNS interleaved rounds of:
 # puffery -j1 (--format jsonl to /dev/null), the baseline, `zcat` and puffery -j2 on the WARC.gz;
-# puffery -j1 and the baseline on the JSONL. Prints per input and tool the medians of CPU seconds
+# puffery -j1 and the baseline on each JSONL. Prints per input and tool the medians of CPU seconds
 # (user+sys), wall seconds, MB/s of uncompressed input per CPU second, peak RSS, and CPU as a
 # ratio of puffery -j1's; for -j2, CPU utilisation = CPU s / (wall s x 2).
 # PUFFERY=BIN measures another binary than target/release/puffery; BEFORE=BIN adds "before -j1"
@@ -21,6 +23,7 @@ pages=${1:-/work/shared/eval/pages}
 runs=${RUNS:-5}
 warc_mb=${WARC_MB:-100}
 jsonl_mb=${JSONL_MB:-50}
+short_mb=${SHORT_MB:-20}
 venv=target/peers-venv
 inputs=target/peers-inputs
 py=$venv/bin/python
@@ -39,19 +42,23 @@ warc=$inputs/$tag-${warc_mb}mb.warc.gz
 jsonl=$inputs/$tag-${jsonl_mb}mb.jsonl
 [ -s "$warc" ] || target/release/examples/make_warc "$pages" "$warc" "$warc_mb"
 [ -s "$jsonl" ] || "$py" scripts/peers/make_jsonl.py "$pages" "$jsonl" "$jsonl_mb"
+short=$inputs/$tag-${short_mb}mb-short.jsonl
+[ -s "$short" ] || "$py" scripts/peers/make_jsonl.py "$pages" "$short" "$short_mb" 200
 rules=$inputs/rules.jsonl
 "$puffery" rules --format json > "$rules"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cat "$warc" "$jsonl" > /dev/null
+cat "$warc" "$jsonl" "$short" > /dev/null
 warc_bytes=$(zcat "$warc" | wc -c)
 jsonl_bytes=$(wc -c < "$jsonl")
+short_bytes=$(wc -c < "$short")
 
 # measure INPUT TOOL COMMAND...: one run; appends "INPUT<TAB>TOOL<TAB>user sys wall rss_kb" to
-# $work/results; puffery's stdout goes to /dev/null, a baseline's (its counts) to $work/out.TOOL.
+# $work/results; puffery's stdout goes to /dev/null, a baseline's (its counts) to
+# $work/out.INPUT.TOOL.
 measure() {
-  local input=$1 tool=$2 out=$work/out.$2
+  local input=$1 tool=$2 out=$work/out.$1.$2
   shift 2
   [[ $tool == puffery* ]] && out=/dev/null
   if ! /usr/bin/time -f "%U %S %e %M" -o "$work/t" "$@" > "$out" 2> "$work/err"; then
@@ -71,14 +78,19 @@ for ((i = 1; i <= runs; i++)); do
   measure jsonl "puffery -j1" "$puffery" scan "$jsonl" --format jsonl -j 1
   [ -z "$before" ] || measure jsonl "puffery before -j1" "$before" scan "$jsonl" --format jsonl -j 1
   measure jsonl "json+pyahocorasick" "$py" scripts/peers/jsonl_peer.py "$rules" "$jsonl"
+  measure short "puffery -j1" "$puffery" scan "$short" --format jsonl -j 1
+  [ -z "$before" ] || measure short "puffery before -j1" "$before" scan "$short" --format jsonl -j 1
+  measure short "json+pyahocorasick" "$py" scripts/peers/jsonl_peer.py "$rules" "$short"
 done
 
 echo "machine: $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg) (after the runs); median of $runs interleaved runs"
 echo "warc: $warc, $(($(wc -c < "$warc") / 1000000)) MB gzip, $((warc_bytes / 1000000)) MB uncompressed"
-echo "  baseline: $(cat "$work/out.fastwarc+selectolax+pyahocorasick")"
+echo "  baseline: $(cat "$work/out.warc.fastwarc+selectolax+pyahocorasick")"
 echo "jsonl: $jsonl, $((jsonl_bytes / 1000000)) MB, $(wc -l < "$jsonl") documents"
-echo "  baseline: $(cat "$work/out.json+pyahocorasick")"
-python3 - "$work/results" "$warc_bytes" "$jsonl_bytes" <<'PY'
+echo "  baseline: $(cat "$work/out.jsonl.json+pyahocorasick")"
+echo "short: $short, $((short_bytes / 1000000)) MB, $(wc -l < "$short") documents"
+echo "  baseline: $(cat "$work/out.short.json+pyahocorasick")"
+python3 - "$work/results" "$warc_bytes" "$jsonl_bytes" "$short_bytes" <<'PY'
 import statistics, sys
 from collections import defaultdict
 
@@ -90,7 +102,7 @@ for line in open(sys.argv[1]):
     if (inp, tool) not in runs:
         order.append((inp, tool))
     runs[inp, tool].append((user + sys_, wall, rss))
-size = {"warc": int(sys.argv[2]), "jsonl": int(sys.argv[3])}
+size = {"warc": int(sys.argv[2]), "jsonl": int(sys.argv[3]), "short": int(sys.argv[4])}
 med = {k: [statistics.median(x) for x in zip(*v)] for k, v in runs.items()}
 print(f"{'input':6} {'tool':34} {'CPU s':>7} {'wall s':>7} {'MB/s/CPU':>9} {'peak MB':>8} {'CPU/puffery':>12}")
 for inp, tool in order:

@@ -7,7 +7,7 @@ use crate::scan::{BATCH_DOCS, DocInput, DocResult, Scanner, batch_bytes};
 
 impl Scanner {
     /// Scans a stream of input items in order-preserving batches. A reader thread pulls items
-    /// and hands them over a bounded channel, reading ahead up to two batches' worth of bytes
+    /// and hands them over a bounded queue, reading ahead up to two batches' worth of bytes
     /// (so decompression and record parsing run while a batch is scanned: [`Feed`]); each
     /// batch is what has arrived (at least one item, at most [`BATCH_DOCS`] documents or
     /// [`batch_bytes`] of the pool's threads), so a trickling input (a pipeline writing one line and waiting
@@ -53,17 +53,13 @@ impl Scanner {
         F: FnMut(Item, Option<DocResult>) -> Result<(), E>,
         G: FnMut() -> Result<(), E>,
     {
-        let Feed {
-            rx,
-            closing,
-            reader,
-        } = feed;
-        // `rx` moves into the consumer and is dropped when it returns, error or not; the guard
-        // wakes a reader waiting for room then.
-        self.consume(rx, &closing.0, pool, sink, batch_done)?;
+        let Feed { closing, reader } = feed;
+        // The guard closes the queue when the consumer returns, error or not, and wakes a
+        // reader waiting for room.
+        self.consume(&closing.0, pool, sink, batch_done)?;
         drop(closing);
-        // The channel said the reader dropped its sender: it has finished, or panicked (the
-        // binary's per-input guards, `input::open_path_guarded`, turn that into error items).
+        // The queue said the reader has ended: it has finished, or panicked (the binary's
+        // per-input guards, `input::open_path_guarded`, turn that into error items).
         if let Err(panic) = reader.join() {
             // An unguarded reader panicked: its items after the panic are lost, so say so
             // loudly rather than finish as if the input had ended.
@@ -80,8 +76,7 @@ impl Scanner {
     /// trickling input still gets each answer as soon as it is scanned.
     fn consume<F, G, E>(
         &self,
-        rx: std::sync::mpsc::Receiver<Item>,
-        budget: &ReadAhead,
+        queue: &Queue,
         pool: Option<&rayon::ThreadPool>,
         mut sink: F,
         mut batch_done: G,
@@ -110,20 +105,15 @@ impl Scanner {
                 None => {
                     // Nothing has arrived: what is scanned goes out before the wait.
                     hand_on(pending.take())?;
-                    match rx.recv() {
-                        Ok(item) => item,
-                        Err(_) => return Ok(()),
+                    match queue.recv() {
+                        Some(item) => item,
+                        None => return Ok(()),
                     }
                 }
             };
-            let mut bytes = item_bytes(&first);
-            let mut batch = vec![first];
-            while batch.len() < BATCH_DOCS && bytes < budget.batch {
-                let Ok(item) = rx.try_recv() else { break };
-                bytes += item_bytes(&item);
-                batch.push(item);
-            }
-            budget.give(bytes);
+            let mut batch = Vec::with_capacity(BATCH_DOCS);
+            batch.push(first);
+            queue.take_more(&mut batch);
             let mut results = Vec::new();
             let handed = {
                 let scan = |_: &rayon::Scope<'_>| results = self.scan_batch(&batch);
@@ -143,7 +133,7 @@ impl Scanner {
             // left running.
             handed?;
             pending = Some((batch, results));
-            next = rx.try_recv().ok();
+            next = queue.try_recv();
         }
     }
 
@@ -204,12 +194,11 @@ fn settle(item: Item, result: Result<Option<DocResult>, String>) -> (Item, Optio
 }
 
 /// Input items read ahead on a thread of their own, for [`Scanner::scan_feed`]: the reader
-/// pulls items and hands them over a bounded channel, up to two batches of documents
-/// ([`batch_bytes`]) ahead of the batch being scanned. Started before the scanner is built, it decompresses and
-/// parses the first records while the automata build (start-up is serial time; `scan` starts
-/// its feed first). Dropped unused, it stops the reader at its next item.
+/// pulls items and hands them over a bounded [`Queue`], up to two batches of documents
+/// ([`batch_bytes`]) ahead of the batch being scanned. Started before the scanner is built, it
+/// decompresses and parses the first records while the automata build (start-up is serial
+/// time; `scan` starts its feed first). Dropped unused, it stops the reader at its next item.
 pub struct Feed {
-    rx: std::sync::mpsc::Receiver<Item>,
     closing: CloseOnDrop,
     reader: std::thread::JoinHandle<()>,
 }
@@ -237,28 +226,29 @@ impl Feed {
     where
         I: Iterator<Item = Item> + Send + 'static,
     {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(READ_AHEAD_ITEMS);
-        let budget = std::sync::Arc::new(ReadAhead {
-            state: std::sync::Mutex::new((0, false)),
+        let queue = std::sync::Arc::new(Queue {
+            state: std::sync::Mutex::new(Queued::default()),
+            arrived: std::sync::Condvar::new(),
             room: std::sync::Condvar::new(),
             batch: batch_bytes(threads),
         });
-        let reader_budget = budget.clone();
+        let ends = EndOnDrop(queue.clone());
         let reader = std::thread::Builder::new()
             .name("puffery-reader".into())
             .spawn(move || {
+                // Dropped when the reader returns or panics: the consumer then takes what is
+                // queued and sees the end.
+                let ends = ends;
                 for item in items {
-                    // Wait while the items read ahead hold enough bytes; a closed consumer
-                    // (the sink stopped) ends the reader.
-                    if !reader_budget.take(item_bytes(&item)) || tx.send(item).is_err() {
+                    // A closed queue (the sink stopped) ends the reader.
+                    if !ends.0.push(item) {
                         break;
                     }
                 }
             })
             .expect("cannot start the reader thread");
         Feed {
-            rx,
-            closing: CloseOnDrop(budget),
+            closing: CloseOnDrop(queue),
             reader,
         }
     }
@@ -275,48 +265,137 @@ fn item_bytes(item: &Item) -> usize {
     }
 }
 
-/// The document bytes read ahead and not yet taken into a batch. The reader waits for room
-/// (`take`), the consumer makes room (`give`); a closed budget lets the reader go at once.
-/// The reader may hold two full batches (`batch` bytes each) ahead of the batch being
-/// scanned, so the scanners never wait for the reader (decompression and record parsing)
-/// between batches, and memory stays bounded by three batches.
-struct ReadAhead {
-    state: std::sync::Mutex<(usize, bool)>,
+/// The items read ahead and not yet taken into a batch, handed from the reader thread to the
+/// consumer. The reader waits for room ([`Queue::push`]): at most [`READ_AHEAD_ITEMS`] items,
+/// and at most two full batches (`batch` bytes each) of document bytes, though one item always
+/// goes into an empty queue. So the scanners never wait for the reader (decompression and
+/// record parsing) between batches, and memory stays bounded by three batches.
+///
+/// The consumer takes all it may of a batch under one lock ([`Queue::take_more`]), and each
+/// side wakes the other only when it waits: a full queue wakes its reader once a batch, not
+/// once an item. Until wave 2, session 21 a bounded `mpsc::sync_channel` carried the items:
+/// each item the consumer took from a full channel woke the reader, which read one item and
+/// waited again. 300,000 documents of 125 bytes made 29,000 context switches and 0.22 s of
+/// system time in 0.9 s of CPU (`-j1`).
+struct Queue {
+    state: std::sync::Mutex<Queued>,
+    /// The consumer waits here for an item or the reader's end.
+    arrived: std::sync::Condvar,
+    /// The reader waits here for room or the consumer's end.
     room: std::sync::Condvar,
     /// Most document bytes in one batch.
     batch: usize,
 }
 
-impl ReadAhead {
-    /// Waits until `n` more bytes fit (or nothing is queued: one large document always goes),
-    /// then counts them. False once the consumer has gone.
-    fn take(&self, n: usize) -> bool {
-        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while !s.1 && s.0 > 0 && s.0 + n > 2 * self.batch {
+#[derive(Default)]
+struct Queued {
+    items: std::collections::VecDeque<Item>,
+    /// The document bytes of `items`.
+    bytes: usize,
+    /// The reader has returned or panicked: no more items come.
+    ended: bool,
+    /// The consumer has returned: items pushed are dropped.
+    closed: bool,
+    /// The consumer waits on `arrived`.
+    consumer_waits: bool,
+    /// The reader waits on `room`.
+    reader_waits: bool,
+}
+
+impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queued> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues `item` once there is room for it (or nothing is queued: one large document always
+    /// goes). False once the consumer has gone.
+    fn push(&self, item: Item) -> bool {
+        let n = item_bytes(&item);
+        let mut s = self.lock();
+        while !s.closed
+            && !s.items.is_empty()
+            && (s.items.len() >= READ_AHEAD_ITEMS || s.bytes + n > 2 * self.batch)
+        {
+            s.reader_waits = true;
             s = self.room.wait(s).unwrap_or_else(|e| e.into_inner());
         }
-        s.0 += n;
-        !s.1
+        s.reader_waits = false;
+        if s.closed {
+            return false;
+        }
+        s.items.push_back(item);
+        s.bytes += n;
+        if s.consumer_waits {
+            self.arrived.notify_one();
+        }
+        true
     }
 
-    fn give(&self, n: usize) {
-        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        s.0 = s.0.saturating_sub(n);
-        self.room.notify_all();
+    /// The next item, once one is queued; `None` once the reader has ended and all it queued
+    /// was taken.
+    fn recv(&self) -> Option<Item> {
+        let mut s = self.lock();
+        while s.items.is_empty() && !s.ended {
+            s.consumer_waits = true;
+            s = self.arrived.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        s.consumer_waits = false;
+        self.pop(&mut s)
     }
 
-    fn close(&self) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
-        self.room.notify_all();
+    /// The next item if one is queued.
+    fn try_recv(&self) -> Option<Item> {
+        self.pop(&mut self.lock())
+    }
+
+    /// Moves the queued items to `batch` while it holds under [`BATCH_DOCS`] documents and under
+    /// `batch` bytes.
+    fn take_more(&self, batch: &mut Vec<Item>) {
+        let mut bytes: usize = batch.iter().map(item_bytes).sum();
+        let mut s = self.lock();
+        while batch.len() < BATCH_DOCS && bytes < self.batch {
+            let Some(item) = s.items.pop_front() else {
+                break;
+            };
+            let n = item_bytes(&item);
+            s.bytes -= n;
+            bytes += n;
+            batch.push(item);
+        }
+        if s.reader_waits {
+            self.room.notify_one();
+        }
+    }
+
+    /// Takes the first item. A waiting reader is woken by the [`Queue::take_more`] that follows
+    /// every take, once for the batch.
+    fn pop(&self, s: &mut Queued) -> Option<Item> {
+        let item = s.items.pop_front()?;
+        s.bytes -= item_bytes(&item);
+        Some(item)
     }
 }
 
-/// Closes the read-ahead budget when the consumer returns, error or not.
-struct CloseOnDrop(std::sync::Arc<ReadAhead>);
+/// Closes the queue when the consumer returns, error or not: the reader stops at its next item.
+struct CloseOnDrop(std::sync::Arc<Queue>);
 
 impl Drop for CloseOnDrop {
     fn drop(&mut self) {
-        self.0.close();
+        let mut s = self.0.lock();
+        s.closed = true;
+        s.items.clear();
+        self.0.room.notify_all();
+    }
+}
+
+/// Ends the queue when the reader returns or panics: the consumer takes what is queued, then
+/// sees the end.
+struct EndOnDrop(std::sync::Arc<Queue>);
+
+impl Drop for EndOnDrop {
+    fn drop(&mut self) {
+        self.0.lock().ended = true;
+        self.0.arrived.notify_all();
     }
 }
 
@@ -445,6 +524,93 @@ mod tests {
             sizes.iter().all(|&k| (1..=4).contains(&k)),
             "batches: {sizes:?}"
         );
+    }
+
+    /// A sink slower than the reader: when each item reaches the sink, the reader has pulled
+    /// at most the items of the queue ([`READ_AHEAD_ITEMS`]), of the batch being scanned and of
+    /// the batch being handed on (at most [`BATCH_DOCS`] each), and the one it waits to queue;
+    /// in bytes, documents of 300,000 bytes with one scanning thread, at most two batches of
+    /// bytes queued and one document more, and the two batches of at most one document beyond
+    /// [`crate::scan::BATCH_BYTES_ONE_THREAD`] each.
+    #[test]
+    fn the_reader_reads_ahead_a_bounded_amount() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let one = crate::scan::BATCH_BYTES_ONE_THREAD;
+        let cases = [
+            (
+                5 * READ_AHEAD_ITEMS,
+                20,
+                READ_AHEAD_ITEMS + 2 * BATCH_DOCS + 1,
+                0,
+            ),
+            (60, 300_000, 60, 2 * one + 2 * (one + 300_000) + 300_000),
+        ];
+        for (n, size, most_items, most_bytes) in cases {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .unwrap();
+            let pulled = Arc::new(AtomicUsize::new(0));
+            let counter = pulled.clone();
+            let text = "a".repeat(size);
+            let items = (0..n as u64).map(move |i| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                doc(i, &text)
+            });
+            let mut seen = 0;
+            let mut ahead = 0;
+            let done: Result<(), ()> = scanner().scan_stream(
+                items,
+                Some(&pool),
+                |_, _| {
+                    std::thread::sleep(Duration::from_micros(200));
+                    ahead = ahead.max(pulled.load(Ordering::SeqCst) - seen);
+                    seen += 1;
+                    Ok(())
+                },
+                || Ok(()),
+            );
+            assert_eq!((done, seen), (Ok(()), n));
+            assert!(ahead <= most_items, "{ahead} items ahead of {n}");
+            if most_bytes > 0 {
+                assert!(
+                    ahead * size <= most_bytes,
+                    "{ahead} documents of {size} bytes ahead"
+                );
+            }
+            // The reader did run ahead: the bound is not met by a reader that waits.
+            assert!(ahead > 2, "{ahead} items ahead");
+        }
+    }
+
+    /// A reader that panics (an input without the binary's guards) after 700 items: the sink
+    /// gets those 700, then the panic reaches the caller of `scan_stream` rather than the
+    /// stream ending as if the input had.
+    #[test]
+    fn a_reader_panic_reaches_the_caller_after_its_items() {
+        let mut seen = 0;
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let items = (0u64..).map(|i| {
+                assert!(i < 700, "the reader broke");
+                doc(i, "Order now!")
+            });
+            let _: Result<(), ()> = scanner().scan_stream(
+                items,
+                None,
+                |_, _| {
+                    seen += 1;
+                    Ok(())
+                },
+                || Ok(()),
+            );
+        }));
+        let panic = run.expect_err("the reader's panic");
+        assert_eq!(
+            crate::input::panic_message(panic.as_ref()),
+            "the reader broke"
+        );
+        assert_eq!(seen, 700);
     }
 
     /// An input that never ends and a sink that fails (a closed pipe) at its 300th item: the

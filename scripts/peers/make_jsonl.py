@@ -1,8 +1,9 @@
-"""Input for scripts/bench-peers.sh: a JSONL of ~3 KB text documents (`id`, `text`), the visible
-text of the HTML pages in PAGES_DIR (.html, .htm, .html.gz; selectolax) cut at word boundaries,
-repeated until the file reaches MEGABYTES.
+"""Input for scripts/bench-peers.sh: a JSONL of text documents (`id`, `text`) of at most DOC_CHARS
+characters (3000 by default), the visible text of the HTML pages in PAGES_DIR (.html, .htm,
+.html.gz; selectolax) cut at word boundaries, repeated until the file reaches MEGABYTES. Pieces
+shorter than 200 characters, or than half of DOC_CHARS when that is less, are left out.
 
-    python make_jsonl.py PAGES_DIR OUT.jsonl MEGABYTES
+    python make_jsonl.py PAGES_DIR OUT.jsonl MEGABYTES [DOC_CHARS]
 """
 
 import gzip
@@ -12,7 +13,6 @@ import sys
 
 from common import page_text
 
-DOC_CHARS = 3000
 
 
 def page_texts(pages_dir):
@@ -29,17 +29,19 @@ def page_texts(pages_dir):
         yield " ".join(page_text(html).split())
 
 
-def chunks(text):
+def chunks(text, doc_chars):
     while text:
-        cut = text.rfind(" ", 0, DOC_CHARS) if len(text) > DOC_CHARS else len(text)
-        cut = cut if cut > 0 else min(len(text), DOC_CHARS)
+        cut = text.rfind(" ", 0, doc_chars) if len(text) > doc_chars else len(text)
+        cut = cut if cut > 0 else min(len(text), doc_chars)
         yield text[:cut]
         text = text[cut:].lstrip()
 
 
 def main():
     pages_dir, out_path, mb = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    docs = [c for t in page_texts(pages_dir) for c in chunks(t) if len(c) >= 200]
+    doc_chars = int(sys.argv[4]) if len(sys.argv) > 4 else 3000
+    shortest = min(200, doc_chars // 2)
+    docs = [c for t in page_texts(pages_dir) for c in chunks(t, doc_chars) if len(c) >= shortest]
     if not docs:
         sys.exit(f"make_jsonl: no text in the pages of {pages_dir}")
     written, n = 0, 0
