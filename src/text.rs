@@ -539,9 +539,14 @@ impl IgnoreComment {
     }
 }
 
+/// A search for `puffery-ignore`, built once: `memmem::find` builds its searcher at every call
+/// (about 400 instructions, and each document looks for this word and for `://`).
+pub(crate) static IGNORE_WORD: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"puffery-ignore"));
+
 /// The `<!-- puffery-ignore ... -->` comments written literally in a text or Markdown document.
 fn text_ignore_comments(doc: &str, map: &OffsetMap) -> Vec<IgnoreComment> {
-    if memchr::memmem::find(doc.as_bytes(), b"puffery-ignore").is_none() {
+    if IGNORE_WORD.find(doc.as_bytes()).is_none() {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -603,12 +608,14 @@ impl Extracted {
 /// 3 % of a scan of the bench JSONL). Two vector searches, for `://` and for each `.` (about
 /// one a sentence); an automaton of the literals cost as much as the phrase automaton.
 fn url_runs(doc: &str) -> Vec<(usize, usize)> {
+    static SCHEME_END: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"://"));
     let b = doc.as_bytes();
     let dots = memchr::memchr_iter(b'.', b).filter(|&i| {
         let www = i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www");
         www || memchr::memchr(b'/', &b[i + 1..b.len().min(i + 7)]).is_some()
     });
-    let mut places: Vec<usize> = memchr::memmem::find_iter(b, b"://").chain(dots).collect();
+    let mut places: Vec<usize> = SCHEME_END.find_iter(b).chain(dots).collect();
     places.sort_unstable();
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for p in places {

@@ -361,7 +361,7 @@ impl<'a> Extractor<'a> {
     /// Records a `<!-- puffery-ignore ... -->` comment spanning `lt..end`.
     fn ignore_comment(&mut self, lt: usize, end: usize) {
         let body = &self.bytes[(lt + 4).min(end)..end];
-        if memmem::find(body, b"puffery-ignore").is_none() {
+        if crate::text::IGNORE_WORD.find(body).is_none() {
             return;
         }
         let body = self.doc[lt + 4..end]

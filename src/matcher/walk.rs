@@ -496,7 +496,13 @@ fn report<W: Walk>(a: &W, sid: W::State, end: usize, f: &mut impl FnMut(usize, u
 }
 
 /// Texts of at least this many bytes are walked in [`PARTS`] parts at once ([`walk_parts`]).
-const SPLIT: usize = 256;
+///
+/// 256 until wave 2, session 21: a document of at most 200 characters (`bench-peers.sh`'s
+/// short input) was walked in one chain of loads, each waiting on the one before. At 128,
+/// paired `-j1` CPU on that input was 0.95x (15 rounds); 64 was no better there, and 1.03x on
+/// texts of 125 bytes from a 20-word vocabulary (the rows they reach stay in the cache, so one
+/// chain hardly waits), where 128 was 1.00x.
+const SPLIT: usize = 128;
 
 /// How many parts of a text [`walk_parts`] walks in one loop: as many chains of table loads
 /// overlap.
