@@ -302,6 +302,10 @@ impl Regexes {
 /// Sorts `hits` earlier first, longer first at the same start; then keeps one finding per rule
 /// per span: a phrase and a regex of the same rule that overlap report the earlier, longer one.
 fn one_per_rule(hits: &mut Vec<Hit>, rules: usize) {
+    // Most short documents have no hit: no table of ends to make.
+    if hits.len() < 2 {
+        return;
+    }
     hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
     let mut last_end = vec![0usize; rules];
     hits.retain(|h| {
