@@ -9,8 +9,8 @@ impl Scanner {
     /// Scans a stream of input items in order-preserving batches. A reader thread pulls items
     /// and hands them over a bounded queue, reading ahead up to two batches' worth of bytes
     /// (so decompression and record parsing run while a batch is scanned: [`Feed`]); each
-    /// batch is what has arrived (at least one item, at most [`BATCH_DOCS`] documents or
-    /// [`batch_bytes`] of the pool's threads), so a trickling input (a pipeline writing one line and waiting
+    /// batch is what has arrived (at least one item, at most [`BATCH_DOCS`] documents, or up
+    /// to `MOST_DOCS` small ones, or [`batch_bytes`] of the pool's threads), so a trickling input (a pipeline writing one line and waiting
     /// for its answer) gets each answer at once and a flood gets large parallel batches. Each
     /// batch is scanned on `pool` (or rayon's global pool), handed to `sink` in input order,
     /// one call per item (with its result for documents), then `batch_done` is called (to
@@ -255,7 +255,16 @@ impl Feed {
 }
 
 /// Most items the reader thread may have read ahead of the batch being scanned.
-const READ_AHEAD_ITEMS: usize = 4 * BATCH_DOCS;
+const READ_AHEAD_ITEMS: usize = 2 * MOST_DOCS;
+
+/// A batch of small documents goes on past [`BATCH_DOCS`], up to this many, while it holds
+/// less than [`SMALL_BATCH`] bytes: each batch costs a hand-over to the pool, a wait for it and
+/// a flush. Documents of at most 200 characters (`bench-peers.sh`'s short input, 256 to a batch
+/// before wave 2, session 21) took 0.97x the CPU (paired `-j1`, 15 rounds, and 0.965x with the
+/// order swapped), documents of 125 bytes 0.93x (11 rounds); the bench JSONL's ~3 KB documents
+/// still stop at [`BATCH_DOCS`] (1.006x, noise).
+const MOST_DOCS: usize = 4 * BATCH_DOCS;
+const SMALL_BATCH: usize = 256 << 10;
 
 /// The bytes an item holds, for the read-ahead budget.
 fn item_bytes(item: &Item) -> usize {
@@ -348,12 +357,14 @@ impl Queue {
         self.pop(&mut self.lock())
     }
 
-    /// Moves the queued items to `batch` while it holds under [`BATCH_DOCS`] documents and under
-    /// `batch` bytes.
+    /// Moves the queued items to `batch` while it holds under `batch` bytes and under
+    /// [`BATCH_DOCS`] documents, or under [`MOST_DOCS`] documents and [`SMALL_BATCH`] bytes.
     fn take_more(&self, batch: &mut Vec<Item>) {
         let mut bytes: usize = batch.iter().map(item_bytes).sum();
         let mut s = self.lock();
-        while batch.len() < BATCH_DOCS && bytes < self.batch {
+        while (batch.len() < BATCH_DOCS || batch.len() < MOST_DOCS && bytes < SMALL_BATCH)
+            && bytes < self.batch
+        {
             let Some(item) = s.items.pop_front() else {
                 break;
             };
@@ -431,7 +442,7 @@ mod tests {
         Scanner::new(RuleSet::builtin().unwrap(), ScannerOptions::default()).unwrap()
     }
 
-    /// Several batches (1,000 items, at most 256 a batch), two scanning threads, the sink on
+    /// Several batches (5,000 items, at most 1,024 a batch), two scanning threads, the sink on
     /// this one while the next batch is scanned: every item comes out once, in input order,
     /// with the verdict a scan of it alone gives, and the last flush comes after the last item.
     #[test]
@@ -447,13 +458,13 @@ mod tests {
             .collect();
         // Two verdicts, so that an item out of place shows.
         assert_ne!(alone[0], alone[1]);
-        let want: Vec<(u64, String)> = (0..1000u64)
+        let want: Vec<(u64, String)> = (0..5000u64)
             .map(|i| match i {
                 _ if i % 50 == 7 => (i, "error".to_string()),
                 _ => (i, alone[(i % 3 == 0) as usize].clone()),
             })
             .collect();
-        let items = (0..1000u64).map(move |i| match i {
+        let items = (0..5000u64).map(move |i| match i {
             _ if i % 50 == 7 => Item::error("t", i, ReadErrorKind::Jsonl, "not JSON"),
             _ => doc(i, texts[(i % 3 == 0) as usize]),
         });
@@ -486,7 +497,7 @@ mod tests {
         let (items, flushes) = out.into_inner();
         assert_eq!(items, want);
         assert!(flushes.len() >= 4, "batches: {flushes:?}");
-        assert_eq!(flushes.last(), Some(&1000), "flushes: {flushes:?}");
+        assert_eq!(flushes.last(), Some(&5000), "flushes: {flushes:?}");
     }
 
     /// One scanning thread takes batches of about [`crate::scan::BATCH_BYTES_ONE_THREAD`]: 40
@@ -496,30 +507,8 @@ mod tests {
     #[test]
     fn one_thread_takes_small_batches() {
         let text = "Shop now on Amazon! ".repeat(15_000);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
-        let out = RefCell::new((0usize, Vec::new()));
-        let done: Result<(), ()> = scanner().scan_stream(
-            (0..40u64).map(move |i| doc(i, &text)),
-            Some(&pool),
-            |_, _| {
-                out.borrow_mut().0 += 1;
-                Ok(())
-            },
-            || {
-                let (n, flushes) = &mut *out.borrow_mut();
-                flushes.push(*n);
-                Ok(())
-            },
-        );
-        assert_eq!(done, Ok(()));
-        let (n, flushes) = out.into_inner();
-        assert_eq!(n, 40);
-        let sizes: Vec<usize> = (flushes.iter().zip([0].iter().chain(&flushes)))
-            .map(|(b, a)| b - a)
-            .collect();
+        let sizes = batch_sizes((0..40u64).map(move |i| doc(i, &text)), Duration::ZERO);
+        assert_eq!(sizes.iter().sum::<usize>(), 40);
         assert!(
             sizes.iter().all(|&k| (1..=4).contains(&k)),
             "batches: {sizes:?}"
@@ -528,7 +517,7 @@ mod tests {
 
     /// A sink slower than the reader: when each item reaches the sink, the reader has pulled
     /// at most the items of the queue ([`READ_AHEAD_ITEMS`]), of the batch being scanned and of
-    /// the batch being handed on (at most [`BATCH_DOCS`] each), and the one it waits to queue;
+    /// the batch being handed on (at most [`MOST_DOCS`] each), and the one it waits to queue;
     /// in bytes, documents of 300,000 bytes with one scanning thread, at most two batches of
     /// bytes queued and one document more, and the two batches of at most one document beyond
     /// [`crate::scan::BATCH_BYTES_ONE_THREAD`] each.
@@ -539,9 +528,9 @@ mod tests {
         let one = crate::scan::BATCH_BYTES_ONE_THREAD;
         let cases = [
             (
-                5 * READ_AHEAD_ITEMS,
+                3 * READ_AHEAD_ITEMS,
                 20,
-                READ_AHEAD_ITEMS + 2 * BATCH_DOCS + 1,
+                READ_AHEAD_ITEMS + 2 * MOST_DOCS + 1,
                 0,
             ),
             (60, 300_000, 60, 2 * one + 2 * (one + 300_000) + 300_000),
@@ -564,7 +553,7 @@ mod tests {
                 items,
                 Some(&pool),
                 |_, _| {
-                    std::thread::sleep(Duration::from_micros(200));
+                    std::thread::sleep(Duration::from_micros(100));
                     ahead = ahead.max(pulled.load(Ordering::SeqCst) - seen);
                     seen += 1;
                     Ok(())
@@ -582,6 +571,56 @@ mod tests {
             // The reader did run ahead: the bound is not met by a reader that waits.
             assert!(ahead > 2, "{ahead} items ahead");
         }
+    }
+
+    /// Small documents share batches past [`BATCH_DOCS`]: with the sink held up on the first
+    /// item, the reader fills the queue, and the batches after it hold up to [`MOST_DOCS`]
+    /// documents of 20 bytes each (under [`SMALL_BATCH`] bytes), never more. Documents of
+    /// 2,000 bytes stop at [`BATCH_DOCS`] (512,000 bytes).
+    #[test]
+    fn small_documents_share_a_batch() {
+        for (size, most) in [(20, MOST_DOCS), (2000, BATCH_DOCS)] {
+            let text = "a".repeat(size);
+            let items = (0..3000u64).map(move |i| doc(i, &text));
+            let sizes = batch_sizes(items, Duration::from_millis(300));
+            assert_eq!(sizes.iter().sum::<usize>(), 3000);
+            assert_eq!(sizes.iter().max(), Some(&most), "{size} bytes: {sizes:?}");
+        }
+    }
+
+    /// The sizes of the batches `items` come out in, scanned by one thread, the sink held up
+    /// for `hold` on the first item.
+    fn batch_sizes<I>(items: I, hold: Duration) -> Vec<usize>
+    where
+        I: Iterator<Item = Item> + Send + 'static,
+    {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let out = RefCell::new((0usize, Vec::new()));
+        let done: Result<(), ()> = scanner().scan_stream(
+            items,
+            Some(&pool),
+            |_, _| {
+                let mut o = out.borrow_mut();
+                if o.0 == 0 {
+                    std::thread::sleep(hold);
+                }
+                o.0 += 1;
+                Ok(())
+            },
+            || {
+                let (n, flushes) = &mut *out.borrow_mut();
+                flushes.push(*n);
+                Ok(())
+            },
+        );
+        assert_eq!(done, Ok(()));
+        let flushes = out.into_inner().1;
+        (flushes.iter().zip([0].iter().chain(&flushes)))
+            .map(|(b, a)| b - a)
+            .collect()
     }
 
     /// A reader that panics (an input without the binary's guards) after 700 items: the sink
