@@ -613,7 +613,8 @@ fn url_runs(doc: &str) -> Vec<(usize, usize)> {
     let b = doc.as_bytes();
     let dots = memchr::memchr_iter(b'.', b).filter(|&i| {
         let www = i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www");
-        www || memchr::memchr(b'/', &b[i + 1..b.len().min(i + 7)]).is_some()
+        // Six bytes: a plain loop, where a vector search's set-up cost more than the search.
+        www || b[i + 1..b.len().min(i + 7)].contains(&b'/')
     });
     let mut places: Vec<usize> = SCHEME_END.find_iter(b).chain(dots).collect();
     places.sort_unstable();
