@@ -10,8 +10,9 @@ impl Scanner {
     /// and hands them over a bounded queue, reading ahead up to two batches' worth of bytes
     /// (so decompression and record parsing run while a batch is scanned: [`Feed`]); each
     /// batch is what has arrived (at least one item, at most [`BATCH_DOCS`] documents, or up
-    /// to `MOST_DOCS` small ones, or [`batch_bytes`] of the pool's threads), so a trickling input (a pipeline writing one line and waiting
-    /// for its answer) gets each answer at once and a flood gets large parallel batches. Each
+    /// to `MOST_DOCS` small ones, or [`batch_bytes`] of the pool's threads), so a trickling
+    /// input (a pipeline writing one line and waiting for its answer) gets each answer at once
+    /// and a flood gets large parallel batches. Each
     /// batch is scanned on `pool` (or rayon's global pool), handed to `sink` in input order,
     /// one call per item (with its result for documents), then `batch_done` is called (to
     /// flush). The sink runs on the caller's thread while the next batch is scanned; a batch
@@ -111,9 +112,7 @@ impl Scanner {
                     }
                 }
             };
-            let mut batch = Vec::with_capacity(BATCH_DOCS);
-            batch.push(first);
-            queue.take_more(&mut batch);
+            let batch = queue.batch(first);
             let mut results = Vec::new();
             let handed = {
                 let scan = |_: &rayon::Scope<'_>| results = self.scan_batch(&batch);
@@ -280,7 +279,7 @@ fn item_bytes(item: &Item) -> usize {
 /// goes into an empty queue. So the scanners never wait for the reader (decompression and
 /// record parsing) between batches, and memory stays bounded by three batches.
 ///
-/// The consumer takes all it may of a batch under one lock ([`Queue::take_more`]), and each
+/// The consumer takes all it may of a batch under one lock ([`Queue::batch`]), and each
 /// side wakes the other only when it waits: a full queue wakes its reader once a batch, not
 /// once an item. Until wave 2, session 21 a bounded `mpsc::sync_channel` carried the items:
 /// each item the consumer took from a full channel woke the reader, which read one item and
@@ -357,10 +356,13 @@ impl Queue {
         self.pop(&mut self.lock())
     }
 
-    /// Moves the queued items to `batch` while it holds under `batch` bytes and under
-    /// [`BATCH_DOCS`] documents, or under [`MOST_DOCS`] documents and [`SMALL_BATCH`] bytes.
-    fn take_more(&self, batch: &mut Vec<Item>) {
-        let mut bytes: usize = batch.iter().map(item_bytes).sum();
+    /// The batch that starts with `first` and goes on with the queued items while it holds
+    /// under `batch` bytes and under [`BATCH_DOCS`] documents, or under [`MOST_DOCS`] documents
+    /// and [`SMALL_BATCH`] bytes.
+    fn batch(&self, first: Item) -> Vec<Item> {
+        let mut bytes = item_bytes(&first);
+        let mut batch = Vec::with_capacity(BATCH_DOCS);
+        batch.push(first);
         let mut s = self.lock();
         while (batch.len() < BATCH_DOCS || batch.len() < MOST_DOCS && bytes < SMALL_BATCH)
             && bytes < self.batch
@@ -376,10 +378,11 @@ impl Queue {
         if s.reader_waits {
             self.room.notify_one();
         }
+        batch
     }
 
-    /// Takes the first item. A waiting reader is woken by the [`Queue::take_more`] that follows
-    /// every take, once for the batch.
+    /// Takes the first item. A waiting reader is woken by the [`Queue::batch`] that every taken
+    /// item starts, once for the batch.
     fn pop(&self, s: &mut Queued) -> Option<Item> {
         let item = s.items.pop_front()?;
         s.bytes -= item_bytes(&item);

@@ -582,18 +582,12 @@ impl Scanner {
         });
         // One span, one finding per category: where two rules of a category overlap ("Shop Now
         // on Amazon" and "Shop Now"), the earlier, longer match stands for both.
-        if hits.len() > 1 {
-            hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
-            let mut last_end = vec![0usize; self.categories];
-            hits.retain(|h| {
-                let c = self.category_of[h.rule];
-                let keep = h.start >= last_end[c];
-                if keep {
-                    last_end[c] = h.end;
-                }
-                keep
-            });
-        }
+        crate::matcher::keep_first_per_key(
+            &mut hits,
+            self.categories,
+            |h| (h.start, h.end, h.rule),
+            |h| self.category_of[h.rule],
+        );
         (hits, statements)
     }
 

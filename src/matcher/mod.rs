@@ -299,19 +299,31 @@ impl Regexes {
     }
 }
 
-/// Sorts `hits` earlier first, longer first at the same start; then keeps one finding per rule
-/// per span: a phrase and a regex of the same rule that overlap report the earlier, longer one.
-fn one_per_rule(hits: &mut Vec<Hit>, rules: usize) {
-    // Most short documents have no hit: no table of ends to make.
+/// Sorts `hits` earlier first, longer first at the same start (then by rule); then keeps, of
+/// the hits with the same key (`key(h) < keys`), the first of each span: one that starts before
+/// the end of the last kept hit of its key is dropped. `span(h)` is `(start, end, rule)`. The
+/// matcher keys by rule (a phrase and a regex of one rule that overlap report the earlier,
+/// longer one), the scanner by category. Fewer than two hits need neither sort nor table (most
+/// short documents have none).
+pub(crate) fn keep_first_per_key<T>(
+    hits: &mut Vec<T>,
+    keys: usize,
+    span: impl Fn(&T) -> (usize, usize, usize),
+    key: impl Fn(&T) -> usize,
+) {
     if hits.len() < 2 {
         return;
     }
-    hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
-    let mut last_end = vec![0usize; rules];
+    hits.sort_unstable_by_key(|h| {
+        let (start, end, rule) = span(h);
+        (start, std::cmp::Reverse(end), rule)
+    });
+    let mut last_end = vec![0usize; keys];
     hits.retain(|h| {
-        let keep = h.start >= last_end[h.rule as usize];
+        let ((start, end, _), k) = (span(h), key(h));
+        let keep = start >= last_end[k];
         if keep {
-            last_end[h.rule as usize] = h.end;
+            last_end[k] = end;
         }
         keep
     });
@@ -441,7 +453,8 @@ impl Matcher {
             t.run_windows(text, lower, windows, &mut raw);
         }
         self.regex_hits(text, raw, &hidden, &mut hits);
-        one_per_rule(&mut hits, self.rules);
+        let rule = |h: &Hit| h.rule as usize;
+        keep_first_per_key(&mut hits, self.rules, |h| (h.start, h.end, rule(h)), rule);
         hits
     }
 
