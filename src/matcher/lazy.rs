@@ -3,8 +3,9 @@
 //! prefiltered regexes). Loaded packs were compiled once when validated, so a pattern that does
 //! not compile (`None`) does not happen; the built-in packs are compiled by the tests.
 
-use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::nfa::thompson::{State, WhichCaptures};
 use regex_automata::util::pool::Pool;
+use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, Input, hybrid, meta, nfa::thompson};
 
 /// A prepared pattern and, once asked for, its compiled regex: match bounds only (no capture
@@ -98,6 +99,61 @@ impl Lazy {
         Some((m.start(), m.end()))
     }
 
+    /// The bytes that can come right after `literal` in a match of the regex that begins
+    /// with it, the literal's ASCII letters in either case (literals are found in the text
+    /// lowered to ASCII lower case); every byte where a match can end after the literal, or
+    /// where that is not known (the regex is not [`Lazy::anchored`], or its forward lazy DFA
+    /// does not build). Look-around counts as met, so the set holds at least every byte a
+    /// match can go on with.
+    ///
+    /// Computed from the regex's NFA: the states after the literal (each state's epsilon
+    /// closure: alternatives, captures, look-around), and the bytes their transitions take.
+    pub fn follow(&self, literal: &[u8]) -> Bytes {
+        let Some(f) =
+            (self.forward.as_ref()).and_then(|f| f.get_or_init(|| self.forward()).as_ref())
+        else {
+            return Bytes::ALL;
+        };
+        let nfa = f.dfa.get_nfa();
+        let mut seen = vec![false; nfa.states().len()];
+        let mut now = Vec::new();
+        closure(nfa, nfa.start_anchored(), &mut seen, &mut now);
+        for &b in literal {
+            let mut next = Vec::new();
+            for &s in &now {
+                for c in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                    step(nfa, s, c, &mut next);
+                }
+            }
+            seen.fill(false);
+            now.clear();
+            for s in next {
+                closure(nfa, s, &mut seen, &mut now);
+            }
+        }
+        let mut follow = Bytes::NONE;
+        for &s in &now {
+            match nfa.state(s) {
+                State::ByteRange { trans } => follow.add(trans.start, trans.end),
+                State::Sparse(sparse) => {
+                    for t in sparse.transitions.iter() {
+                        follow.add(t.start, t.end);
+                    }
+                }
+                State::Dense(dense) => {
+                    for (b, &n) in (0..=255u8).zip(dense.transitions.iter()) {
+                        if n != StateID::ZERO {
+                            follow.add(b, b);
+                        }
+                    }
+                }
+                State::Match { .. } => return Bytes::ALL,
+                _ => {}
+            }
+        }
+        follow
+    }
+
     fn forward(&self) -> Option<Forward> {
         let dfa = hybrid::dfa::DFA::builder()
             .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
@@ -115,6 +171,60 @@ impl Lazy {
             dfa,
             caches: Pool::new(create),
         })
+    }
+}
+
+/// A set of bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bytes([u64; 4]);
+
+impl Bytes {
+    pub const ALL: Bytes = Bytes([u64::MAX; 4]);
+    pub const NONE: Bytes = Bytes([0; 4]);
+
+    fn add(&mut self, from: u8, to: u8) {
+        for b in from..=to {
+            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+
+    #[inline]
+    pub fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] >> (b & 63) & 1 == 1
+    }
+}
+
+/// Adds to `out` state `s` of `nfa` and the states its epsilon transitions reach, each once
+/// (`seen`); look-around counts as met.
+fn closure(nfa: &thompson::NFA, s: StateID, seen: &mut [bool], out: &mut Vec<StateID>) {
+    let mut stack = vec![s];
+    while let Some(s) = stack.pop() {
+        if std::mem::replace(&mut seen[s.as_usize()], true) {
+            continue;
+        }
+        out.push(s);
+        match nfa.state(s) {
+            State::Union { alternates } => stack.extend(alternates.iter().rev()),
+            State::BinaryUnion { alt1, alt2 } => stack.extend([*alt2, *alt1]),
+            State::Capture { next, .. } | State::Look { next, .. } => stack.push(*next),
+            _ => {}
+        }
+    }
+}
+
+/// Pushes to `out` where state `s` of `nfa` goes on byte `b`, if it takes `b`.
+fn step(nfa: &thompson::NFA, s: StateID, b: u8, out: &mut Vec<StateID>) {
+    match nfa.state(s) {
+        State::ByteRange { trans } if trans.matches_byte(b) => out.push(trans.next),
+        State::Sparse(sparse) => {
+            (sparse.transitions.iter())
+                .filter(|t| t.matches_byte(b))
+                .for_each(|t| out.push(t.next));
+        }
+        State::Dense(dense) if dense.transitions[usize::from(b)] != StateID::ZERO => {
+            out.push(dense.transitions[usize::from(b)]);
+        }
+        _ => {}
     }
 }
 
@@ -161,5 +271,66 @@ mod tests {
             }
         }
         assert!(found >= 12, "{found} matches");
+    }
+
+    /// Wherever a text (lowered to ASCII lower case) starts with the literal and the regex
+    /// matches anchored there beyond it, the byte after the literal is in the follow set; and
+    /// the sets are narrow where they can be.
+    #[test]
+    fn follow_holds_every_byte_a_match_goes_on_with() {
+        let cases: [(&str, &[u8]); 7] = [
+            (r"(?-u:\b)(?:shop|buy)\s+now(?-u:\b)", b"shop"),
+            (r"(?-u:\b)(?:shop|buy)\s+now(?-u:\b)", b"buy"),
+            (r"(?-u:\b)(?:buy|buy\s+now)(?-u:\b)", b"buy"),
+            (r"(?-i:SHOP)\s+now", b"shop"),
+            (r"save\s+[0-9]+\s?%", b"save"),
+            (r"(?:gr(?:ö|o)ße|straße)\s+\w+", b"gr"),
+            (r"(?:gr(?:ö|o)ße|straße)\s+\w+", b"gr\xc3"),
+        ];
+        let texts = [
+            "Shop now! SHOP\tNOW shopping buy  now buyer buy-now BUY\u{a0}now",
+            "save 20 % Save 3% saved SAVE\n15%",
+            "GRÖSSE große Wörter, grosse gross Große Dinge grüße",
+        ];
+        let mut checked = 0;
+        for (p, lit) in cases {
+            let (fast, slow) = (
+                Lazy::anchored(p.into(), 1 << 16),
+                Lazy::new(p.into(), 1 << 16),
+            );
+            let follow = fast.follow(lit);
+            let re = slow.get().unwrap();
+            for text in texts {
+                let lower = text.to_ascii_lowercase();
+                for start in (0..text.len()).filter(|&i| lower.as_bytes()[i..].starts_with(lit)) {
+                    let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                    let end = start + lit.len();
+                    if let Some(m) = re.search(&input).filter(|m| m.end() > end) {
+                        let b = text.as_bytes()[end];
+                        assert!(follow.contains(b), "{p}: {b:#x} after {lit:?} in {m:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked >= 10, "{checked} matches checked");
+        let set = |p: &str, lit: &[u8]| Lazy::anchored(p.into(), 1 << 16).follow(lit);
+        let shop = set(r"(?-u:\b)(?:shop|buy)\s+now(?-u:\b)", b"shop");
+        assert!(shop.contains(b' ') && shop.contains(b'\t') && shop.contains(0xc2));
+        assert!(!shop.contains(b'p') && !shop.contains(b'n') && !shop.contains(b'-'));
+        // A match can end right after the literal: any byte may follow.
+        assert_eq!(
+            set(r"(?-u:\b)(?:buy|buy\s+now)(?-u:\b)", b"buy"),
+            Bytes::ALL
+        );
+        // Case-sensitive parts: the literal's letters are taken in either case.
+        assert!(set(r"(?-i:SHOP)\s+now", b"shop").contains(b' '));
+        // Not known without the forward lazy DFA: not built for a regex not tried anchored
+        // only, and not built with a Unicode word boundary.
+        assert_eq!(Lazy::new("shop".into(), 1 << 16).follow(b"sh"), Bytes::ALL);
+        assert_eq!(set(r"shop\s+now\b", b"shop"), Bytes::ALL);
+        // Inside a character: its continuation bytes.
+        let gr = set(r"(?:gr(?:ö|o)ße|straße)\s+\w+", b"gr\xc3");
+        assert!(gr.contains(0xb6) && gr.contains(0x96) && !gr.contains(b'o'));
     }
 }
