@@ -374,8 +374,11 @@ impl<E: Entry> Dense<E> {
             next_id += 1;
         }
         let mut table = vec![E::of(0); states * stride];
-        for (u, row) in rows.chunks_exact(stride).enumerate() {
-            let at = ids[u] as usize;
+        // Breadth-first, where the numbers mostly rise, so that the columns are written
+        // nearly in order (in the trie's order each state's entries went to places far apart).
+        for &u in &order {
+            let row = &rows[u as usize * stride..][..stride];
+            let at = ids[u as usize] as usize;
             for (c, &v) in row.iter().enumerate() {
                 table[c * states + at] = E::of(ids[v.get() as usize]);
             }

@@ -138,13 +138,19 @@ impl<'a> Reader<'a> {
         self.i - start
     }
 
-    /// A string after its opening quote, unescaped when `keep` (else empty).
+    /// A string after its opening quote, unescaped when `keep` (else empty). A string with
+    /// no escape is copied once, at its length; at its first escape a string gets room for
+    /// the rest of the line, which its unescaped rest cannot outgrow (a document's text with
+    /// a newline every paragraph otherwise grew a dozen times, each growth a copy).
     fn string(&mut self, keep: bool) -> Option<String> {
         let mut out = String::new();
         loop {
             let start = self.i;
             let stop = start + string_stop(&self.bytes()[start..]);
             if keep {
+                if out.capacity() == 0 && self.bytes().get(stop) == Some(&b'\\') {
+                    out.reserve_exact(self.s.len() - start);
+                }
                 out.push_str(&self.s[start..stop]);
             }
             self.i = stop + 1;
