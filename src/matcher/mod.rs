@@ -423,10 +423,7 @@ impl Matcher {
                 return;
             }
             match (&re.prefiltered, &re.triggered) {
-                (Some(pf), _) if lit < re.split => {
-                    let next = text.as_bytes().get(end).copied();
-                    pf.hit(lit, start, next, &mut candidates)
-                }
+                (Some(pf), _) if lit < re.split => pf.hit(text, lit, start, end, &mut candidates),
                 (Some(pf), _) if lit >= re.gate_split => {
                     pf.gate_hit(lit - re.gate_split, start, &mut gate_hits)
                 }

@@ -29,12 +29,11 @@ const ANCHORED_CACHE: usize = 1 << 20;
 pub struct Prefiltered {
     /// The literals; the matcher finds them in one pass with the triggers.
     literals: Vec<Vec<u8>>,
-    /// Per literal: the regexes (indices into `regexes`) it starts.
-    starts: Vec<Vec<u32>>,
-    /// Per literal, per regex it starts: the bytes that can follow the literal in a match
-    /// ([`Lazy::follow`]), found when the pair is first hit. A hit followed by another byte
-    /// is not tried: one load where a try walks cold lazy-DFA tables.
-    follows: Vec<Vec<OnceLock<Bytes>>>,
+    /// Per literal: the regexes (indices into `regexes`) it starts, each with the bytes that
+    /// can follow the literal in its matches ([`Lazy::follow`]), found when the pair is first
+    /// hit. A hit followed by another byte is not tried: one load where a try walks cold
+    /// lazy-DFA tables.
+    starts: Vec<Vec<(u32, OnceLock<Bytes>)>>,
     /// Per literal: every regex it starts begins at a word boundary, after a non-word byte.
     after_non_word: Vec<bool>,
     /// The gate literals ([`crate::pattern::Gate`]), found in the same pass.
@@ -73,7 +72,6 @@ impl Prefiltered {
         let mut p = Prefiltered {
             literals: Vec::new(),
             starts: Vec::new(),
-            follows: Vec::new(),
             after_non_word: Vec::new(),
             gate_literals: Vec::new(),
             gates: Vec::new(),
@@ -81,6 +79,7 @@ impl Prefiltered {
             regexes: Vec::with_capacity(items.len()),
         };
         let (mut index, mut gate_index) = Default::default();
+        let mut starts = Vec::new();
         for (pattern, prefixes, caller, flag, gate) in items {
             let r = p.regexes.len() as u32;
             p.regexes.push(Tried {
@@ -89,7 +88,7 @@ impl Prefiltered {
                 gate: gate.as_ref().map(|g| g.max_len),
             });
             for lit in &prefixes {
-                let lists = (&mut p.literals, &mut p.starts, &mut p.after_non_word);
+                let lists = (&mut p.literals, &mut starts, &mut p.after_non_word);
                 super::add_literal(&mut index, lists, lit, r, flag);
             }
             for lit in gate.iter().flat_map(|g| &g.literals) {
@@ -102,8 +101,8 @@ impl Prefiltered {
                 super::add_literal(&mut gate_index, lists, lit, r, flag);
             }
         }
-        p.follows = (p.starts.iter())
-            .map(|rs| rs.iter().map(|_| OnceLock::new()).collect())
+        p.starts = (starts.into_iter())
+            .map(|rs: Vec<u32>| rs.into_iter().map(|r| (r, OnceLock::new())).collect())
             .collect();
         Ok(Some(p))
     }
@@ -128,24 +127,24 @@ impl Prefiltered {
         &self.gate_after_non_word
     }
 
-    /// Literal `lit` occurs at `start`, followed by byte `next` (`None` at the end of the
-    /// text): its regexes whose matches can go on with `next` become candidates there.
+    /// Literal `lit` occurs at `start..end` of `text`: its regexes whose matches can go on
+    /// with the byte at `end` (any, at the end of the text) become candidates there.
     pub fn hit(
         &self,
+        text: &str,
         lit: usize,
         start: usize,
-        next: Option<u8>,
+        end: usize,
         candidates: &mut Vec<(usize, u32)>,
     ) {
-        for (&r, follow) in self.starts[lit].iter().zip(&self.follows[lit]) {
-            if let Some(b) = next {
-                let literal = &self.literals[lit];
-                let bytes = follow.get_or_init(|| self.regexes[r as usize].re.follow(literal));
-                if !bytes.contains(b) {
-                    continue;
-                }
+        let next = text.as_bytes().get(end);
+        for (r, follow) in &self.starts[lit] {
+            let re = &self.regexes[*r as usize].re;
+            let goes_on =
+                |&b: &u8| (follow.get_or_init(|| re.follow(&self.literals[lit]))).contains(b);
+            if next.is_none_or(goes_on) {
+                candidates.push((start, *r));
             }
-            candidates.push((start, r));
         }
     }
 
@@ -224,12 +223,7 @@ impl Prefiltered {
                 return;
             }
             match lit.checked_sub(self.literals.len()) {
-                None => self.hit(
-                    lit,
-                    start,
-                    text.as_bytes().get(end).copied(),
-                    &mut candidates,
-                ),
+                None => self.hit(text, lit, start, end, &mut candidates),
                 Some(g) => self.gate_hit(g, start, &mut gate_hits),
             }
         });
@@ -361,7 +355,7 @@ mod tests {
 
     /// `p` with every regex tried after its literals whatever byte follows them.
     fn unchecked(mut p: Prefiltered) -> Prefiltered {
-        for f in p.follows.iter_mut().flatten() {
+        for (_, f) in p.starts.iter_mut().flatten() {
             *f = OnceLock::from(Bytes::ALL);
         }
         p
@@ -398,7 +392,7 @@ mod tests {
             let without = unchecked(Prefiltered::new(vec![item]).unwrap().unwrap());
             let found = same_finds(p, &with, &without, &texts);
             assert!(found > 0, "{p} matches somewhere");
-            let sets = with.follows.iter().flatten().filter_map(OnceLock::get);
+            let sets = with.starts.iter().flatten().filter_map(|(_, f)| f.get());
             narrowed += sets.filter(|&&f| f != Bytes::ALL).count();
         }
         assert!(narrowed >= 8, "{narrowed} literals narrowed");
