@@ -3,6 +3,8 @@
 //! prefiltered regexes). Loaded packs were compiled once when validated, so a pattern that does
 //! not compile (`None`) does not happen; the built-in packs are compiled by the tests.
 
+use std::sync::OnceLock;
+
 use regex_automata::nfa::thompson::{State, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::util::primitives::StateID;
@@ -171,6 +173,27 @@ impl Lazy {
             dfa,
             caches: Pool::new(create),
         })
+    }
+}
+
+/// Per literal of an automaton: the regexes (by index) it starts, each with the bytes that can
+/// follow the literal in its matches ([`Lazy::follow`]), found when the pair is first hit.
+pub type Starts = Vec<Vec<(u32, OnceLock<Bytes>)>>;
+
+/// [`Starts`] of the regex lists of each literal, no follow set found yet.
+pub fn starts(lists: Vec<Vec<u32>>) -> Starts {
+    (lists.into_iter())
+        .map(|rs| rs.into_iter().map(|r| (r, OnceLock::new())).collect())
+        .collect()
+}
+
+impl Lazy {
+    /// False when a match of the regex tried anchored where `literal` starts cannot go on with
+    /// `next`, the byte after the literal (`None` at the end of the text, where it can):
+    /// `next` is not in the literal's follow set, found into `follow` on the first call.
+    #[inline]
+    pub fn goes_on(&self, follow: &OnceLock<Bytes>, literal: &[u8], next: Option<&u8>) -> bool {
+        next.is_none_or(|&b| follow.get_or_init(|| self.follow(literal)).contains(b))
     }
 }
 

@@ -10,9 +10,7 @@
 //! (28) at 213. With 111 regexes behind this prefilter (~200 MB/s) and 75 in sets of 8
 //! (~35 MB/s together), all regexes run at ~23 MB/s of text, the same 718 matches.
 
-use std::sync::OnceLock;
-
-use super::lazy::{Bytes, Lazy};
+use super::lazy::{Lazy, Starts};
 use crate::pattern::{Bound, Gate, Runs};
 
 /// Lazy-DFA cache of one prefiltered regex (per thread): anchored tries are short, and ~110
@@ -33,7 +31,7 @@ pub struct Prefiltered {
     /// can follow the literal in its matches ([`Lazy::follow`]), found when the pair is first
     /// hit. A hit followed by another byte is not tried: one load where a try walks cold
     /// lazy-DFA tables.
-    starts: Vec<Vec<(u32, OnceLock<Bytes>)>>,
+    starts: Starts,
     /// Per literal: every regex it starts begins at a word boundary, after a non-word byte.
     after_non_word: Vec<bool>,
     /// The gate literals ([`crate::pattern::Gate`]), found in the same pass.
@@ -101,9 +99,7 @@ impl Prefiltered {
                 super::add_literal(&mut gate_index, lists, lit, r, flag);
             }
         }
-        p.starts = (starts.into_iter())
-            .map(|rs: Vec<u32>| rs.into_iter().map(|r| (r, OnceLock::new())).collect())
-            .collect();
+        p.starts = super::lazy::starts(starts);
         Ok(Some(p))
     }
 
@@ -140,9 +136,7 @@ impl Prefiltered {
         let next = text.as_bytes().get(end);
         for (r, follow) in &self.starts[lit] {
             let re = &self.regexes[*r as usize].re;
-            let goes_on =
-                |&b: &u8| (follow.get_or_init(|| re.follow(&self.literals[lit]))).contains(b);
-            if next.is_none_or(goes_on) {
+            if re.goes_on(follow, &self.literals[lit], next) {
                 candidates.push((start, *r));
             }
         }
@@ -247,6 +241,9 @@ fn sort_near<T: Copy + Ord>(v: &mut [T]) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::OnceLock;
+
+    use super::super::lazy::Bytes;
     use super::*;
 
     /// Nearly sorted, reversed or shuffled: the same order as `sort_unstable`.

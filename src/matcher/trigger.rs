@@ -25,7 +25,7 @@
 
 use regex_automata::Input;
 
-use super::lazy::Lazy;
+use super::lazy::{Lazy, Starts};
 
 /// Lazy-DFA cache of one triggered regex (per thread): windows are short.
 const WINDOW_CACHE: usize = 512 << 10;
@@ -55,8 +55,11 @@ pub struct Triggered {
     literals: Vec<Vec<u8>>,
     /// An automaton of `literals` alone, for [`Triggered::find`].
     ac: std::sync::OnceLock<Option<super::walk::Automata>>,
-    /// Per literal: the regexes (indices into `regexes`) it triggers.
-    fires: Vec<Vec<u32>>,
+    /// Per literal: the regexes (indices into `regexes`) it triggers, each with the bytes
+    /// that can follow the literal in its matches, for a regex tried anchored at its hits
+    /// ([`Item::at_start`]): a hit followed by another byte is not tried, as a prefixed
+    /// regex's ([`super::prefix::Prefiltered::hit`]).
+    fires: Starts,
     /// Per literal: every match of each of its regexes holds a trigger hit right after a byte
     /// that is not an ASCII word byte ([`crate::pattern::derive_flagged`]).
     after_non_word: Vec<bool>,
@@ -182,7 +185,7 @@ impl Triggered {
         Ok(Some(Triggered {
             literals,
             ac: std::sync::OnceLock::new(),
-            fires,
+            fires: super::lazy::starts(fires),
             after_non_word,
             regexes,
         }))
@@ -217,11 +220,14 @@ impl Triggered {
 
     /// Trigger literal `lit` occurs at `start..end`: the window of each of its regexes.
     pub fn hit(&self, text: &str, lit: usize, start: usize, end: usize, hits: &mut Hits) {
-        for &r in &self.fires[lit] {
-            let w = &self.regexes[r as usize];
+        for (r, follow) in &self.fires[lit] {
+            let (r, w) = (*r, &self.regexes[*r as usize]);
             if w.at_start {
-                // A match would start here: a line or the text must start here too.
-                if may_start_in(text, w.anchor, start, start) {
+                // A match would start here: a line or the text must start here too, and the
+                // byte after the literal must go on with it.
+                if may_start_in(text, w.anchor, start, start)
+                    && (w.re).goes_on(follow, &self.literals[lit], text.as_bytes().get(end))
+                {
                     hits.windows.push((r, start, start));
                 }
                 continue;
@@ -465,6 +471,58 @@ mod tests {
         "we got the free; i received this pen for free, we received the free for free",
         "free we got; received i free; we  got\tthe\n free",
     ];
+
+    /// A regex tried anchored at its trigger hits is not tried where the byte after the
+    /// literal cannot go on with a match, and finds exactly what `find_iter` finds: trigger
+    /// words followed by each kind of byte, in either case, inside words, at the end of the
+    /// text, before a two-byte character and where a match may end right after the word.
+    #[test]
+    fn anchored_tries_after_their_literals_find_what_find_iter_finds() {
+        let patterns = [
+            r"\b(?:shop|buy|get|pick\s+up)(?:\s+(?:it|now)){0,2}(?:\s+(?:on|at)\s+| ?: ?)[a-z]+",
+            r"\bsave\s+[a-z0-9]+",
+            r"\bbest(?:[- ]selling)?\b",
+            r"\bgr(?:ö|o)ßer\s+rabatt\b",
+        ];
+        let texts = [
+            "Shop on Amazon! SHOP\tIT NOW AT EBAY shopping shop-now get\u{a0}it on ebay",
+            "get it: amazon, buy:ebay buyer getting pick up at amazon; pick  up it on ebay",
+            "save 20 SAVE\nit saves saved save\u{3000}15 save",
+            "best-selling bestseller BEST selling best, best",
+            "größer Rabatt GRÖßER rabatt groß grosser gr\u{f6}\u{df}er rabatt gr",
+            "shop",
+        ];
+        let mut narrowed = 0;
+        for p in patterns {
+            let prepared = crate::pattern::prepared(p);
+            assert!(crate::pattern::trigger_starts_match(&prepared), "{p}");
+            let (trigger, flag) = crate::pattern::derive_flagged(&prepared).unwrap();
+            let t = Triggered::new(vec![Item::of(prepared, trigger, 0, flag)])
+                .unwrap()
+                .unwrap();
+            let full = crate::pattern::compile_regex(p).unwrap();
+            let mut found = 0;
+            for a in texts {
+                for b in texts {
+                    let text = format!("{a} {b}");
+                    let want: Vec<(usize, usize, usize)> = full
+                        .find_iter(&text)
+                        .map(|m| (0, m.start(), m.end()))
+                        .collect();
+                    let mut got = Vec::new();
+                    t.find(&text, &mut got);
+                    assert_eq!(got, want, "{p} on {text:?}");
+                    found += want.len();
+                }
+            }
+            assert!(found > 0, "{p} matches somewhere");
+            let sets = t.fires.iter().flatten().filter_map(|(_, f)| f.get());
+            narrowed += sets
+                .filter(|&&f| f != super::super::lazy::Bytes::ALL)
+                .count();
+        }
+        assert!(narrowed >= 6, "{narrowed} literals narrowed");
+    }
 
     /// The windowed search finds exactly what `find_iter` over the whole text finds, with
     /// matches at window edges, overlapping windows and look-around outside a window.
