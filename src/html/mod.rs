@@ -851,16 +851,12 @@ impl<'a> Extractor<'a> {
                         .collect()
                 })
                 .unwrap_or_default();
+            // Lower-cased only when kept: most anchors have a few other attributes.
             let plugin_attrs = self.attrs[from..]
                 .iter()
-                .map(|a| self.doc[a.name.0..a.name.1].to_ascii_lowercase())
-                .filter(|n| {
-                    matches!(
-                        n.as_str(),
-                        "data-linkid" | "data-lasso-id" | "data-lasso-name" | "data-nolasso"
-                    ) || n.starts_with("data-amzn")
-                        || n.starts_with("data-aff")
-                })
+                .map(|a| &self.doc[a.name.0..a.name.1])
+                .filter(|n| is_plugin_attr(n))
+                .map(str::to_ascii_lowercase)
                 .collect();
             self.out.links.push(RawLink {
                 href: href.trim().to_string(),
@@ -1094,6 +1090,25 @@ fn raw_text_end(b: &[u8], from: usize, name: &str) -> usize {
     b.len()
 }
 
+/// An attribute name affiliate plugins put on the links they make (`data-lasso-id`,
+/// `data-amzn-asin`, ...), in any ASCII case.
+fn is_plugin_attr(name: &str) -> bool {
+    let starts = |p: &str| {
+        name.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    [
+        "data-linkid",
+        "data-lasso-id",
+        "data-lasso-name",
+        "data-nolasso",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+        || starts("data-amzn")
+        || starts("data-aff")
+}
+
 /// True when `hay` holds `needle` (lower-case ASCII) with ASCII case folded, without a
 /// lower-cased copy.
 fn contains_ci(hay: &str, needle: &str) -> bool {
@@ -1291,6 +1306,25 @@ mod tests {
     fn deep_nesting_is_bounded() {
         let doc = "<div>".repeat(100_000) + "deep" + &"</div>".repeat(100_000);
         assert_eq!(text(&doc), "deep");
+    }
+
+    /// Affiliate plugins' attribute names are kept, lower-cased, in any case; names that only
+    /// look like them are not.
+    #[test]
+    fn plugin_attributes_of_links() {
+        let doc = "<a href=x DATA-AMZN-ASIN=B0 data-Aff-Id=3 data-linkidx=1 data-af=2 \
+            Data-NoLasso data-lasso-name=n data-linkid=9 title=t>x</a>";
+        let ex = extract_html(doc);
+        assert_eq!(
+            ex.links[0].plugin_attrs,
+            [
+                "data-amzn-asin",
+                "data-aff-id",
+                "data-nolasso",
+                "data-lasso-name",
+                "data-linkid"
+            ]
+        );
     }
 
     #[test]
