@@ -156,6 +156,30 @@ impl Lazy {
         follow
     }
 
+    /// The prepared pattern.
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
+    /// A punctuation byte every match holds (`:` of `[0-9]{2}\s*:\s*[0-9]{2}`), for a regex
+    /// made by [`Lazy::anchored`]: one that only a state of one byte reads, where every path
+    /// of its NFA from the anchored start to a match passes through that state. ASCII letters,
+    /// digits and white space are not looked for: nearly every stretch of text holds them.
+    pub fn required_byte(&self) -> Option<u8> {
+        let f = (self.forward.as_ref()).and_then(|f| f.get_or_init(|| self.forward()).as_ref())?;
+        let nfa = f.dfa.get_nfa();
+        let one_byte = |s: StateID| match nfa.state(s) {
+            State::ByteRange { trans } if trans.start == trans.end => Some(trans.start),
+            _ => None,
+        };
+        let wanted = |b: u8| b.is_ascii_punctuation();
+        (0..nfa.states().len())
+            .filter_map(|i| StateID::new(i).ok())
+            .filter_map(|s| one_byte(s).filter(|&b| wanted(b)).map(|b| (s, b)))
+            .find(|&(s, _)| !reaches_match(nfa, nfa.start_anchored(), s))
+            .map(|(_, b)| b)
+    }
+
     fn forward(&self) -> Option<Forward> {
         let dfa = hybrid::dfa::DFA::builder()
             .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
@@ -215,6 +239,35 @@ impl Bytes {
     pub fn contains(&self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] >> (b & 63) & 1 == 1
     }
+}
+
+/// True when a match state of `nfa` is reachable from `from` without passing through state
+/// `avoid` (look-around counted as met).
+fn reaches_match(nfa: &thompson::NFA, from: StateID, avoid: StateID) -> bool {
+    let mut seen = vec![false; nfa.states().len()];
+    let mut stack = vec![from];
+    while let Some(s) = stack.pop() {
+        if s == avoid || std::mem::replace(&mut seen[s.as_usize()], true) {
+            continue;
+        }
+        match nfa.state(s) {
+            State::Match { .. } => return true,
+            State::ByteRange { trans } => stack.push(trans.next),
+            State::Sparse(sparse) => stack.extend(sparse.transitions.iter().map(|t| t.next)),
+            State::Dense(dense) => stack.extend(
+                dense
+                    .transitions
+                    .iter()
+                    .copied()
+                    .filter(|&n| n != StateID::ZERO),
+            ),
+            State::Look { next, .. } | State::Capture { next, .. } => stack.push(*next),
+            State::Union { alternates } => stack.extend(alternates.iter().copied()),
+            State::BinaryUnion { alt1, alt2 } => stack.extend([*alt1, *alt2]),
+            State::Fail => {}
+        }
+    }
+    false
 }
 
 /// Adds to `out` state `s` of `nfa` and the states its epsilon transitions reach, each once
