@@ -89,16 +89,27 @@ impl Lazy {
     /// made by [`Lazy::anchored`], by `meta` where that does not build or gives up.
     pub fn match_at(&self, text: &str, start: usize) -> Option<(usize, usize)> {
         let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-        if let Some(f) = self
-            .forward
-            .as_ref()
-            .and_then(|f| f.get_or_init(|| self.forward()).as_ref())
+        if let Some(f) = self.forward_dfa()
             && let Ok(found) = f.dfa.try_search_fwd(&mut f.caches.get(), &input)
         {
             return found.map(|m| (start, m.offset()));
         }
         let m = self.get()?.search(&input)?;
         Some((m.start(), m.end()))
+    }
+
+    /// The forward lazy DFA of a regex made by [`Lazy::anchored`], built on the first call;
+    /// `None` for another regex or where it does not build (a Unicode word boundary).
+    fn forward_dfa(&self) -> Option<&Forward> {
+        (self.forward.as_ref()).and_then(|f| f.get_or_init(|| self.forward()).as_ref())
+    }
+
+    /// False when a match of the regex tried anchored where `literal` starts cannot go on with
+    /// `next`, the byte after the literal (`None` at the end of the text, where it can):
+    /// `next` is not in the literal's follow set, found into `follow` on the first call.
+    #[inline]
+    pub fn goes_on(&self, follow: &OnceLock<Bytes>, literal: &[u8], next: Option<&u8>) -> bool {
+        next.is_none_or(|&b| follow.get_or_init(|| self.follow(literal)).contains(b))
     }
 
     /// The bytes that can come right after `literal` in a match of the regex that begins
@@ -111,9 +122,7 @@ impl Lazy {
     /// Computed from the regex's NFA: the states after the literal (each state's epsilon
     /// closure: alternatives, captures, look-around), and the bytes their transitions take.
     pub fn follow(&self, literal: &[u8]) -> Bytes {
-        let Some(f) =
-            (self.forward.as_ref()).and_then(|f| f.get_or_init(|| self.forward()).as_ref())
-        else {
+        let Some(f) = self.forward_dfa() else {
             return Bytes::ALL;
         };
         let nfa = f.dfa.get_nfa();
@@ -166,7 +175,7 @@ impl Lazy {
     /// of its NFA from the anchored start to a match passes through that state. ASCII letters,
     /// digits and white space are not looked for: nearly every stretch of text holds them.
     pub fn required_byte(&self) -> Option<u8> {
-        let f = (self.forward.as_ref()).and_then(|f| f.get_or_init(|| self.forward()).as_ref())?;
+        let f = self.forward_dfa()?;
         let nfa = f.dfa.get_nfa();
         let one_byte = |s: StateID| match nfa.state(s) {
             State::ByteRange { trans } if trans.start == trans.end => Some(trans.start),
@@ -211,14 +220,11 @@ pub fn starts(lists: Vec<Vec<u32>>) -> Starts {
         .collect()
 }
 
-impl Lazy {
-    /// False when a match of the regex tried anchored where `literal` starts cannot go on with
-    /// `next`, the byte after the literal (`None` at the end of the text, where it can):
-    /// `next` is not in the literal's follow set, found into `follow` on the first call.
-    #[inline]
-    pub fn goes_on(&self, follow: &OnceLock<Bytes>, literal: &[u8], next: Option<&u8>) -> bool {
-        next.is_none_or(|&b| follow.get_or_init(|| self.follow(literal)).contains(b))
-    }
+/// How many follow sets of `starts` were found narrower than every byte (for tests).
+#[cfg(test)]
+pub fn narrowed(starts: &Starts) -> usize {
+    let sets = starts.iter().flatten().filter_map(|(_, f)| f.get());
+    sets.filter(|&&f| f != Bytes::ALL).count()
 }
 
 /// A set of bytes.

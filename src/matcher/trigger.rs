@@ -516,10 +516,7 @@ mod tests {
                 }
             }
             assert!(found > 0, "{p} matches somewhere");
-            let sets = t.fires.iter().flatten().filter_map(|(_, f)| f.get());
-            narrowed += sets
-                .filter(|&&f| f != super::super::lazy::Bytes::ALL)
-                .count();
+            narrowed += super::super::lazy::narrowed(&t.fires);
         }
         assert!(narrowed >= 6, "{narrowed} literals narrowed");
     }
