@@ -246,87 +246,265 @@ impl Entry for u32 {
     }
 }
 
-/// The trie of `patterns` over byte classes `classes`: per node its edges (class, node) in
-/// class order, and the patterns that end there. Node 0 is the root.
-type Trie = (Vec<Vec<(u8, u32)>>, Vec<Vec<u32>>);
+/// The trie of `patterns` over byte classes, in flat arrays: node 0 is the root, a node's
+/// children a list through `first` and `next` (0 ends it: the root is nobody's child), the
+/// class of the edge into node `v` is `class[v]`, and the root's children are also indexed by
+/// class (`root`), where nearly every pattern's first step goes. `end[p]` is the node where
+/// pattern `p` ends.
+///
+/// Until session 24 the trie was a `Vec` of edges and one of ends per node, about 38,000 small
+/// allocations for the built-in packs, and its DFA was made in rows (one per node, 3.3 MB)
+/// before the table was copied from them: 2,600 of a start-up's 3,600 page faults (each about
+/// 1.6 us on this machine) came from those three.
+struct Trie {
+    first: Vec<u32>,
+    next: Vec<u32>,
+    class: Vec<u8>,
+    root: Vec<u32>,
+    end: Vec<u32>,
+}
 
-fn trie<P: AsRef<[u8]>>(patterns: &[P], classes: &[u8; 256]) -> Trie {
-    let mut edges: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-    let mut ends: Vec<Vec<u32>> = vec![Vec::new()];
-    for (pid, p) in patterns.iter().enumerate() {
-        let mut node = 0;
-        for &b in p.as_ref() {
-            let c = classes[usize::from(b)];
-            node = match edges[node].iter().find(|&&(k, _)| k == c) {
-                Some(&(_, next)) => next as usize,
-                None => {
-                    let next = edges.len();
-                    edges[node].push((c, next as u32));
-                    edges.push(Vec::new());
-                    ends.push(Vec::new());
-                    next
-                }
-            };
+impl Trie {
+    fn new<P: AsRef<[u8]>>(patterns: &[P], classes: &[u8; 256], stride: usize) -> Trie {
+        let mut t = Trie {
+            first: vec![0],
+            next: vec![0],
+            class: vec![0],
+            root: vec![0; stride],
+            end: Vec::with_capacity(patterns.len()),
+        };
+        for p in patterns {
+            let mut u = 0u32;
+            for &b in p.as_ref() {
+                let c = classes[usize::from(b)];
+                u = match t.child(u, c) {
+                    0 => t.add(u, c),
+                    v => v,
+                };
+            }
+            t.end.push(u);
         }
-        ends[node].push(pid as u32);
+        t
     }
-    for e in &mut edges {
-        e.sort_unstable();
+
+    fn len(&self) -> usize {
+        self.first.len()
     }
-    (edges, ends)
+
+    /// The child of `u` by an edge of class `c`, 0 when it has none.
+    #[inline]
+    fn child(&self, u: u32, c: u8) -> u32 {
+        if u == 0 {
+            return self.root[usize::from(c)];
+        }
+        let mut v = self.first[u as usize];
+        while v != 0 && self.class[v as usize] != c {
+            v = self.next[v as usize];
+        }
+        v
+    }
+
+    /// A new child of `u` by an edge of class `c`.
+    fn add(&mut self, u: u32, c: u8) -> u32 {
+        let v = self.first.len() as u32;
+        self.first.push(0);
+        self.class.push(c);
+        if u == 0 {
+            self.root[usize::from(c)] = v;
+            self.next.push(0);
+        } else {
+            self.next.push(self.first[u as usize]);
+            self.first[u as usize] = v;
+        }
+        v
+    }
+
+    /// Pushes `u`'s children onto `kids` as (class, node), in class order.
+    fn children(&self, u: u32, kids: &mut Vec<(u8, u32)>) {
+        kids.clear();
+        if u == 0 {
+            let edges = self.root.iter().enumerate().filter(|&(_, &v)| v != 0);
+            kids.extend(edges.map(|(c, &v)| (c as u8, v)));
+            return;
+        }
+        let mut v = self.first[u as usize];
+        while v != 0 {
+            kids.push((self.class[v as usize], v));
+            v = self.next[v as usize];
+        }
+        kids.sort_unstable();
+    }
 }
 
-/// The DFA of a trie, made breadth-first (edges in class order): per node its row of `stride`
-/// next nodes (its failure link's row with its own edges over it), its failure link, whether
-/// it is a match state (a pattern ends there or at its failure link), and the nodes in
-/// breadth-first order. The rows hold entries of the table's width: with 16-bit entries the
-/// built-in packs' rows take 3.3 MB, not 6.5, each page of which start-up faulted in.
-struct Rows<E> {
-    rows: Vec<E>,
-    fail: Vec<u32>,
-    matches: Vec<bool>,
+/// The Aho-Corasick structure of a trie, breadth-first (children in class order): the nodes in
+/// that order, each node's failure link, and every edge as (class, rank in `order` of the node
+/// it leaves, node it enters), in the order of the nodes they leave.
+struct Links {
     order: Vec<u32>,
+    fail: Vec<u32>,
+    edges: Vec<(u8, u32, u32)>,
 }
 
-fn rows<E: Entry>((edges, ends): &Trie, stride: usize) -> Rows<E> {
-    let mut rows = vec![E::of(0); edges.len() * stride];
-    let mut fail = vec![0u32; edges.len()];
-    let mut matches = vec![false; edges.len()];
-    let mut order: Vec<u32> = Vec::with_capacity(edges.len());
+fn links(trie: &Trie) -> Links {
+    let n = trie.len();
+    let mut order: Vec<u32> = Vec::with_capacity(n);
+    let mut fail = vec![0u32; n];
+    let mut edges = Vec::with_capacity(n);
+    let mut kids = Vec::new();
     order.push(0);
     let mut k = 0;
     while k < order.len() {
-        let u = order[k] as usize;
-        k += 1;
-        let f = fail[u] as usize;
-        if u != 0 {
-            rows.copy_within(f * stride..(f + 1) * stride, u * stride);
-        }
-        matches[u] = !ends[u].is_empty() || (u != 0 && matches[f]);
-        for &(c, v) in &edges[u] {
-            let c = usize::from(c);
+        let u = order[k];
+        trie.children(u, &mut kids);
+        for &(c, v) in &kids {
+            // Where the DFA goes from `u`'s failure link on `c`: its child there, else its
+            // failure link's, and so on to the root, which stays at the root.
             fail[v as usize] = if u == 0 {
                 0
             } else {
-                rows[f * stride + c].get()
+                let mut f = fail[u as usize];
+                loop {
+                    match trie.child(f, c) {
+                        0 if f != 0 => f = fail[f as usize],
+                        w => break w,
+                    }
+                }
             };
-            rows[u * stride + c] = E::of(v);
             order.push(v);
+            edges.push((c, k as u32, v));
+        }
+        k += 1;
+    }
+    Links { order, fail, edges }
+}
+
+/// Each node's patterns, in pattern order: node `u`'s are `ends[end_at[u]..end_at[u + 1]]`.
+struct Patterns {
+    end_at: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+impl Patterns {
+    fn new(trie: &Trie) -> Patterns {
+        let n = trie.len();
+        let mut end_at = vec![0u32; n + 1];
+        for &u in &trie.end {
+            end_at[u as usize + 1] += 1;
+        }
+        for u in 0..n {
+            end_at[u + 1] += end_at[u];
+        }
+        let mut ends = vec![0u32; trie.end.len()];
+        let mut fill = end_at.clone();
+        for (pid, &u) in trie.end.iter().enumerate() {
+            ends[fill[u as usize] as usize] = pid as u32;
+            fill[u as usize] += 1;
+        }
+        Patterns { end_at, ends }
+    }
+
+    fn of(&self, u: usize) -> &[u32] {
+        &self.ends[self.end_at[u] as usize..self.end_at[u + 1] as usize]
+    }
+}
+
+/// The states' numbers and matches: 0 the dead state, then the match states (a pattern ends
+/// there or at its failure link), then the rest, each breadth-first; each match state's
+/// matches as (pattern, length), its own then its failure link's and so on to the start, in
+/// the crate's order.
+struct Numbers {
+    ids: Vec<u32>,
+    last_match: u32,
+    match_at: Vec<u32>,
+    match_list: Vec<(u32, u32)>,
+}
+
+fn numbers<P: AsRef<[u8]>>(patterns: &[P], links: &Links, ends: &Patterns) -> Numbers {
+    let (order, fail) = (&links.order, &links.fail);
+    let mut matches = vec![false; order.len()];
+    for &u in order {
+        let u = u as usize;
+        matches[u] = !ends.of(u).is_empty() || (u != 0 && matches[fail[u] as usize]);
+    }
+    let mut ids = vec![0u32; order.len()];
+    let mut next_id = 1u32;
+    let mut match_at = vec![0u32];
+    let mut match_list = Vec::new();
+    for &u in order.iter().filter(|&&u| matches[u as usize]) {
+        ids[u as usize] = next_id;
+        next_id += 1;
+        let mut x = u as usize;
+        loop {
+            for &pid in ends.of(x) {
+                let len = patterns[pid as usize].as_ref().len() as u32;
+                match_list.push((pid, len));
+            }
+            if x == 0 {
+                break;
+            }
+            x = fail[x] as usize;
+        }
+        match_at.push(match_list.len() as u32);
+    }
+    let last_match = next_id - 1;
+    for &u in order.iter().filter(|&&u| !matches[u as usize]) {
+        ids[u as usize] = next_id;
+        next_id += 1;
+    }
+    Numbers {
+        ids,
+        last_match,
+        match_at,
+        match_list,
+    }
+}
+
+/// The table, column-major, a column at a time (2 bytes a state: 38 KB for the built-in
+/// packs, where the failure links' entries are read back): breadth-first, each state's entry
+/// is its edge's state, else its failure link's entry (made before it), else for the start
+/// the start. The dead state's entries stay 0.
+fn columns<E: Entry>(links: &Links, ids: &[u32], stride: usize) -> Vec<E> {
+    let states = ids.len() + 1;
+    let id_of: Vec<u32> = links.order.iter().map(|&u| ids[u as usize]).collect();
+    let fail_id: Vec<u32> = (links.order.iter())
+        .map(|&u| ids[links.fail[u as usize] as usize])
+        .collect();
+    // The edges by class, each class's in rank order: (rank of the state left, number of the
+    // state entered).
+    let mut class_at = vec![0usize; stride + 1];
+    for &(c, _, _) in &links.edges {
+        class_at[usize::from(c) + 1] += 1;
+    }
+    for c in 0..stride {
+        class_at[c + 1] += class_at[c];
+    }
+    let mut by_class = vec![(0u32, 0u32); links.edges.len()];
+    let mut fill = class_at.clone();
+    for &(c, rank, v) in &links.edges {
+        by_class[fill[usize::from(c)]] = (rank, ids[v as usize]);
+        fill[usize::from(c)] += 1;
+    }
+    let start = ids[0];
+    let mut table = vec![E::of(0); states * stride];
+    for (c, col) in table.chunks_exact_mut(states).enumerate() {
+        let mut out = by_class[class_at[c]..class_at[c + 1]].iter().peekable();
+        for (rank, (&at, &f)) in id_of.iter().zip(&fail_id).enumerate() {
+            let next = match out.next_if(|&&(r, _)| r as usize == rank) {
+                Some(&(_, v)) => v,
+                None if rank == 0 => start,
+                None => col[f as usize].get(),
+            };
+            col[at as usize] = E::of(next);
         }
     }
-    Rows {
-        rows,
-        fail,
-        matches,
-        order,
-    }
+    table
 }
 
 impl<E: Entry> Dense<E> {
     /// The standard (every match) Aho-Corasick DFA of `patterns`, made here: the trie
-    /// ([`trie`]), then breadth-first each state's row ([`rows`]), and each match state's
-    /// matches, its own then its failure link's, in the crate's order. `None` when it has
-    /// more states than `E` numbers or more entries than 32 bits count.
+    /// ([`Trie`]), its failure links breadth-first ([`links`]), the states' numbers and
+    /// matches ([`numbers`]), then the table a column at a time ([`columns`]). `None` when
+    /// it has more states than `E` numbers or more entries than 32 bits count.
     ///
     /// Until session 14 the table was copied from the crate's contiguous NFA, a `next_state`
     /// call (failure links followed) per state and class: 175 M of a one-document scan's 262 M
@@ -334,55 +512,15 @@ impl<E: Entry> Dense<E> {
     fn build<P: AsRef<[u8]>>(patterns: &[P]) -> Option<Dense<E>> {
         let (classes, reps) = byte_classes(patterns);
         let stride = reps.len();
-        let trie = trie(patterns, &classes);
+        let trie = Trie::new(patterns, &classes, stride);
         // Numbered with the dead state, which a standard automaton never enters.
-        let states = trie.0.len() + 1;
+        let states = trie.len() + 1;
         if states > E::STATES || states * stride > u32::MAX as usize {
             return None;
         }
-        let Rows {
-            rows,
-            fail,
-            matches,
-            order,
-        } = rows::<E>(&trie, stride);
-        // Numbers: 0 the dead state, then the match states, then the rest, each breadth-first.
-        let mut ids = vec![0u32; trie.0.len()];
-        let mut next_id = 1u32;
-        let mut match_at = vec![0u32];
-        let mut match_list = Vec::new();
-        for &u in order.iter().filter(|&&u| matches[u as usize]) {
-            ids[u as usize] = next_id;
-            next_id += 1;
-            // Its own matches, then its failure link's, and so on to the start.
-            let mut x = u as usize;
-            loop {
-                for &pid in &trie.1[x] {
-                    let len = patterns[pid as usize].as_ref().len() as u32;
-                    match_list.push((pid, len));
-                }
-                if x == 0 {
-                    break;
-                }
-                x = fail[x] as usize;
-            }
-            match_at.push(match_list.len() as u32);
-        }
-        let last_match = next_id - 1;
-        for &u in order.iter().filter(|&&u| !matches[u as usize]) {
-            ids[u as usize] = next_id;
-            next_id += 1;
-        }
-        let mut table = vec![E::of(0); states * stride];
-        // Breadth-first, where the numbers mostly rise, so that the columns are written
-        // nearly in order (in the trie's order each state's entries went to places far apart).
-        for &u in &order {
-            let row = &rows[u as usize * stride..][..stride];
-            let at = ids[u as usize] as usize;
-            for (c, &v) in row.iter().enumerate() {
-                table[c * states + at] = E::of(ids[v.get() as usize]);
-            }
-        }
+        let links = links(&trie);
+        let n = numbers(patterns, &links, &Patterns::new(&trie));
+        let table = columns(&links, &n.ids, stride);
         let mut cols = [0u32; 256];
         for (col, &c) in cols.iter_mut().zip(&classes) {
             *col = u32::from(c) * states as u32;
@@ -390,10 +528,10 @@ impl<E: Entry> Dense<E> {
         Some(Dense {
             cols,
             table,
-            start: ids[0],
-            last_match,
-            match_at,
-            match_list,
+            start: n.ids[0],
+            last_match: n.last_match,
+            match_at: n.match_at,
+            match_list: n.match_list,
         })
     }
 }
