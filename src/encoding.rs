@@ -50,6 +50,18 @@ impl Decoded<'_> {
 /// in the first 1024 bytes, then UTF-8 if the bytes are valid UTF-8 or mostly so, else
 /// Windows-1252 (what browsers assume for undeclared Western pages).
 pub fn decode<'a>(bytes: &'a [u8], hint: Option<&str>, html: bool) -> Decoded<'a> {
+    decode_known(bytes, hint, html, None)
+}
+
+/// [`decode`], given `bytes` as a string when the caller holds them as one (a JSONL text): the
+/// UTF-8 check is then skipped. `known` counts only when it is `bytes` itself.
+pub(crate) fn decode_known<'a>(
+    bytes: &'a [u8],
+    hint: Option<&str>,
+    html: bool,
+    known: Option<&'a str>,
+) -> Decoded<'a> {
+    let known = known.filter(|s| std::ptr::eq(s.as_bytes(), bytes));
     let (enc, skip) = match Encoding::for_bom(bytes) {
         Some((e, n)) => (e, n),
         None => {
@@ -66,8 +78,9 @@ pub fn decode<'a>(bytes: &'a [u8], hint: Option<&str>, html: bool) -> Decoded<'a
                 });
             match declared {
                 Some(e) => (e, 0),
-                // Valid UTF-8 is checked once, not once to guess and again to decode.
-                None => match utf8(bytes) {
+                // Valid UTF-8 is checked once, not once to guess and again to decode, and not
+                // at all when it came as a string.
+                None => match known.map_or_else(|| utf8(bytes), Ok) {
                     Ok(s) => return valid_utf8(s, 0),
                     Err(_) => (guess_damaged(bytes), 0),
                 },
@@ -263,6 +276,46 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `decode` makes of `bytes`: the text, each character's source offsets, the
+    /// encoding and the BOM count.
+    fn seen(d: &Decoded<'_>) -> (String, Vec<(usize, usize)>, &'static str, usize) {
+        let at = d
+            .text
+            .char_indices()
+            .map(|(i, c)| (d.src_start(i), d.src_end(i + c.len_utf8())));
+        (d.text.to_string(), at.collect(), d.encoding, d.bom_chars)
+    }
+
+    /// A text given as a string decodes as its bytes do, with a BOM, a declared charset, a
+    /// `<meta>` charset or none; a string that is not the bytes themselves is not used.
+    #[test]
+    fn a_text_known_as_a_string_decodes_as_its_bytes() {
+        let texts = [
+            "Shop now \u{2014} caf\u{e9}",
+            "\u{FEFF}Shop now",
+            "<meta charset=\"windows-1252\"><p>caf\u{e9}</p>",
+            "",
+        ];
+        for text in texts {
+            for (hint, html) in [(None, false), (None, true), (Some("ISO-8859-1"), false)] {
+                let bytes = text.as_bytes();
+                let want = seen(&decode(bytes, hint, html));
+                assert_eq!(seen(&decode_known(bytes, hint, html, Some(text))), want);
+            }
+        }
+        // Not the same slice: the bytes are decoded as bytes (damaged UTF-8 here).
+        let bytes = b"ab\xffcd";
+        let d = decode_known(bytes, None, false, Some("abcd"));
+        assert_eq!(seen(&d), seen(&decode(bytes, None, false)));
+        assert_ne!(d.text, "abcd");
+        let text = String::from("abcd");
+        let copy = text.clone();
+        assert_eq!(
+            decode_known(text.as_bytes(), None, false, Some(&copy)).text,
+            "abcd"
+        );
+    }
 
     #[test]
     fn bom_is_skipped_and_offsets_kept() {

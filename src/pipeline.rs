@@ -145,14 +145,16 @@ impl Scanner {
                 Item::Doc(r) => {
                     // A bug must cost one document (an error line), not the run.
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        Some(self.for_source(&r.source).scan(&DocInput {
+                        let doc = DocInput {
                             bytes: &r.body,
                             format: r.format,
                             url: r.url.as_deref(),
                             lang: r.lang.as_deref(),
                             charset: r.charset.as_deref(),
                             inline_ignore: self.options().inline_ignore && is_whole_file(r),
-                        }))
+                        };
+                        let scanner = self.for_source(&r.source);
+                        Some(scanner.scan_known(&doc, r.body.as_str()).0)
                     }))
                     .map_err(|p| crate::input::panic_message(p.as_ref()))
                 }
@@ -436,7 +438,7 @@ mod tests {
             record,
             id: format!("t#{record}"),
             format: DocFormat::Text,
-            body: text.as_bytes().to_vec(),
+            body: text.into(),
             ..Record::default()
         })
     }

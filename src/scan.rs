@@ -161,7 +161,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 use crate::Error;
-use crate::encoding::decode;
+use crate::encoding::decode_known;
 use crate::input::Lang;
 use crate::kinds::{DisclosureKind, Label, Scope, Severity};
 use crate::links::{Classifier, LinkContext};
@@ -282,7 +282,18 @@ impl Scanner {
 
     /// Scans one document; also returns the evidence its verdict was decided on.
     pub fn scan_explained(&self, doc: &DocInput<'_>) -> (DocResult, crate::verdict::Evidence) {
-        let decoded = decode(doc.bytes, doc.charset, doc.format == DocFormat::Html);
+        self.scan_known(doc, None)
+    }
+
+    /// [`Scanner::scan_explained`], given the document's bytes as a string when the caller
+    /// holds them as one ([`crate::input::Body::as_str`]): their UTF-8 check is skipped.
+    pub(crate) fn scan_known(
+        &self,
+        doc: &DocInput<'_>,
+        text: Option<&str>,
+    ) -> (DocResult, crate::verdict::Evidence) {
+        let html = doc.format == DocFormat::Html;
+        let decoded = decode_known(doc.bytes, doc.charset, html, text);
         let ex: Extracted = match doc.format {
             DocFormat::Html => crate::html::extract_html(&decoded.text),
             DocFormat::Text => crate::text::extract_text(&decoded.text),

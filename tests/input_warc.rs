@@ -101,6 +101,8 @@ fn check_crawl(items: &[Item], offsets: &[u64], gz_offsets: Option<&[u64]>) {
         "angle brackets stripped"
     );
     assert_eq!(r.body, b"<html><body>sniffed</body></html>");
+    // A payload is bytes, whatever they look like: the scan checks them.
+    assert_eq!(r.body.as_str(), None);
     assert_eq!(r.charset, None);
 
     let r = doc(&items[6]);

@@ -203,7 +203,7 @@ impl LineCtx<'_> {
             url,
             lang,
             format,
-            body: body.into_bytes(),
+            body: body.into(),
             truncated,
             truncated_reason: truncated.then(|| "max-doc-bytes".to_string()),
             offset: Some(self.offset),

@@ -26,6 +26,7 @@
 //! assert!(matches!(&items[1], Item::Error(e) if e.at.line == Some(2)));
 //! ```
 
+mod body;
 mod buf;
 mod compress;
 mod guard;
@@ -42,6 +43,7 @@ use std::path::Path;
 mod doc_format;
 pub use doc_format::DocFormat;
 
+pub use body::Body;
 pub use compress::{Compression, decompressed, detect_compression, strip_compression_suffix};
 pub use guard::open_path_guarded;
 pub(crate) use guard::panic_message;
@@ -190,8 +192,9 @@ pub struct Record {
     pub charset: Option<String>,
     /// HTML or text.
     pub format: DocFormat,
-    /// The document's bytes (not necessarily UTF-8). For WARC responses, the HTTP payload.
-    pub body: Vec<u8>,
+    /// The document's bytes (not necessarily UTF-8). For WARC responses, the HTTP payload; for
+    /// JSONL, the text, known to be UTF-8 ([`Body::as_str`]).
+    pub body: Body,
     /// The body is not the whole document: see `truncated_reason`.
     pub truncated: bool,
     /// Why: `max-doc-bytes`, or the `WARC-Truncated` value (`length`, `time`, ...).
@@ -521,7 +524,7 @@ impl Iterator for WholeDoc {
             record: self.record,
             id: self.source.clone(),
             format,
-            body,
+            body: body.into(),
             truncated,
             truncated_reason: truncated.then(|| "max-doc-bytes".to_string()),
             offset: Some(0),

@@ -1085,7 +1085,7 @@ impl WarcReader {
             lang: h.language.as_deref().and_then(normalize_lang),
             charset,
             format,
-            body,
+            body: body.into(),
             truncated: truncated || warc_truncated.is_some(),
             truncated_reason,
             offset: Some(start),
