@@ -24,6 +24,8 @@ pub mod matcher;
 pub mod output;
 pub mod pattern;
 pub mod pipeline;
+mod prebuilt;
+mod prebuilt_json;
 pub mod report;
 pub mod rule_test;
 pub mod rules;

@@ -171,7 +171,7 @@ struct PackMeta {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PackFile {
+pub(crate) struct PackFile {
     pack: PackMeta,
     #[serde(default)]
     rule: Vec<Rule>,
@@ -249,7 +249,7 @@ impl RuleSet {
     }
 
     fn add_pack_inner(&mut self, file: &str, text: &str, compile: bool) -> Result<(), Error> {
-        let parsed: PackFile = toml::from_str(text).map_err(|e| {
+        let parsed: PackFile = crate::prebuilt::from_toml(file, text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
             let rule = e
                 .span()

@@ -149,7 +149,7 @@ impl Policy {
             line,
             message,
         };
-        let mut p: Policy = toml::from_str(text).map_err(|e| {
+        let mut p: Policy = crate::prebuilt::from_toml(file_name, text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start].lines().count().max(1));
             err(line, e.message().to_string())
         })?;
