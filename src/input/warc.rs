@@ -1176,7 +1176,7 @@ impl WarcReader {
         payload_len: u64,
         http: &HttpHead,
     ) -> Result<(Vec<u8>, bool), Box<Item>> {
-        let mut body = Vec::with_capacity(payload_len.min(self.max_doc as u64) as usize);
+        let mut body = super::body::room(payload_len.min(self.max_doc as u64) as usize);
         let got = match self.read_block(&mut body, payload_len, self.max_doc as u64) {
             Ok(got) => got,
             Err(e) => {
