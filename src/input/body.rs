@@ -68,9 +68,9 @@ impl Body {
         &self.bytes
     }
 
-    /// The bytes.
+    /// The bytes ([`Body::as_bytes`], by `Vec`'s name).
     pub fn as_slice(&self) -> &[u8] {
-        &self.bytes
+        self.as_bytes()
     }
 
     /// The bytes as a string, when the body was made from one (otherwise `None`, even when
@@ -108,13 +108,13 @@ impl Drop for Body {
 impl Deref for Body {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        &self.bytes
+        self.as_bytes()
     }
 }
 
 impl AsRef<[u8]> for Body {
     fn as_ref(&self) -> &[u8] {
-        &self.bytes
+        self.as_bytes()
     }
 }
 
