@@ -15,7 +15,8 @@
 # puffery -j1 and the baseline on each JSONL. Prints per input and tool the medians of CPU seconds
 # (user+sys, from wait4), wall seconds, MB/s of uncompressed input per CPU second, peak RSS, and
 # CPU as a ratio of puffery -j1's; for -j2, CPU utilisation = CPU s / (wall s x 2); then
-# puffery -j1's CPU as a share of each peer's against the issue's targets.
+# puffery -j1's CPU as a share of each peer's against the issue's targets: the share of the
+# medians, and the share round by round (median, range, and in how many rounds it is met).
 # PUFFERY=BIN measures another binary than target/release/puffery; BEFORE=BIN adds "before -j1"
 # rows (e.g. BEFORE=/work/puffery-before, a build of main) to the same interleaved rounds.
 set -euo pipefail
@@ -139,5 +140,11 @@ for inp, peer, most in targets:
     if (inp, peer) in med and (inp, "puffery -j1") in med:
         share = med[inp, "puffery -j1"][0] / max(med[inp, peer][0], 1e-6)
         verdict = "met" if share <= most else "not met"
-        print(f"target {inp}: puffery -j1 / {peer} = {share:.3f}x (at most {most}x: {verdict})")
+        # The same share round by round: the two ran one after the other, in the same phase of
+        # a machine whose speed drifts, so the spread of these shows how sure the verdict is.
+        paired = sorted(p[0] / max(q[0], 1e-6) for p, q in zip(runs[inp, "puffery -j1"], runs[inp, peer]))
+        met = sum(r <= most for r in paired)
+        print(f"target {inp}: puffery -j1 / {peer} = {share:.3f}x (at most {most}x: {verdict}); "
+              f"round by round {statistics.median(paired):.3f}x median, {paired[0]:.3f}-{paired[-1]:.3f}, "
+              f"at most {most}x in {met} of {len(paired)}")
 PY

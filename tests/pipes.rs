@@ -81,27 +81,35 @@ fn read_then_close(child: &mut Child, lines: usize, bytes: usize) -> usize {
 }
 
 #[test]
+/// At `-j1` files are read on the thread that scans and prints (no reader thread); at `-j2`
+/// a reader thread feeds the pool: a closed pipe ends both.
 fn head_1_on_a_directory_of_40_files_ends_quietly() {
     let dir = many_files(40);
-    let mut child = bin()
-        .args(["scan", "--format", "jsonl"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(read_then_close(&mut child, 1, 0) > 0);
-    let (code, err) = finish(child, "scan DIR | head -1");
-    assert_eq!(code, Some(0), "a closed pipe is a normal end: {err}");
-    assert_eq!(err, "", "and a quiet one");
+    for threads in ["-j1", "-j2"] {
+        let mut child = bin()
+            .args(["scan", "--format", "jsonl", threads])
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        assert!(read_then_close(&mut child, 1, 0) > 0);
+        let (code, err) = finish(child, &format!("scan {threads} DIR | head -1"));
+        assert_eq!(
+            code,
+            Some(0),
+            "a closed pipe is a normal end ({threads}): {err}"
+        );
+        assert_eq!(err, "", "and a quiet one ({threads})");
+    }
 }
 
 #[test]
 fn head_c_100_on_a_warc_of_1000_records_ends_quietly() {
     let warc = many_records(1000);
-    for format in ["jsonl", "human"] {
+    for (format, threads) in [("jsonl", "-j2"), ("human", "-j2"), ("jsonl", "-j1")] {
         let mut child = bin()
-            .args(["scan", "--format", format])
+            .args(["scan", "--format", format, threads])
             .arg(warc.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -109,7 +117,11 @@ fn head_c_100_on_a_warc_of_1000_records_ends_quietly() {
             .unwrap();
         read_then_close(&mut child, 0, 100);
         let (code, err) = finish(child, "scan WARC.gz | head -c 100");
-        assert_eq!((code, err.as_str()), (Some(0), ""), "--format {format}");
+        assert_eq!(
+            (code, err.as_str()),
+            (Some(0), ""),
+            "--format {format} {threads}"
+        );
     }
 }
 

@@ -18,13 +18,28 @@ pub struct Planned {
     pub sources: Vec<String>,
     /// Each input's size on disk (0 when unknown).
     pub sizes: Vec<u64>,
+    /// How many inputs are not regular files (standard input, a pipe, a device, a path that
+    /// cannot be looked at).
+    pub not_files: usize,
 }
 
 impl Planned {
-    /// Adds an input (in input order); `size` is 0 when unknown.
-    pub fn add(&mut self, source: String, size: u64) {
-        self.sources.push(source);
-        self.sizes.push(size);
+    /// Adds an input path (in input order), with its size when it is a regular file.
+    fn add_path(&mut self, path: &std::path::Path) {
+        // `-` is standard input even when a file of that name is here.
+        let file_size = (path.as_os_str() != "-")
+            .then(|| std::fs::metadata(path).ok())
+            .flatten()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        self.sources.push(path.display().to_string());
+        self.sizes.push(file_size.unwrap_or(0));
+        self.not_files += usize::from(file_size.is_none());
+    }
+
+    /// Whether every input is a regular file, whose reads never wait for a writer.
+    pub fn files_only(&self) -> bool {
+        self.not_files == 0
     }
 
     /// The index of the input named `source`, at or after `from` (inputs are read in order; a
@@ -33,6 +48,17 @@ impl Planned {
         (self.sources.iter().skip(from))
             .position(|s| s == source)
             .map(|i| from + i)
+    }
+}
+
+/// The inputs of these paths, in order.
+impl<'a> FromIterator<&'a std::path::PathBuf> for Planned {
+    fn from_iter<T: IntoIterator<Item = &'a std::path::PathBuf>>(paths: T) -> Planned {
+        let mut planned = Planned::default();
+        for p in paths {
+            planned.add_path(p);
+        }
+        planned
     }
 }
 

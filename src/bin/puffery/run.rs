@@ -128,6 +128,7 @@ fn scan(a: ScanArgs) -> Result<ExitCode> {
 
 /// The scanner, built on the pool (automata side by side with `-j 2` and more) while the reader
 /// starts on the inputs, as start-up is serial time. A rule error comes before an input error.
+/// One thread on files only: no reader thread ([`Feed::inline`]); pipes keep it.
 fn start(
     a: &ScanArgs,
     pool: &rayon::ThreadPool,
@@ -135,7 +136,10 @@ fn start(
 ) -> Result<(Scanner, Planned, Feed)> {
     let (scanner, inputs) = std::thread::scope(|s| {
         let built = s.spawn(|| pool.install(|| scanner(a)));
-        let inputs = inputs(a, to).map(|(planned, items)| (planned, Feed::for_pool(items, pool)));
+        let inputs = inputs(a, to).map(|(planned, items)| match planned.files_only() {
+            true if pool.current_num_threads() == 1 => (planned, Feed::inline(items)),
+            _ => (planned, Feed::for_pool(items, pool)),
+        });
         (built.join(), inputs)
     });
     let scanner = scanner.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
@@ -238,11 +242,7 @@ fn inputs(
             Err(_) => true,
         });
     }
-    let mut planned = Planned::default();
-    for p in inputs.iter().flatten() {
-        let size = std::fs::metadata(p).map_or(0, |m| if m.is_file() { m.len() } else { 0 });
-        planned.add(p.display().to_string(), size);
-    }
+    let planned: Planned = inputs.iter().flatten().collect();
     let items = inputs.into_iter().flat_map(move |p| match p {
         Ok(path) => input::open_path_guarded(&path, &opts),
         Err(item) => Box::new(std::iter::once(item)) as Box<dyn Iterator<Item = Item> + Send>,
