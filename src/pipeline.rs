@@ -43,7 +43,8 @@ impl Scanner {
     }
 
     /// [`Scanner::scan_stream`] of items a [`Feed`] has been reading since it started (before
-    /// this scanner was built, say).
+    /// this scanner was built, say). A [`Feed::inline`] is read and scanned on this thread,
+    /// whatever `pool` is.
     pub fn scan_feed<F, G, E>(
         &self,
         feed: Feed,
@@ -181,20 +182,21 @@ impl Scanner {
         F: FnMut(Item, Option<DocResult>) -> Result<(), E>,
         G: FnMut() -> Result<(), E>,
     {
-        let (mut docs, mut bytes) = (0, 0);
+        // Items and document bytes since the last `batch_done`.
+        let (mut count, mut bytes) = (0, 0);
         for item in items {
-            docs += 1;
+            count += 1;
             bytes += item_bytes(&item);
             let result = self.scan_item(&item);
             let (item, result) = settle(item, result);
             // An output error ends the run here: nothing else is running or reading.
             sink(item, result)?;
-            if batch_full(docs, bytes, batch_bytes(1)) {
+            if batch_full(count, bytes, batch_bytes(1)) {
                 batch_done()?;
-                (docs, bytes) = (0, 0);
+                (count, bytes) = (0, 0);
             }
         }
-        if docs > 0 {
+        if count > 0 {
             batch_done()?;
         }
         Ok(())
@@ -305,8 +307,9 @@ impl Feed {
     /// next; `batch_done` comes after as many items as a batch would hold and at the end. No
     /// reader thread, no pool: a document is scanned on the core that decoded it, while its
     /// bytes are in that core's cache, and no thread waits for or wakes another. At `-j1` the
-    /// CLI's reader thread, one pool thread and the output on the main thread took 1.10-1.15x
-    /// the CPU of this (bench WARC.gz and JSONL, wave 2, session 25), for a shorter wall time.
+    /// CLI's reader thread, one pool thread and the output on the main thread took 1.06-1.20x
+    /// the CPU of this (paired medians on the bench JSONL, WARC.gz and short JSONL, wave 2,
+    /// session 25), for a shorter wall time.
     ///
     /// Only for inputs whose reads never wait for the sink's output to be read: files, not a
     /// pipe whose writer sends the next document once it has the answer to the last, which
