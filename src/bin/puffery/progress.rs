@@ -24,19 +24,6 @@ pub struct Planned {
 }
 
 impl Planned {
-    /// Adds an input path (in input order), with its size when it is a regular file.
-    fn add_path(&mut self, path: &std::path::Path) {
-        // `-` is standard input even when a file of that name is here.
-        let file_size = (path.as_os_str() != "-")
-            .then(|| std::fs::metadata(path).ok())
-            .flatten()
-            .filter(|m| m.is_file())
-            .map(|m| m.len());
-        self.sources.push(path.display().to_string());
-        self.sizes.push(file_size.unwrap_or(0));
-        self.not_files += usize::from(file_size.is_none());
-    }
-
     /// Whether every input is a regular file, whose reads never wait for a writer.
     pub fn files_only(&self) -> bool {
         self.not_files == 0
@@ -51,12 +38,20 @@ impl Planned {
     }
 }
 
-/// The inputs of these paths, in order.
+/// The inputs of these paths, in order, each with its size when it is a regular file.
 impl<'a> FromIterator<&'a std::path::PathBuf> for Planned {
     fn from_iter<T: IntoIterator<Item = &'a std::path::PathBuf>>(paths: T) -> Planned {
         let mut planned = Planned::default();
-        for p in paths {
-            planned.add_path(p);
+        for path in paths {
+            // `-` is standard input even when a file of that name is here.
+            let file_size = (path.as_os_str() != "-")
+                .then(|| std::fs::metadata(path).ok())
+                .flatten()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            planned.sources.push(path.display().to_string());
+            planned.sizes.push(file_size.unwrap_or(0));
+            planned.not_files += usize::from(file_size.is_none());
         }
         planned
     }
